@@ -1,0 +1,73 @@
+"""Who is acting: every service function takes an :class:`Actor` and checks it itself.
+
+Hiding a button is never the permission check; the service is. Until provider sign-in
+exists, the desktop and the command line act as the built-in *Local Administrator*,
+recorded in the audit log with the operating-system user's name, as the Configuration
+Studio does on the server's desktop.
+"""
+
+from __future__ import annotations
+
+import enum
+import getpass
+from dataclasses import dataclass
+
+from studio.errors import StudioError
+
+
+class Role(enum.StrEnum):
+    """The roles of the design: what a signed-in user may do."""
+
+    PROVIDER_ADMINISTRATOR = "provider-administrator"
+    PROVIDER_STAFF = "provider-staff"
+    RESELLER = "reseller"
+
+
+class Permission(enum.StrEnum):
+    """Actions a service checks before it reads or changes anything."""
+
+    VIEW_CONFIGURATION = "view configuration"
+    EDIT_CONFIGURATION = "edit configuration"
+    SEED_DEMO = "seed demo data"
+
+
+_GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.PROVIDER_ADMINISTRATOR: frozenset(Permission),
+    Role.PROVIDER_STAFF: frozenset({Permission.VIEW_CONFIGURATION}),
+    Role.RESELLER: frozenset(),
+}
+
+
+class PermissionDenied(StudioError):
+    """The actor's role does not allow the action; nothing was read or changed."""
+
+    def __init__(self, actor: Actor, permission: Permission) -> None:
+        self.actor = actor
+        self.permission = permission
+        super().__init__(f"{actor.name} ({actor.role.value}) may not {permission.value}")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user a service acts for, as recorded in the audit log."""
+
+    name: str
+    role: Role
+
+    def can(self, permission: Permission) -> bool:
+        """Whether the role grants ``permission``."""
+        return permission in _GRANTS[self.role]
+
+    def require(self, permission: Permission) -> None:
+        """Raise :class:`PermissionDenied` unless the role grants ``permission``."""
+        if not self.can(permission):
+            raise PermissionDenied(self, permission)
+
+    @classmethod
+    def local_administrator(cls) -> Actor:
+        """The built-in administrator of a studio run by a local OS user."""
+        try:
+            os_user = getpass.getuser()
+        except (KeyError, OSError):  # no passwd entry (containers) or no login name
+            os_user = "unknown"
+        return cls(name=f"Local Administrator ({os_user})", role=Role.PROVIDER_ADMINISTRATOR)

@@ -1,0 +1,85 @@
+"""The opened studio: data folder, logs, database engine at the current schema.
+
+:func:`open_studio` is the one way in for the GUI, the CLI and the tests, so they all
+see the same folder and the same schema rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from studio.db.engine import create_studio_engine, mask_url
+from studio.db.migrate import SchemaState, upgrade
+from studio.logs import configure_logging
+from studio.paths import default_database_url, ensure_data_dir, resolve_data_dir
+
+DATABASE_URL_ENV = "MACHPANEL_STUDIO_DATABASE_URL"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Studio:
+    """An open studio. Services take it as their first argument."""
+
+    data_dir: Path
+    database_url: str
+    engine: Engine
+    schema: SchemaState
+    _sessions: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def masked_url(self) -> str:
+        """The database URL as it may be shown (password masked)."""
+        return mask_url(self.database_url)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+
+def resolve_database_url(data_dir: Path, explicit: str | None = None) -> str:
+    """``--database-url``, then ``MACHPANEL_STUDIO_DATABASE_URL``, then the embedded file."""
+    if explicit:
+        return explicit
+    env = os.environ.get(DATABASE_URL_ENV, "").strip()
+    return env or default_database_url(data_dir)
+
+
+def open_studio(
+    data_dir: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+) -> Studio:
+    """Open (creating if needed) the data folder and the database at the current schema.
+
+    Raises:
+        DataFolderError: the folder cannot be created or written.
+        DatabaseError: the database cannot be opened, is not a database or is too new.
+    """
+    folder = ensure_data_dir(resolve_data_dir(data_dir))
+    configure_logging(folder)
+    url = resolve_database_url(folder, database_url)
+    engine = create_studio_engine(url)
+    try:
+        state = upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    log.info("opened %s at schema %s", mask_url(url), state.current)
+    return Studio(data_dir=folder, database_url=url, engine=engine, schema=state)

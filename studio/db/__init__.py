@@ -1,0 +1,1 @@
+"""The local database: typed ORM models, the engine, Alembic migrations, units of work."""

@@ -1,0 +1,88 @@
+"""Create the SQLAlchemy engine, with the SQLite settings the studio relies on.
+
+SQLite gets WAL (readers never wait for the writer), foreign keys on (SQLite's default
+is off) and a busy timeout, on every connection the pool opens.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from studio.errors import DatabaseError, NotADatabaseError
+
+BUSY_TIMEOUT_MS = 5000
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def parse_url(url: str) -> URL:
+    """Parse a SQLAlchemy URL, or raise :class:`DatabaseError` naming the argument."""
+    try:
+        return make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"database-url: {url!r} is not a SQLAlchemy URL ({exc})") from None
+
+
+def mask_url(url: str | URL) -> str:
+    """The URL as it may be shown: any password replaced by ``***``."""
+    parsed = url if isinstance(url, URL) else parse_url(url)
+    return parsed.render_as_string(hide_password=True)
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file behind an SQLite URL, or ``None`` for in-memory and other databases."""
+    parsed = url if isinstance(url, URL) else parse_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file::memory:"):
+        return None
+    return Path(database)
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that exists but is not SQLite, before SQLite touches it.
+
+    Raises:
+        NotADatabaseError: the file is non-empty and lacks the SQLite header.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if header and header != _SQLITE_MAGIC:
+        raise NotADatabaseError(path)
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def create_studio_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files are checked and tuned, others used as given."""
+    parsed = parse_url(url)
+    path = sqlite_file(parsed)
+    if path is not None:
+        check_sqlite_file(path)
+    try:
+        engine = create_engine(parsed)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"database-url: cannot use {mask_url(parsed)} ({exc})") from None
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+    return engine

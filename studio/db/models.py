@@ -1,0 +1,78 @@
+"""SQLAlchemy 2.x declarative models: the domain objects the services load and change.
+
+Every table is created by an Alembic migration under ``studio/db/migrations/versions``;
+a change here needs a new migration there (``tests/unit/studio/test_migrations.py``
+fails when the two drift apart).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Constraint names that Alembic's batch mode on SQLite can find again.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Timezone-aware now, the only clock the models use."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every studio table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {
+        dt.datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+    }
+
+
+class WebsiteSettings(Base):
+    """``Configure > Control Panel Website``: where the Control Panel is served.
+
+    A single row (id 1). It does not exist until an administrator saves the page, so the
+    page can tell "never configured" from "configured".
+    """
+
+    __tablename__ = "website_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_name: Mapped[str] = mapped_column(String(64))
+    protocol: Mapped[str] = mapped_column(String(5))
+    host: Mapped[str] = mapped_column(String(253))
+    port: Mapped[int] = mapped_column(Integer)
+    virtual_path: Mapped[str] = mapped_column(String(200))
+    certificate: Mapped[str] = mapped_column(String(260), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class AuditEvent(Base):
+    """One change made through a service: who, when, what, to which entity.
+
+    Written in the same transaction as the change, so a change without its record (or
+    a record without its change) cannot exist. ``changes`` maps field → [old, new] with
+    secrets already masked.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(120), index=True)
+    action: Mapped[str] = mapped_column(String(80))
+    entity: Mapped[str] = mapped_column(String(80), index=True)
+    entity_id: Mapped[str] = mapped_column(String(80), default="")
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    summary: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,75 @@
+"""Typed errors shared by the services, the CLI and the GUI.
+
+Every error a user can cause names what is wrong: a :class:`FieldError` names the field,
+the others name the path or the URL. The CLI prints them as ``field: message`` and the
+GUI shows them beside the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+
+class StudioError(Exception):
+    """Base of every error the studio reports to a user rather than as a traceback."""
+
+
+class FieldError(StudioError):
+    """One or more input fields are invalid.
+
+    Args:
+        errors: field name → message, in the order the form shows the fields.
+    """
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        if not errors:
+            raise ValueError("FieldError needs at least one field")
+        self.errors: dict[str, str] = dict(errors)
+        super().__init__("; ".join(f"{field}: {msg}" for field, msg in self.errors.items()))
+
+    @classmethod
+    def single(cls, field: str, message: str) -> FieldError:
+        """The common case: one field, one message."""
+        return cls({field: message})
+
+    def lines(self) -> Iterable[str]:
+        """``field: message`` lines, as the command line prints them."""
+        return (f"{field}: {msg}" for field, msg in self.errors.items())
+
+
+class DataFolderError(StudioError):
+    """The data folder cannot be created or written."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"data folder {path}: {reason}")
+
+
+class DatabaseError(StudioError):
+    """The database cannot be opened or used; nothing was changed."""
+
+
+class NotADatabaseError(DatabaseError):
+    """The database file exists but is not an SQLite database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is not a MachPanel Studio database (not an SQLite file); "
+            "it was left untouched. Move it away or choose another --data-dir."
+        )
+
+
+class SchemaTooNewError(DatabaseError):
+    """The database was written by a newer studio than this one."""
+
+    def __init__(self, revision: str, known_head: str) -> None:
+        self.revision = revision
+        self.known_head = known_head
+        super().__init__(
+            f"the database is at schema revision {revision!r}, which this studio does not know "
+            f"(it knows up to {known_head!r}): it was written by a newer studio. "
+            "Nothing was changed; run a newer studio."
+        )

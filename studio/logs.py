@@ -1,0 +1,43 @@
+"""Rotating log files in the data folder.
+
+Secrets never reach a log: services log what happened and to what, never field values
+that could be secret (the audit log masks them the same way).
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+from studio.paths import log_dir
+
+LOG_FILE = "studio.log"
+_HANDLER_NAME = "machpanel-studio-file"
+
+
+def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path:
+    """Send the ``studio`` and ``ui`` loggers to ``logs/studio.log`` (1 MiB × 5 files).
+
+    Calling it again for another folder replaces the handler, so tests that switch data
+    folders do not write into an earlier one.
+    """
+    folder = log_dir(data_dir)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / LOG_FILE
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if handler.get_name() == _HANDLER_NAME:
+            root.removeHandler(handler)
+            handler.close()
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1024 * 1024, backupCount=5, encoding="utf-8"
+    )
+    handler.set_name(_HANDLER_NAME)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
+    )
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > level:
+        root.setLevel(level)
+    return path

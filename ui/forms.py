@@ -1,0 +1,73 @@
+"""Form helpers shared by every page and wizard: fields with their error beside them.
+
+A :class:`FormFields` puts each input in a ``QFormLayout`` row with an error label right
+under it; ``show_errors`` takes the ``field → message`` mapping that the studio's
+validators and :class:`~studio.errors.FieldError` produce, so a form never words its own
+errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+
+def camel(field: str) -> str:
+    """``virtual_path`` → ``VirtualPath`` (objectName suffixes)."""
+    return "".join(part.capitalize() for part in field.split("_"))
+
+
+class FormFields:
+    """Rows of label, input and error message, addressed by studio field name."""
+
+    def __init__(self, layout: QFormLayout, prefix: str) -> None:
+        self.layout = layout
+        self.prefix = prefix
+        self.inputs: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+
+    def add(self, field: str, label: str, widget: QWidget, required: bool = False) -> QWidget:
+        """Add a row; names the input ``<prefix><Field>`` and its error ``…Error``."""
+        widget.setObjectName(f"{self.prefix}{camel(field)}")
+        widget.setAccessibleName(label)
+        error = QLabel()
+        error.setObjectName(f"{self.prefix}{camel(field)}Error")
+        error.setProperty("role", "fieldError")
+        error.setWordWrap(True)
+        error.setVisible(False)
+        error.setAccessibleName(f"{label} error")
+        cell = QWidget()
+        box = QVBoxLayout(cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        box.addWidget(error)
+        caption = QLabel(f"{label}{' *' if required else ''}:")
+        caption.setBuddy(widget)
+        if required:
+            caption.setToolTip("Required")
+        self.layout.addRow(caption, cell)
+        self.inputs[field] = widget
+        self.errors[field] = error
+        self.labels[field] = caption
+        return widget
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Show each field's message beside it; clear the others."""
+        for field, label in self.errors.items():
+            message = errors.get(field, "")
+            label.setText(message)
+            label.setVisible(bool(message))
+            widget = self.inputs[field]
+            widget.setProperty("invalid", bool(message))
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+            description = f"Error: {message}" if message else ""
+            widget.setAccessibleDescription(description)
+
+    def error_text(self, field: str) -> str:
+        """The message shown beside ``field`` (empty when valid)."""
+        label = self.errors[field]
+        return label.text() if not label.isHidden() else ""

@@ -1,0 +1,277 @@
+"""The main window: menus, navigation tree, breadcrumb, stacked pages, status bar.
+
+It mirrors the Control Server Configuration Studio. The window paints first and opens
+the database afterwards, off the GUI thread; pages fill in when it is open, or say why
+it could not be opened.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio import APP_NAME
+from studio.actors import Actor
+from studio.context import Studio, open_studio, resolve_database_url
+from ui.about_dialog import AboutDialog
+from ui.breadcrumb import Breadcrumb
+from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, PAGES, NavigationTree, breadcrumb_text
+from ui.pages.base import Page
+from ui.pages.database_page import DatabasePage
+from ui.pages.info_page import InfoPage
+from ui.pages.website_page import WebsitePage
+from ui.resources import icon
+from ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+_PAGE_CLASSES: dict[str, type[Page]] = {"website": WebsitePage, "database": DatabasePage}
+
+
+class MainWindow(QMainWindow):
+    """The studio's window. Build it with :func:`ui.app.build_main_window`."""
+
+    studioOpened = Signal(object)
+    studioFailed = Signal(str)
+
+    def __init__(
+        self,
+        data_dir: Path,
+        database_url: str | None,
+        settings: QSettings,
+        actor: Actor | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(icon("studio"))
+        self.data_dir = data_dir
+        self.database_url = resolve_database_url(data_dir, database_url)
+        self.settings = settings
+        self.actor = actor or Actor.local_administrator()
+        self.runner = TaskRunner(self)
+        self.studio: Studio | None = None
+        self.database_error: str | None = None
+        self._open_requested = False
+
+        self.navigation = NavigationTree()
+        self.breadcrumb = Breadcrumb()
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pageStack")
+        self.pages: dict[str, Page] = {}
+        for spec in PAGES:
+            page = _PAGE_CLASSES.get(spec.key, InfoPage)(spec, self.runner, self.actor)
+            page.statusMessage.connect(self.show_status)
+            page.navigateRequested.connect(self.show_page)
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+        website = self.pages["website"]
+        assert isinstance(website, WebsitePage)
+        website.controlPanelRequested.connect(lambda: self.show_page("control-panel"))
+        website.saveStateChanged.connect(self._update_save_action)
+
+        right = QWidget()
+        right_box = QVBoxLayout(right)
+        right_box.setContentsMargins(0, 0, 0, 0)
+        right_box.setSpacing(0)
+        bar = QWidget()
+        bar.setObjectName("breadcrumbBar")
+        bar_box = QVBoxLayout(bar)
+        bar_box.setContentsMargins(12, 6, 12, 6)
+        bar_box.addWidget(self.breadcrumb)
+        right_box.addWidget(bar)
+        right_box.addWidget(self.stack, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 740])
+        self.setCentralWidget(splitter)
+
+        self.database_status = QLabel("Database: opening…")
+        self.database_status.setObjectName("statusDatabase")
+        self.statusBar().addPermanentWidget(self.database_status)
+        self.statusBar().setObjectName("statusBar")
+        self._build_menus()
+
+        self.navigation.pageSelected.connect(self._on_page_selected)
+        self.breadcrumb.pageRequested.connect(self.show_page)
+        self.resize(1000, 640)
+        self._restore_state()
+
+    # -- menus --------------------------------------------------------------------------
+
+    def _action(self, text: str, name: str, slot: object, shortcut: object = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)
+        elif isinstance(shortcut, str):
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _page_action(self, key: str, text: str, shortcut: str | None = None) -> QAction:
+        action = self._action(text, f"action-{key}", lambda: self.show_page(key), shortcut)
+        action.setIcon(icon(PAGE_BY_KEY[key].icon))
+        action.setStatusTip(breadcrumb_text(key))
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.setObjectName("menuFile")
+        self.save_action = self._action(
+            "&Save", "actionSave", self._save_current, QKeySequence.StandardKey.Save
+        )
+        self.save_action.setEnabled(False)
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(
+            self._action(
+                "&Refresh", "actionRefresh", self._refresh_current, QKeySequence.StandardKey.Refresh
+            )
+        )
+        file_menu.addAction(
+            self._action("Open &Data Folder", "actionOpenDataFolder", self._open_data_folder)
+        )
+        file_menu.addSeparator()
+        quit_action = self._action("E&xit", "actionExit", self.close, "Ctrl+Q")
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(quit_action)
+
+        configure = bar.addMenu("&Configure")
+        configure.setObjectName("menuConfigure")
+        configure.addAction(self._page_action("website", "Control Panel &Website", "Ctrl+1"))
+        configure.addAction(self._page_action("database", "&Database", "Ctrl+2"))
+        configure.addAction(self._page_action("provisioning", "&Provisioning Service", "Ctrl+3"))
+        configure.addAction(self._page_action("remote-servers", "&Remote Servers", "Ctrl+4"))
+
+        panel = bar.addMenu("Control &Panel")
+        panel.setObjectName("menuControlPanel")
+        panel.addAction(self._page_action("home", "&Home", "Ctrl+H"))
+        panel.addAction(self._page_action("reseller-settings", "Reseller &Settings"))
+        panel.addAction(self._page_action("reseller-customers", "Reseller &Customers"))
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("menuHelp")
+        about = self._action("&About MachPanel Configuration Studio", "actionAbout", self.show_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(about)
+
+    # -- navigation ---------------------------------------------------------------------
+
+    def show_page(self, key: str) -> None:
+        """Select ``key`` in the tree; the stack and breadcrumb follow."""
+        if key not in self.pages:
+            raise KeyError(f"no page {key!r}")
+        if self.navigation.current_key() == key:
+            self._on_page_selected(key)
+        else:
+            self.navigation.select(key)
+
+    def current_page(self) -> Page:
+        """The page on show."""
+        page = self.stack.currentWidget()
+        assert isinstance(page, Page)
+        return page
+
+    def _on_page_selected(self, key: str) -> None:
+        self.stack.setCurrentWidget(self.pages[key])
+        self.breadcrumb.show_page(key)
+        self.settings.setValue("navigation/lastPage", key)
+        self._update_save_action()
+
+    def _update_save_action(self) -> None:
+        self.save_action.setEnabled(self.current_page().can_save())
+
+    def _save_current(self) -> None:
+        self.current_page().save()
+
+    def _refresh_current(self) -> None:
+        self.current_page().refresh()
+
+    def show_status(self, message: str) -> None:
+        """A transient status-bar message."""
+        self.statusBar().showMessage(message, 8000)
+
+    def show_about(self) -> AboutDialog:
+        """Help > About, window-modal through ``open()`` so nothing blocks."""
+        dialog = AboutDialog(str(self.data_dir), self.database_url, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _open_data_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.data_dir)))
+
+    # -- opening the database -----------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open the database once the window is on screen (first paint is not delayed)."""
+        super().showEvent(event)
+        if not self._open_requested:
+            self._open_requested = True
+            QTimer.singleShot(0, self.open_database)
+
+    def open_database(self) -> None:
+        """Open the data folder and database off the GUI thread (idempotent)."""
+        self._open_requested = True
+        if self.studio is not None:
+            return
+        data_dir, url = self.data_dir, self.database_url
+        self.runner.submit(lambda: open_studio(data_dir, url), self._on_opened, self._on_failed)
+
+    def _on_opened(self, studio: Studio) -> None:
+        self.studio = studio
+        self.database_error = None
+        self.database_status.setText(
+            f"Database: {studio.engine.url.get_backend_name()}, schema {studio.schema.current}"
+        )
+        for page in self.pages.values():
+            page.set_studio(studio)
+        self.show_status(f"Opened {studio.masked_url}")
+        self.studioOpened.emit(studio)
+
+    def _on_failed(self, error: BaseException) -> None:
+        message = str(error)
+        log.error("could not open the studio: %s", message)
+        self.database_error = message
+        self.database_status.setText("Database: not available")
+        self.database_status.setProperty("role", "error")
+        for page in self.pages.values():
+            page.set_database_error(message)
+        self.statusBar().showMessage(f"The database could not be opened: {message}")
+        self.studioFailed.emit(message)
+
+    # -- state --------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        last = str(self.settings.value("navigation/lastPage", DEFAULT_PAGE))
+        self.show_page(last if last in self.pages else DEFAULT_PAGE)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember geometry and page, let running work finish, release the database."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.sync()
+        self.runner.wait_for_done(5000)
+        if self.studio is not None:
+            self.studio.close()
+        super().closeEvent(event)
+

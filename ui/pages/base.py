@@ -1,0 +1,68 @@
+"""What every page of the main window shares: a title, the studio once open, status text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from studio.actors import Actor
+from studio.context import Studio
+from ui.navigation import PageSpec
+from ui.tasks import TaskRunner
+
+
+class Page(QWidget):
+    """Base of the stacked pages.
+
+    The window opens the database off the GUI thread; until it is open, ``studio`` is
+    ``None`` and pages that need it say so. ``statusMessage`` goes to the status bar.
+    """
+
+    statusMessage = Signal(str)
+    navigateRequested = Signal(str)
+
+    def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
+        super().__init__()
+        self.spec = spec
+        self.runner = runner
+        self.actor = actor
+        self.studio: Studio | None = None
+        self.setObjectName(f"page-{spec.key}")
+        self.setAccessibleName(spec.title)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(18, 12, 18, 12)
+        title = QLabel(spec.title)
+        title.setObjectName("pageTitle")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        self.layout_.addWidget(title)
+
+    def set_studio(self, studio: Studio) -> None:
+        """Called once the database is open; pages load their data here."""
+        self.studio = studio
+        self.refresh()
+
+    def set_database_error(self, message: str) -> None:
+        """Called when the database could not be opened; pages that need it say so."""
+
+    def refresh(self) -> None:
+        """Reload what the page shows (File > Refresh, F5)."""
+
+    def can_save(self) -> bool:
+        """Whether File > Save applies to this page now."""
+        return False
+
+    def save(self) -> None:
+        """File > Save (Ctrl+S) on this page."""
+
+    def paragraph(self, text: str, name: str = "") -> QLabel:
+        """A wrapped text label added to the page."""
+        label = QLabel(text)
+        label.setWordWrap(True)
+        if name:
+            label.setObjectName(name)
+        self.layout_.addWidget(label)
+        return label

@@ -1,0 +1,112 @@
+"""``Configure > Database``: which database the studio works on, and its schema."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton
+
+from studio.actors import Actor
+from studio.services.database import DatabaseInfo, describe_database
+from ui.navigation import PageSpec
+from ui.pages.base import Page
+from ui.tasks import TaskRunner
+
+
+def human_size(size: int) -> str:
+    """``65536`` → ``64.0 KiB``."""
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+class DatabasePage(Page):
+    """URL (password masked), schema revision, file size and location."""
+
+    def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
+        super().__init__(spec, runner, actor)
+        self.paragraph(
+            "The local database holds the studio's configuration, the resellers and the audit "
+            "log. By default it is an SQLite file in the data folder; start the studio with "
+            "--database-url to use another database (PostgreSQL, Microsoft SQL Server)."
+        )
+        form = QFormLayout()
+        self.values: dict[str, QLabel] = {}
+        for key, caption in (
+            ("url", "URL"),
+            ("backend", "Engine"),
+            ("revision", "Schema revision"),
+            ("location", "Location"),
+            ("size", "File size"),
+            ("data_dir", "Data folder"),
+        ):
+            label = QLabel("…")
+            label.setObjectName(f"database{key.title().replace('_', '')}")
+            label.setAccessibleName(caption)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(f"{caption}:", label)
+            self.values[key] = label
+        self.layout_.addLayout(form)
+        buttons = QHBoxLayout()
+        self.refresh_button = QPushButton("Re&fresh")
+        self.refresh_button.setObjectName("databaseRefresh")
+        self.refresh_button.setAccessibleName("Refresh database information")
+        self.open_folder_button = QPushButton("Open Data &Folder")
+        self.open_folder_button.setObjectName("databaseOpenFolder")
+        self.open_folder_button.setAccessibleName("Open the data folder")
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.open_folder_button)
+        buttons.addStretch(1)
+        self.layout_.addLayout(buttons)
+        self.error = self.paragraph("", "databaseError")
+        self.error.setProperty("role", "error")
+        self.error.setVisible(False)
+        self.layout_.addStretch(1)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.open_folder_button.clicked.connect(self._open_folder)
+        self.refresh_button.setEnabled(False)
+        self.open_folder_button.setEnabled(False)
+
+    def refresh(self) -> None:
+        """Read the database's details off the GUI thread."""
+        studio = self.studio
+        if studio is None:
+            return
+        self.refresh_button.setEnabled(False)
+        self.runner.submit(lambda: describe_database(studio, self.actor), self._show, self._fail)
+
+    def _show(self, info: DatabaseInfo) -> None:
+        assert self.studio is not None
+        state = "up to date" if info.at_head else f"migration pending (this studio: {info.head})"
+        self.values["url"].setText(info.url)
+        self.values["backend"].setText(info.backend)
+        self.values["revision"].setText(f"{info.revision or 'none'} — {state}")
+        self.values["location"].setText(str(info.file) if info.file else "server database")
+        self.values["size"].setText(
+            human_size(info.file_size) if info.file_size is not None else "not applicable"
+        )
+        self.values["data_dir"].setText(str(self.studio.data_dir))
+        self.error.setVisible(False)
+        self.refresh_button.setEnabled(True)
+        self.open_folder_button.setEnabled(True)
+
+    def _fail(self, error: BaseException) -> None:
+        self.set_database_error(str(error))
+        self.refresh_button.setEnabled(self.studio is not None)
+
+    def set_database_error(self, message: str) -> None:
+        """Show why the database is not available; the values stay empty."""
+        self.error.setText(f"The database could not be opened: {message}")
+        self.error.setVisible(True)
+        for label in self.values.values():
+            if label.text() == "…":
+                label.setText("—")
+
+    def _open_folder(self) -> None:
+        if self.studio is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.studio.data_dir)))
+

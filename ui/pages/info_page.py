@@ -1,0 +1,70 @@
+"""Pages without their own form yet: section indexes and pages later issues fill.
+
+A section index (Home, Customer Manager, ...) lists its sub-pages as links. A page still
+to come says plainly what it will hold, and holds no fake data.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+
+from studio.actors import Actor
+from ui.navigation import PageSpec, breadcrumb_text, children
+from ui.pages.base import Page
+from ui.tasks import TaskRunner
+
+#: What each not-yet-built page will hold, in the article's words.
+COMING = {
+    "provisioning": (
+        "This page will hold the Control Server's Provisioning Service: its endpoint, its "
+        "token (kept in the OS keyring) and Test Connection. Provisioning requires the "
+        "Provisioning Service running on the Control Server and on every Remote Server, "
+        "all on the same build."
+    ),
+    "remote-servers": (
+        "This page will list the Remote Servers that host services (Hosted Exchange, "
+        "SharePoint, Web Hosting, DNS, MS SQL), with their build and live status, and let "
+        "you add, edit and remove them."
+    ),
+    "reseller-settings": (
+        "This page will enable the two reseller types, Commission Based and Subscription "
+        "Based, with their labels, agreement terms and defaults (commission %, payout cycle, "
+        "currency). A disabled type cannot be chosen when creating a reseller."
+    ),
+    "reseller-customers": (
+        "This page will list the reseller customers, with New Reseller (personal details and "
+        "company profile with department signatures), Edit, Suspend, Delete and "
+        "Subscribe As Reseller."
+    ),
+    "home": (
+        "The Control Panel, as the provider sees it after logging in with provider "
+        "credentials. Provider sign-in arrives with its own issue; until then the studio "
+        "acts as the built-in Local Administrator of this machine."
+    ),
+}
+
+
+class InfoPage(Page):
+    """A page that explains itself and links to its sub-pages."""
+
+    def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
+        super().__init__(spec, runner, actor)
+        text = COMING.get(spec.key)
+        if text:
+            self.paragraph(text, "pageDescription")
+        subpages = children(spec.key)
+        if subpages:
+            items = "".join(
+                f'<li><a href="page:{s.key}">{html.escape(s.title)}</a> '
+                f'<span style="color:gray">({html.escape(breadcrumb_text(s.key))})</span></li>'
+                for s in subpages
+            )
+            links = self.paragraph(f"<p>This section holds:</p><ul>{items}</ul>", "pageLinks")
+            links.setTextFormat(Qt.TextFormat.RichText)
+            links.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            links.linkActivated.connect(
+                lambda link: self.navigateRequested.emit(link.removeprefix("page:"))
+            )
+        self.layout_.addStretch(1)

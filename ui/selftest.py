@@ -1,0 +1,64 @@
+"""``machpanel-studio --self-test``: prove this install works, in one line.
+
+Builds the main window offscreen, loads every resource of the manifest, opens the
+database at the current schema and paints the window once. Used after a PyInstaller
+build, where a missing resource, plugin or migration shows up here first.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TextIO
+
+
+def run_self_test(data_dir: str | None, database_url: str | None, out: TextIO) -> int:
+    """Print ``self-test passed: …`` and return 0, or ``self-test failed: reason`` and 1."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    started = time.perf_counter()
+    try:
+        summary = _check(data_dir, database_url)
+    except Exception as exc:  # the one line must say why, whatever broke
+        print(f"self-test failed: {exc}", file=out)
+        return 1
+    elapsed = time.perf_counter() - started
+    print(f"self-test passed: {summary} in {elapsed:.2f} s", file=out)
+    return 0
+
+
+def _check(data_dir: str | None, database_url: str | None) -> str:
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, qVersion
+
+    from studio import CONTROL_SERVER_BUILD, __version__
+    from studio.resources import manifest
+    from ui.app import build_main_window, create_application
+    from ui.resources import check_resources
+
+    create_application()
+    missing = check_resources()
+    if missing:
+        raise RuntimeError(f"resources did not load: {', '.join(missing)}")
+    window = build_main_window(data_dir, database_url)
+    loop = QEventLoop()
+    window.studioOpened.connect(lambda _studio: loop.quit())
+    window.studioFailed.connect(lambda _message: loop.quit())
+    QTimer.singleShot(30_000, loop.quit)
+    window.show()
+    loop.exec()
+    try:
+        if window.database_error:
+            raise RuntimeError(f"database: {window.database_error}")
+        if window.studio is None:
+            raise RuntimeError("database: not opened within 30 s")
+        if not window.studio.schema.at_head:
+            raise RuntimeError(f"database: schema {window.studio.schema.current} is not at head")
+        if window.grab().isNull():
+            raise RuntimeError("the main window did not paint")
+        schema = window.studio.schema.current
+        platform = QCoreApplication.instance().platformName()  # type: ignore[union-attr]
+    finally:
+        window.close()
+    return (
+        f"studio {__version__} (build {CONTROL_SERVER_BUILD}), {len(manifest())} resources, "
+        f"schema {schema}, Qt {qVersion()} {platform}"
+    )
