@@ -13,14 +13,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
 
-from studio.actors import Actor  # noqa: E402
-from studio.context import open_studio  # noqa: E402
-from studio.demo import seed_demo  # noqa: E402
-from ui.app import build_main_window  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
+from studio.actors import Actor
+from studio.context import open_studio
+from studio.demo import seed_demo
+from ui.app import build_main_window
+from ui.main_window import MainWindow
 
 PAGES = {
     "main-window": "website",

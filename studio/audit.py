@@ -37,6 +37,7 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]
 def record(
     session: Session,
     actor: Actor,
+    *,
     action: str,
     entity: str,
     entity_id: str | int = "",

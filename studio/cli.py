@@ -184,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_cmd_demo)
 
     website = commands.add_parser("website", help="Configure > Control Panel Website")
-    site_commands = website.add_subparsers(title="website commands", metavar="ACTION", required=True)
+    site_commands = website.add_subparsers(
+        title="website commands", metavar="ACTION", required=True
+    )
     show = site_commands.add_parser("show", help="the settings in force and the resulting URL")
     show.add_argument("--json", action="store_true", help="print one JSON object")
     show.set_defaults(handler=_cmd_website_show)

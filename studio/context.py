@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from studio.db.engine import create_studio_engine, mask_url
 from studio.db.migrate import SchemaState, upgrade
 from studio.logs import configure_logging
-from studio.paths import default_database_url, ensure_data_dir, resolve_data_dir
+from studio.paths import ensure_data_dir, resolve_data_dir, resolve_database_url
 
-DATABASE_URL_ENV = "MACHPANEL_STUDIO_DATABASE_URL"
 log = logging.getLogger(__name__)
 
 
@@ -52,14 +51,6 @@ class Studio:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
-
-
-def resolve_database_url(data_dir: Path, explicit: str | None = None) -> str:
-    """``--database-url``, then ``MACHPANEL_STUDIO_DATABASE_URL``, then the embedded file."""
-    if explicit:
-        return explicit
-    env = os.environ.get(DATABASE_URL_ENV, "").strip()
-    return env or default_database_url(data_dir)
 
 
 def open_studio(

@@ -17,7 +17,7 @@ _HANDLER_NAME = "machpanel-studio-file"
 
 
 def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path:
-    """Send the ``studio`` and ``ui`` loggers to ``logs/studio.log`` (1 MiB × 5 files).
+    """Send the ``studio`` and ``ui`` loggers to ``logs/studio.log`` (1 MiB, 5 files kept).
 
     Calling it again for another folder replaces the handler, so tests that switch data
     folders do not write into an earlier one.

@@ -18,6 +18,7 @@ HOME_ENV = "MACHPANEL_STUDIO_HOME"
 DATABASE_FILE = "studio.db"
 LOG_DIR = "logs"
 SETTINGS_FILE = "settings.ini"
+DATABASE_URL_ENV = "MACHPANEL_STUDIO_DATABASE_URL"
 
 
 def default_data_dir() -> Path:
@@ -71,6 +72,14 @@ def database_path(data_dir: Path) -> Path:
 def default_database_url(data_dir: Path) -> str:
     """SQLAlchemy URL of the embedded database."""
     return f"sqlite:///{database_path(data_dir).as_posix()}"
+
+
+def resolve_database_url(data_dir: Path, explicit: str | None = None) -> str:
+    """``--database-url``, then ``MACHPANEL_STUDIO_DATABASE_URL``, then the embedded file."""
+    if explicit:
+        return explicit
+    env = os.environ.get(DATABASE_URL_ENV, "").strip()
+    return env or default_database_url(data_dir)
 
 
 def log_dir(data_dir: Path) -> Path:

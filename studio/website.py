@@ -95,7 +95,9 @@ def _site_name_error(value: str) -> str | None:
     if len(value) > 64:
         return "must be at most 64 characters"
     if not _SITE_NAME.match(value):
-        return "may hold letters, digits, spaces and . _ ( ) - and must start with a letter or digit"
+        return (
+            "may hold letters, digits, spaces and . _ ( ) - and must start with a letter or digit"
+        )
     return None
 
 
@@ -144,9 +146,7 @@ def _path_value(value: str) -> tuple[str | None, str | None]:
         if segment in (".", ".."):
             return None, "must not contain . or .. segments"
         if not _PATH_SEGMENT.match(segment):
-            return None, (
-                f"segment {segment!r} may hold only letters, digits and . _ ~ -"
-            )
+            return None, (f"segment {segment!r} may hold only letters, digits and . _ ~ -")
     normalised = "/" + "/".join(segments)
     if len(normalised) > 200:
         return None, "must be at most 200 characters"

@@ -11,11 +11,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from studio import APP_NAME, CONTROL_SERVER_BUILD, __version__
-from studio.db.engine import mask_url
 
 
 def about_facts(data_dir: str, database_url: str) -> list[tuple[str, str]]:
     """The facts the dialog shows, in order; the URL is masked."""
+    from studio.db.engine import mask_url  # SQLAlchemy: imported on use, not at start-up
+
     return [
         ("Version", __version__),
         ("Control Server build", CONTROL_SERVER_BUILD),
@@ -62,4 +63,3 @@ class AboutDialog(QDialog):
     def copy_to_clipboard(self) -> None:
         """Put :meth:`as_text` on the clipboard."""
         QGuiApplication.clipboard().setText(self.as_text())
-

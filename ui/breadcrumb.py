@@ -37,7 +37,7 @@ class Breadcrumb(QLabel):
         parts = []
         path = breadcrumb(key)
         for index, spec in enumerate(path):
-            word = html.escape(spec.crumb_text or "")
+            word = html.escape(spec.crumb_text or spec.title)
             if index == len(path) - 1:
                 parts.append(f"<b>{word}</b>")
             else:

@@ -42,7 +42,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("configuration-studio", "Configuration Studio", None, "studio", "studio", "Configure"),
     PageSpec("website", "Control Panel Website", "configuration-studio", "website", "studio"),
     PageSpec("database", "Database", "configuration-studio", "database", "studio"),
-    PageSpec("provisioning", "Provisioning Service", "configuration-studio", "provisioning", "studio"),
+    PageSpec(
+        "provisioning", "Provisioning Service", "configuration-studio", "provisioning", "studio"
+    ),
     PageSpec("remote-servers", "Remote Servers", "configuration-studio", "servers", "studio"),
     PageSpec("control-panel", "Control Panel", None, "control-panel", "panel", None),
     PageSpec("home", "Home", "control-panel", "home", "panel"),
@@ -63,11 +65,15 @@ def children(key: str) -> list[PageSpec]:
 
 
 def breadcrumb(key: str) -> list[PageSpec]:
-    """The path from the top to ``key``, keeping only nodes that have a breadcrumb word."""
+    """The path from the top to ``key``: ancestors without a breadcrumb word are left out.
+
+    The *Control Panel* branch node names itself when shown, but the article's paths
+    below it start at ``Home``.
+    """
     path: list[PageSpec] = []
     spec: PageSpec | None = PAGE_BY_KEY[key]
     while spec is not None:
-        if spec.crumb_text is not None:
+        if spec.crumb_text is not None or spec.key == key:
             path.append(spec)
         spec = PAGE_BY_KEY[spec.parent] if spec.parent else None
     return list(reversed(path))
@@ -76,7 +82,7 @@ def breadcrumb(key: str) -> list[PageSpec]:
 def breadcrumb_text(key: str) -> str:
     """The breadcrumb as plain text, e.g. ``Home » System Configuration » Reseller Settings``."""
     separator = f" {SEPARATORS[PAGE_BY_KEY[key].branch]} "
-    return separator.join(spec.crumb_text or "" for spec in breadcrumb(key))
+    return separator.join(spec.crumb_text or spec.title for spec in breadcrumb(key))
 
 
 class NavigationTree(QTreeWidget):

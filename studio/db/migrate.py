@@ -1,27 +1,31 @@
 """Alembic migrations, run from code: at start-up, by ``db upgrade`` and by the self-test.
 
 The migration scripts live in ``studio/db/migrations`` (also bundled into the frozen
-build). Before upgrading, the current revision is compared with the revisions this
-studio knows: a database from a newer studio is refused and left untouched.
+build). The database's revision is read with one plain query and compared with the
+revisions this studio knows (:mod:`studio.db.revisions`): at head, Alembic is not even
+imported; from a newer studio, the database is refused and left untouched; otherwise
+Alembic upgrades it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
+from studio.db import revisions
 from studio.db.engine import mask_url, sqlite_file
 from studio.errors import DatabaseError, NotADatabaseError, SchemaTooNewError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,10 @@ class SchemaState:
         return self.current == self.head
 
 
-def _alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic configuration bound to ``engine`` (no ini file involved)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
@@ -45,29 +52,24 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
-def _script_directory(engine: Engine) -> ScriptDirectory:
-    return ScriptDirectory.from_config(_alembic_config(engine))
-
-
 def _translate(engine: Engine, exc: Exception) -> DatabaseError:
     path = sqlite_file(engine.url)
-    text = str(exc).lower()
-    if path is not None and ("not a database" in text or "file is encrypted" in text):
+    message = str(exc).lower()
+    if path is not None and ("not a database" in message or "file is encrypted" in message):
         return NotADatabaseError(path)
     return DatabaseError(f"cannot open the database {mask_url(engine.url)}: {exc}")
 
 
 def schema_state(engine: Engine) -> SchemaState:
-    """Read the database's revision and this studio's head, changing nothing."""
-    head = _script_directory(engine).get_current_head()
-    if head is None:  # pragma: no cover - the package always ships migrations
-        raise DatabaseError("no migrations are bundled with this studio")
+    """Read the database's revision, changing nothing."""
     try:
         with engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
+            if not inspect(connection).has_table(VERSION_TABLE):
+                return SchemaState(current=None, head=revisions.HEAD)
+            current = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
     except (OperationalError, SADatabaseError) as exc:
         raise _translate(engine, exc) from None
-    return SchemaState(current=current, head=head)
+    return SchemaState(current=current, head=revisions.HEAD)
 
 
 def upgrade(engine: Engine) -> SchemaState:
@@ -81,14 +83,14 @@ def upgrade(engine: Engine) -> SchemaState:
         DatabaseError: the database cannot be opened (with the reason).
     """
     state = schema_state(engine)
-    if state.current is not None:
-        known = {rev.revision for rev in _script_directory(engine).walk_revisions()}
-        if state.current not in known:
-            raise SchemaTooNewError(state.current, state.head)
     if state.at_head:
         return state
+    if state.current is not None and state.current not in revisions.KNOWN:
+        raise SchemaTooNewError(state.current, state.head)
+    from alembic import command
+
     try:
-        command.upgrade(_alembic_config(engine), "head")
+        command.upgrade(alembic_config(engine), "head")
     except (OperationalError, SADatabaseError) as exc:
         raise _translate(engine, exc) from None
     return schema_state(engine)

@@ -36,9 +36,7 @@ def describe_database(studio: Studio, actor: Actor) -> DatabaseInfo:
     size: int | None = None
     if path is not None:
         size = sum(
-            p.stat().st_size
-            for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
-            if p.exists()
+            p.stat().st_size for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()
         )
     return DatabaseInfo(
         url=studio.masked_url,

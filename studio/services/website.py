@@ -83,7 +83,7 @@ def save_website_settings(studio: Studio, actor: Actor, data: WebsiteInput) -> W
         audit.record(
             session,
             actor,
-            action,
+            action=action,
             entity="website_settings",
             entity_id=_ROW_ID,
             changes=changes,

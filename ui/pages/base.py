@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from studio.actors import Actor
-from studio.context import Studio
 from ui.navigation import PageSpec
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from studio.context import Studio
 
 
 class Page(QWidget):

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton
 
 from studio.actors import Actor
-from studio.services.database import DatabaseInfo, describe_database
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from studio.context import Studio
+    from studio.services.database import DatabaseInfo
+
+
+def _describe(studio: Studio, actor: Actor) -> DatabaseInfo:
+    from studio.services.database import describe_database  # on the pool, see main_window
+
+    return describe_database(studio, actor)
 
 
 def human_size(size: int) -> str:
@@ -77,7 +88,7 @@ class DatabasePage(Page):
         if studio is None:
             return
         self.refresh_button.setEnabled(False)
-        self.runner.submit(lambda: describe_database(studio, self.actor), self._show, self._fail)
+        self.runner.submit(lambda: _describe(studio, self.actor), self._show, self._fail)
 
     def _show(self, info: DatabaseInfo) -> None:
         assert self.studio is not None
@@ -109,4 +120,3 @@ class DatabasePage(Page):
     def _open_folder(self) -> None:
         if self.studio is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.studio.data_dir)))
-

@@ -8,6 +8,7 @@ changed. Saving, loading and the port check run off the GUI thread.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
 from studio.actors import Actor
 from studio.errors import FieldError, StudioError
 from studio.netcheck import PortCheck, PortState, check_port
-from studio.services.website import WebsiteView, get_website_settings, save_website_settings
 from studio.website import (
     DEFAULT_PORTS,
     FIELD_LABELS,
@@ -36,6 +36,22 @@ from ui.forms import FormFields
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from studio.context import Studio
+    from studio.services.website import WebsiteView
+
+
+def _load(studio: Studio, actor: Actor) -> WebsiteView:
+    from studio.services.website import get_website_settings  # on the pool, see main_window
+
+    return get_website_settings(studio, actor)
+
+
+def _save(studio: Studio, actor: Actor, data: WebsiteInput) -> WebsiteView:
+    from studio.services.website import save_website_settings
+
+    return save_website_settings(studio, actor, data)
 
 
 class WebsitePage(Page):
@@ -208,9 +224,7 @@ class WebsitePage(Page):
             return
         self._busy = True
         self._set_enabled(False)
-        self.runner.submit(
-            lambda: get_website_settings(studio, self.actor), self._on_loaded, self._on_failed
-        )
+        self.runner.submit(lambda: _load(studio, self.actor), self._on_loaded, self._on_failed)
 
     def set_database_error(self, message: str) -> None:
         """No database, no settings: say so instead of showing defaults as if saved."""
@@ -245,7 +259,7 @@ class WebsitePage(Page):
         self._set_enabled(False)
         self.state.setText("Saving…")
         self.runner.submit(
-            lambda: save_website_settings(studio, self.actor, data),
+            lambda: _save(studio, self.actor, data),
             self._on_saved,
             self._on_failed,
         )

@@ -1,0 +1,161 @@
+"""Cold start of the studio to its first painted main window, against a bare QMainWindow.
+
+Each run is a new Python process (interpreter start, imports, window, first paint); the
+parent measures from spawning the process to the child's report that its window
+painted. Bare and studio runs alternate, after one warm-up of each, and the medians
+are compared. RSS is read in the studio child once the database is open and the event
+loop is idle.
+
+    uv run python benchmarks/startup.py [--runs 7] [--json]
+
+``--json`` prints one object: ``studio_s``, ``bare_qt_s``, ``ratio``, ``rss_mib``,
+``bare_rss_mib``, ``runs``, ``platform``, ``python``, ``qt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+IDLE_MS = 800
+
+
+def _rss_mib() -> float:
+    """Resident set size of this process now (Linux /proc), else the peak (getrusage)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    try:
+        import resource
+    except ImportError:  # Windows: no resource module; report 0 rather than guess
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+def probe(kind: str, data_dir: str) -> int:
+    """Child process: build the window, report first paint, then idle RSS."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    if kind == "studio":
+        from ui.app import build_main_window
+
+        window: QMainWindow = build_main_window(data_dir)
+        app = QApplication.instance()
+    else:
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        window.setWindowTitle("bare")
+        window.resize(1000, 640)
+    assert app is not None
+
+    class FirstPaint(QObject):
+        done = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if not self.done and event.type() == QEvent.Type.Paint:
+                self.done = True
+                print("painted", flush=True)
+                QTimer.singleShot(IDLE_MS, report_rss)
+            return False
+
+    def report_rss() -> None:
+        print(f"rss {_rss_mib():.1f}", flush=True)
+        window.close()
+        app.quit()
+
+    watcher = FirstPaint()
+    window.installEventFilter(watcher)
+    window.show()
+    app.exec()
+    return 0
+
+
+def _one_run(kind: str, data_dir: str) -> tuple[float, float]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MACHPANEL_STUDIO_HOME": data_dir}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--probe", kind, "--data-dir", data_dir],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    assert child.stdout is not None
+    first = child.stdout.readline()
+    elapsed = time.perf_counter() - started
+    rss_line = child.stdout.readline()
+    child.wait(timeout=60)
+    if first.strip() != "painted" or not rss_line.startswith("rss "):
+        raise RuntimeError(f"{kind} probe did not report (got {first!r}, {rss_line!r})")
+    return elapsed, float(rss_line.split()[1])
+
+
+def measure(runs: int) -> dict[str, object]:
+    """Alternate bare and studio runs; return medians and their ratio."""
+    from PySide6.QtCore import qVersion
+
+    with tempfile.TemporaryDirectory(prefix="mp-bench-") as data_dir:
+        for kind in ("bare", "studio"):  # warm-up: OS file cache, first database creation
+            _one_run(kind, data_dir)
+        times: dict[str, list[float]] = {"bare": [], "studio": []}
+        rss: dict[str, list[float]] = {"bare": [], "studio": []}
+        for _ in range(runs):
+            for kind in ("bare", "studio"):
+                elapsed, mib = _one_run(kind, data_dir)
+                times[kind].append(elapsed)
+                rss[kind].append(mib)
+    studio_s = statistics.median(times["studio"])
+    bare_s = statistics.median(times["bare"])
+    return {
+        "studio_s": round(studio_s, 4),
+        "bare_qt_s": round(bare_s, 4),
+        "ratio": round(studio_s / bare_s, 3),
+        "rss_mib": round(statistics.median(rss["studio"]), 1),
+        "bare_rss_mib": round(statistics.median(rss["bare"]), 1),
+        "runs": runs,
+        "platform": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+        "python": platform.python_version(),
+        "qt": qVersion(),
+    }
+
+
+def main() -> int:
+    """Parse arguments; run as parent (measure) or as child (probe)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="measured runs of each (default 7)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--probe", choices=("bare", "studio"), help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.probe:
+        return probe(args.probe, args.data_dir)
+    if args.runs < 1:
+        parser.error("argument --runs: must be at least 1")
+    result = measure(args.runs)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"bare QMainWindow  {result['bare_qt_s']:.3f} s   {result['bare_rss_mib']} MiB")
+        print(f"studio            {result['studio_s']:.3f} s   {result['rss_mib']} MiB (idle)")
+        print(f"ratio             {result['ratio']:.2f}  (median of {args.runs} runs each)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    raise SystemExit(main())

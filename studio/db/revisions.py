@@ -1,0 +1,15 @@
+"""The schema revisions this studio knows, without importing Alembic.
+
+Start-up reads the database's revision with one query and compares it with
+:data:`HEAD`; only when a migration is pending does Alembic get imported and run. A test
+keeps these constants equal to what ``studio/db/migrations/versions`` holds: add a
+migration, add its revision here.
+"""
+
+from __future__ import annotations
+
+#: Every revision, oldest first.
+KNOWN: tuple[str, ...] = ("0001_initial",)
+
+#: The newest revision: the schema this studio's models describe.
+HEAD = KNOWN[-1]

@@ -1,0 +1,67 @@
+"""Configure > Database and Help > About show where the data is, never a password."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from studio import CONTROL_SERVER_BUILD, __version__
+from studio.paths import database_path
+from tests.gui.conftest import wait_idle
+from ui.about_dialog import AboutDialog
+from ui.app import build_main_window
+from ui.main_window import MainWindow
+
+
+def _label(parent: object, name: str) -> QLabel:
+    label = parent.findChild(QLabel, name)  # type: ignore[attr-defined]
+    assert isinstance(label, QLabel), name
+    return label
+
+
+def test_database_page_shows_url_revision_location_and_size(
+    qtbot: QtBot, window: MainWindow, data_dir: Path
+) -> None:
+    window.show_page("database")
+    wait_idle(qtbot, window)
+    page = window.pages["database"]
+    assert _label(page, "databaseUrl").text() == f"sqlite:///{database_path(data_dir)}"
+    assert _label(page, "databaseRevision").text() == "0001_initial — up to date"
+    assert _label(page, "databaseLocation").text() == str(database_path(data_dir))
+    assert _label(page, "databaseSize").text().endswith("KiB")
+    assert _label(page, "databaseDataDir").text() == str(data_dir)
+
+
+def test_about_shows_versions_and_folder(qtbot: QtBot, window: MainWindow, data_dir: Path) -> None:
+    about = window.findChild(QAction, "actionAbout")
+    assert about is not None
+    about.trigger()
+    dialog = window.findChild(AboutDialog, "aboutDialog")
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert _label(dialog, "aboutVersion").text() == __version__
+    assert _label(dialog, "aboutControlServerBuild").text() == CONTROL_SERVER_BUILD
+    assert _label(dialog, "aboutDataFolder").text() == str(data_dir)
+    assert _label(dialog, "aboutQt").text().startswith("6.")
+    dialog.copy_to_clipboard()
+    assert f"Version: {__version__}" in QGuiApplication.clipboard().text()
+    dialog.reject()
+
+
+def test_passwords_never_show(qtbot: QtBot, data_dir: Path) -> None:
+    win = build_main_window(data_dir, "postgresql+nosuchdriver://studio:hunter2secret@db/mp")
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.studioFailed, timeout=10_000):
+        win.show()
+    wait_idle(qtbot, win)
+    dialog = win.show_about()
+    assert _label(dialog, "aboutDatabase").text() == "postgresql+nosuchdriver://studio:***@db/mp"
+    shown = [label.text() for label in win.findChildren(QLabel)] + [
+        win.statusBar().currentMessage()
+    ]
+    assert not any("hunter2secret" in text for text in shown)
+    dialog.reject()
+    win.close()
