@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -28,7 +28,7 @@ from studio.actors import Actor
 from studio.paths import resolve_database_url
 from ui.about_dialog import AboutDialog
 from ui.breadcrumb import Breadcrumb
-from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, PAGES, NavigationTree, breadcrumb_text
+from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, NavigationTree, breadcrumb_text
 from ui.pages.base import Page
 from ui.pages.database_page import DatabasePage
 from ui.pages.info_page import InfoPage
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from studio.context import Studio
 
 log = logging.getLogger(__name__)
+
+#: Open the database this long after showing if no paint has come first.
+OPEN_FALLBACK_MS = 500
 
 _PAGE_CLASSES: dict[str, type[Page]] = {"website": WebsitePage, "database": DatabasePage}
 
@@ -74,17 +77,7 @@ class MainWindow(QMainWindow):
         self.breadcrumb = Breadcrumb()
         self.stack = QStackedWidget()
         self.stack.setObjectName("pageStack")
-        self.pages: dict[str, Page] = {}
-        for spec in PAGES:
-            page = _PAGE_CLASSES.get(spec.key, InfoPage)(spec, self.runner, self.actor)
-            page.statusMessage.connect(self.show_status)
-            page.navigateRequested.connect(self.show_page)
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
-        website = self.pages["website"]
-        assert isinstance(website, WebsitePage)
-        website.controlPanelRequested.connect(lambda: self.show_page("control-panel"))
-        website.saveStateChanged.connect(self._update_save_action)
+        self._pages: dict[str, Page] = {}
 
         right = QWidget()
         right_box = QVBoxLayout(right)
@@ -179,9 +172,33 @@ class MainWindow(QMainWindow):
 
     # -- navigation ---------------------------------------------------------------------
 
+    def page(self, key: str) -> Page:
+        """The page for ``key``, built the first time it is asked for.
+
+        Building every page up front made start-up slower (each widget is polished
+        against the style sheet); a page no one opens costs nothing.
+        """
+        existing = self._pages.get(key)
+        if existing is not None:
+            return existing
+        spec = PAGE_BY_KEY[key]
+        page = _PAGE_CLASSES.get(key, InfoPage)(spec, self.runner, self.actor)
+        page.statusMessage.connect(self.show_status)
+        page.navigateRequested.connect(self.show_page)
+        if isinstance(page, WebsitePage):
+            page.controlPanelRequested.connect(lambda: self.show_page("control-panel"))
+            page.saveStateChanged.connect(self._update_save_action)
+        self._pages[key] = page
+        self.stack.addWidget(page)
+        if self.studio is not None:
+            page.set_studio(self.studio)
+        elif self.database_error is not None:
+            page.set_database_error(self.database_error)
+        return page
+
     def show_page(self, key: str) -> None:
         """Select ``key`` in the tree; the stack and breadcrumb follow."""
-        if key not in self.pages:
+        if key not in PAGE_BY_KEY:
             raise KeyError(f"no page {key!r}")
         if self.navigation.current_key() == key:
             self._on_page_selected(key)
@@ -195,7 +212,7 @@ class MainWindow(QMainWindow):
         return page
 
     def _on_page_selected(self, key: str) -> None:
-        self.stack.setCurrentWidget(self.pages[key])
+        self.stack.setCurrentWidget(self.page(key))
         self.breadcrumb.show_page(key)
         self.settings.setValue("navigation/lastPage", key)
         self._update_save_action()
@@ -228,11 +245,24 @@ class MainWindow(QMainWindow):
     # -- opening the database -----------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Open the database once the window is on screen (first paint is not delayed)."""
+        """Open the database soon after showing, even if no paint arrives (minimised)."""
         super().showEvent(event)
+        QTimer.singleShot(OPEN_FALLBACK_MS, self._open_once)
+
+    def event(self, event: QEvent) -> bool:
+        """After the first paint, open the database.
+
+        Started any earlier, the background import of SQLAlchemy competes with the first
+        paint for the interpreter lock and the window appears later.
+        """
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and not self._open_requested:
+            QTimer.singleShot(0, self._open_once)
+        return handled
+
+    def _open_once(self) -> None:
         if not self._open_requested:
-            self._open_requested = True
-            QTimer.singleShot(0, self.open_database)
+            self.open_database()
 
     def open_database(self) -> None:
         """Open the data folder and database off the GUI thread (idempotent)."""
@@ -249,7 +279,7 @@ class MainWindow(QMainWindow):
         self.database_status.setText(
             f"Database: {studio.engine.url.get_backend_name()}, schema {studio.schema.current}"
         )
-        for page in self.pages.values():
+        for page in self._pages.values():
             page.set_studio(studio)
         self.show_status(f"Opened {studio.masked_url}")
         self.studioOpened.emit(studio)
@@ -260,7 +290,7 @@ class MainWindow(QMainWindow):
         self.database_error = message
         self.database_status.setText("Database: not available")
         self.database_status.setProperty("role", "error")
-        for page in self.pages.values():
+        for page in self._pages.values():
             page.set_database_error(message)
         self.statusBar().showMessage(f"The database could not be opened: {message}")
         self.studioFailed.emit(message)
@@ -272,7 +302,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         last = str(self.settings.value("navigation/lastPage", DEFAULT_PAGE))
-        self.show_page(last if last in self.pages else DEFAULT_PAGE)
+        self.show_page(last if last in PAGE_BY_KEY else DEFAULT_PAGE)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember geometry and page, let running work finish, release the database."""

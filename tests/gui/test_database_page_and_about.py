@@ -27,7 +27,7 @@ def test_database_page_shows_url_revision_location_and_size(
 ) -> None:
     window.show_page("database")
     wait_idle(qtbot, window)
-    page = window.pages["database"]
+    page = window.page("database")
     assert _label(page, "databaseUrl").text() == f"sqlite:///{database_path(data_dir)}"
     assert _label(page, "databaseRevision").text() == "0001_initial — up to date"
     assert _label(page, "databaseLocation").text() == str(database_path(data_dir))

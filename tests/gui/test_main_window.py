@@ -81,7 +81,7 @@ def test_menus_have_mnemonics_and_open_pages(qtbot: QtBot, window: MainWindow) -
 
 def test_pages_still_to_come_say_what_they_will_hold(window: MainWindow) -> None:
     for key, text in COMING.items():
-        page = window.pages[key]
+        page = window.page(key)
         description = page.findChild(QLabel, "pageDescription")
         assert description is not None
         assert description.text() == text
@@ -118,8 +118,8 @@ def test_an_unusable_database_is_shown_not_raised(qtbot: QtBot, tmp_path: Path) 
     wait_idle(qtbot, win)
     status = win.findChild(QLabel, "statusDatabase")
     assert status is not None and status.text() == "Database: not available"
-    error = win.pages["database"].findChild(QLabel, "databaseError")
+    error = win.page("database").findChild(QLabel, "databaseError")
     assert error is not None and not error.isHidden()
     assert error.text().startswith("The database could not be opened: data folder")
-    state = win.pages["website"].findChild(QLabel, "websiteState")
+    state = win.page("website").findChild(QLabel, "websiteState")
     assert state is not None and state.text().startswith("The settings cannot be loaded")
