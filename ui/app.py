@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from studio import APP_NAME, __version__
 from studio.actors import Actor
 from studio.paths import resolve_data_dir, settings_path
+from ui.display import display_problem
 from ui.main_window import MainWindow
 from ui.resources import icon, style_sheet
 
@@ -60,7 +61,15 @@ def build_main_window(
 
 
 def run_gui(data_dir: str | None = None, database_url: str | None = None) -> int:
-    """Open the studio window and run the event loop; returns the exit code."""
+    """Open the studio window and run the event loop; returns the exit code.
+
+    On a Linux machine without a display (or without Qt's X11 libraries) it says so and
+    returns 1 instead of letting Qt abort the process.
+    """
+    problem = display_problem()
+    if problem:
+        print(f"machpanel-studio: {problem}", file=sys.stderr)
+        return 1
     app = create_application()
     window = build_main_window(data_dir, database_url)
     window.show()
