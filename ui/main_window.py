@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, 
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.studio: Studio | None = None
         self.database_error: str | None = None
         self._open_requested = False
+        self._close_confirmed = False
 
         self.navigation = NavigationTree()
         self.breadcrumb = Breadcrumb()
@@ -304,8 +306,53 @@ class MainWindow(QMainWindow):
         last = str(self.settings.value("navigation/lastPage", DEFAULT_PAGE))
         self.show_page(last if last in PAGE_BY_KEY else DEFAULT_PAGE)
 
+    def unsaved_pages(self) -> list[Page]:
+        """Pages holding typed input that is not saved."""
+        return [page for page in self._pages.values() if page.has_unsaved_changes()]
+
+    def _ask_about_unsaved(self, pages: list[Page]) -> QMessageBox:
+        """Save / Discard / Cancel, window-modal through ``open()`` (tests answer it)."""
+        box = QMessageBox(self)
+        box.setObjectName("unsavedChangesDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved changes")
+        names = ", ".join(page.spec.title for page in pages)
+        box.setText(f"{names}: your changes are not saved.")
+        savable = all(page.can_save() for page in pages)
+        buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+        if savable:
+            buttons |= QMessageBox.StandardButton.Save
+            box.setInformativeText("Save them before closing?")
+        else:
+            box.setInformativeText("Some values are invalid, so they cannot be saved.")
+        box.setStandardButtons(buttons)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda result: self._on_unsaved_answer(pages, result))
+        box.open()
+        return box
+
+    def _on_unsaved_answer(self, pages: list[Page], result: int) -> None:
+        if result == QMessageBox.StandardButton.Discard:
+            self._close_confirmed = True
+            self.close()
+        elif result == QMessageBox.StandardButton.Save:
+            for page in pages:
+                page.saved.connect(self._close_when_saved)
+                page.save()
+
+    def _close_when_saved(self) -> None:
+        if not self.unsaved_pages():
+            self._close_confirmed = True
+            self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember geometry and page, let running work finish, release the database."""
+        """Ask about unsaved input; then remember state, let work finish, close the database."""
+        unsaved = [] if self._close_confirmed else self.unsaved_pages()
+        if unsaved:
+            event.ignore()
+            self._ask_about_unsaved(unsaved)
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         self.runner.wait_for_done(5000)

@@ -6,7 +6,7 @@ import socket
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from studio.actors import Actor
@@ -120,3 +120,50 @@ def test_check_port_reports_a_port_in_use(qtbot: QtBot, window: MainWindow) -> N
         status = _w(window, QLabel, "websitePortStatus")
         qtbot.waitUntil(lambda: "in use" in status.text(), timeout=5000)
     assert status.text() == f"Port {port} is in use on this machine."
+
+
+def _close_with_unsaved_host(qtbot: QtBot, window: MainWindow) -> QMessageBox:
+    _retype(qtbot, _w(window, QLineEdit, "websiteHost"), "cp.unsaved.example")
+    window.close()
+    box = window.findChild(QMessageBox, "unsavedChangesDialog")
+    assert box is not None
+    qtbot.waitExposed(box)
+    assert box.text() == "Control Panel Website: your changes are not saved."
+    assert window.isVisible()
+    return box
+
+
+def test_closing_with_unsaved_changes_can_be_cancelled(qtbot: QtBot, window: MainWindow) -> None:
+    box = _close_with_unsaved_host(qtbot, window)
+    cancel = box.button(QMessageBox.StandardButton.Cancel)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert window.isVisible()
+    assert _w(window, QLineEdit, "websiteHost").text() == "cp.unsaved.example"
+
+
+def test_closing_with_unsaved_changes_can_discard(qtbot: QtBot, window: MainWindow) -> None:
+    box = _close_with_unsaved_host(qtbot, window)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert window.studio is not None
+    assert not get_website_settings(window.studio, Actor.local_administrator()).configured
+
+
+def test_closing_with_unsaved_changes_can_save_first(qtbot: QtBot, window: MainWindow) -> None:
+    box = _close_with_unsaved_host(qtbot, window)
+    studio = window.studio
+    assert studio is not None
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    view = get_website_settings(studio, Actor.local_administrator())
+    assert view.website.host == "cp.unsaved.example"
+
+
+def test_invalid_unsaved_changes_cannot_be_saved_on_close(qtbot: QtBot, window: MainWindow) -> None:
+    _retype(qtbot, _w(window, QLineEdit, "websitePort"), "0")
+    window.close()
+    box = window.findChild(QMessageBox, "unsavedChangesDialog")
+    assert box is not None
+    assert box.button(QMessageBox.StandardButton.Save) is None
+    assert "cannot be saved" in box.informativeText()
+    box.button(QMessageBox.StandardButton.Discard).click()

@@ -25,6 +25,7 @@ class Page(QWidget):
 
     statusMessage = Signal(str)
     navigateRequested = Signal(str)
+    saved = Signal()
 
     def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
         super().__init__()
@@ -60,7 +61,11 @@ class Page(QWidget):
         return False
 
     def save(self) -> None:
-        """File > Save (Ctrl+S) on this page."""
+        """File > Save (Ctrl+S) on this page; emits ``saved`` when it has been written."""
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether closing the window now would lose typed input."""
+        return False
 
     def paragraph(self, text: str, name: str = "") -> QLabel:
         """A wrapped text label added to the page."""

@@ -267,6 +267,11 @@ class WebsitePage(Page):
     def _on_saved(self, view: WebsiteView) -> None:
         self._on_loaded(view)
         self.statusMessage.emit(f"Control Panel Website saved: {view.website.url}")
+        self.saved.emit()
+
+    def has_unsaved_changes(self) -> bool:
+        """Typed values differ from the saved ones."""
+        return self._dirty()
 
     def _on_failed(self, error: BaseException) -> None:
         self._busy = False
