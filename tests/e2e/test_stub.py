@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import json as jsonlib
 import os
 import re
 import subprocess
@@ -40,10 +40,13 @@ def _wait_finished(stub: StubProcess, job_id: str, timeout: float = 10) -> JobSt
     raise AssertionError(f"job {job_id} did not finish")
 
 
-def _raw(stub: StubProcess, method: str, path: str, **kwargs: object) -> httpx.Response:
+def _raw(
+    stub: StubProcess, method: str, path: str, content: bytes | None = None, json: object = None
+) -> httpx.Response:
     headers = {"Authorization": f"Bearer {stub.token}"}
-    headers.update(kwargs.pop("headers", {}))  # type: ignore[arg-type]
-    return httpx.request(method, stub.url + path, headers=headers, timeout=5, **kwargs)  # type: ignore[arg-type]
+    return httpx.request(
+        method, stub.url + path, headers=headers, timeout=5, content=content, json=json
+    )
 
 
 def test_first_line_and_status(start_stub: StubFactory) -> None:
@@ -316,4 +319,4 @@ def test_token_file_is_accepted(tmp_path: Path) -> None:
             assert client.status().role == "control"
     finally:
         proc.stop()
-    assert json.dumps(proc.args).count("a-token-from-a-file-123") == 0
+    assert jsonlib.dumps(proc.args).count("a-token-from-a-file-123") == 0
