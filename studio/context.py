@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from studio.db.engine import create_studio_engine, mask_url
 from studio.db.migrate import SchemaState, upgrade
+from studio.errors import DatabaseError
 from studio.logs import configure_logging
 from studio.paths import ensure_data_dir, resolve_data_dir, resolve_database_url
 
@@ -44,9 +46,17 @@ class Studio:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        Database failures (locked, gone, full) surface as :class:`DatabaseError` with the
+        reason, never as a driver traceback.
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            reason = getattr(exc, "orig", None) or exc
+            raise DatabaseError(f"the database refused the change: {reason}") from exc
 
     def close(self) -> None:
         """Release every pooled connection."""

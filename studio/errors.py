@@ -62,6 +62,18 @@ class NotADatabaseError(DatabaseError):
         )
 
 
+class ForeignDatabaseError(DatabaseError):
+    """The database holds another program's tables and no studio schema."""
+
+    def __init__(self, url: str, tables: list[str]) -> None:
+        self.tables = tables
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        super().__init__(
+            f"{url} holds tables of another program ({shown}) and no MachPanel Studio "
+            "schema; it was left untouched. Choose another --data-dir or --database-url."
+        )
+
+
 class SchemaTooNewError(DatabaseError):
     """The database was written by a newer studio than this one."""
 

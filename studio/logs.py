@@ -22,8 +22,13 @@ def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path:
     Calling it again for another folder replaces the handler, so tests that switch data
     folders do not write into an earlier one.
     """
+    from studio.errors import DataFolderError
+
     folder = log_dir(data_dir)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataFolderError(folder, f"cannot hold the logs ({exc.strerror or exc})") from None
     path = folder / LOG_FILE
     root = logging.getLogger()
     for handler in list(root.handlers):

@@ -47,12 +47,13 @@ def check_port(port: int) -> PortCheck:
     except OSError as exc:
         if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
             return PortCheck(port, PortState.IN_USE, f"Port {port} is in use on this machine.")
-        if exc.errno in (errno.EACCES, errno.EPERM):
+        # Windows answers WSAEACCES for ports held exclusively (IIS, http.sys).
+        if exc.errno in (errno.EACCES, errno.EPERM, getattr(errno, "WSAEACCES", -1)):
             return PortCheck(
                 port,
                 PortState.NEEDS_PRIVILEGE,
-                f"Port {port} needs administrator rights to listen on; "
-                "it could not be checked from this account.",
+                f"Port {port} cannot be opened from this account: it needs administrator "
+                "rights, or another program (such as IIS) holds it exclusively.",
             )
         return PortCheck(port, PortState.UNKNOWN, f"Port {port} could not be checked: {exc}")
     finally:

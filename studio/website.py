@@ -65,8 +65,7 @@ class Website:
         if ":" in host:  # IPv6 literal
             host = f"[{host}]"
         port = "" if DEFAULT_PORTS[self.protocol] == self.port else f":{self.port}"
-        path = self.virtual_path if self.virtual_path != "/" else "/"
-        return f"{self.protocol}://{host}{port}{path}"
+        return f"{self.protocol}://{host}{port}{self.virtual_path}"
 
     def as_input(self) -> WebsiteInput:
         """Back to form values, e.g. to fill the page."""
@@ -127,7 +126,7 @@ def _port_value(value: str) -> tuple[int | None, str | None]:
     text = value.strip()
     if not text:
         return None, "is required"
-    if not text.isdigit():
+    if not (text.isascii() and text.isdecimal()):
         return None, "must be a whole number from 1 to 65535"
     port = int(text)
     if not 1 <= port <= 65535:
@@ -153,13 +152,18 @@ def _path_value(value: str) -> tuple[str | None, str | None]:
     return normalised, None
 
 
+def _thumbprint(value: str) -> str | None:
+    """The thumbprint in canonical form (40 upper-case hex digits), or ``None``."""
+    compact = value.replace(" ", "").replace(":", "")
+    return compact.upper() if _THUMBPRINT.match(compact) else None
+
+
 def _certificate_error(protocol: str, value: str) -> str | None:
     if protocol != "https":
         return None
     if not value:
         return "is required for https: a certificate thumbprint or a .pfx/.pem file"
-    compact = value.replace(" ", "").replace(":", "")
-    if _THUMBPRINT.match(compact):
+    if _thumbprint(value):
         return None
     if value.lower().endswith(_CERT_FILE_SUFFIXES):
         return None
@@ -202,8 +206,7 @@ def parse_website(data: WebsiteInput) -> Website:
     assert port is not None and path is not None  # guaranteed by website_errors
     protocol = data.protocol.strip().lower()
     certificate = data.certificate.strip() if protocol == "https" else ""
-    if _THUMBPRINT.match(certificate.replace(" ", "").replace(":", "")):
-        certificate = certificate.replace(" ", "").replace(":", "").upper()
+    certificate = _thumbprint(certificate) or certificate
     return Website(
         site_name=data.site_name.strip(),
         protocol=protocol,

@@ -11,12 +11,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from studio import APP_NAME, CONTROL_SERVER_BUILD, __version__
+from studio.db.urls import mask_url
+from ui.forms import camel
 
 
 def about_facts(data_dir: str, database_url: str) -> list[tuple[str, str]]:
     """The facts the dialog shows, in order; the URL is masked."""
-    from studio.db.engine import mask_url  # SQLAlchemy: imported on use, not at start-up
-
     return [
         ("Version", __version__),
         ("Control Server build", CONTROL_SERVER_BUILD),
@@ -42,7 +42,7 @@ class AboutDialog(QDialog):
         form = QFormLayout()
         for caption, value in self.facts:
             label = QLabel(value)
-            label.setObjectName(f"about{caption.title().replace(' ', '')}")
+            label.setObjectName(f"about{camel(caption.lower().replace(' ', '_'))}")
             label.setAccessibleName(caption)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(f"{caption}:", label)

@@ -74,6 +74,8 @@ class MainWindow(QMainWindow):
         self.database_error: str | None = None
         self._open_requested = False
         self._close_confirmed = False
+        self._close_after_save = False
+        self._closed = False
 
         self.navigation = NavigationTree()
         self.breadcrumb = Breadcrumb()
@@ -187,9 +189,13 @@ class MainWindow(QMainWindow):
         page = _PAGE_CLASSES.get(key, InfoPage)(spec, self.runner, self.actor)
         page.statusMessage.connect(self.show_status)
         page.navigateRequested.connect(self.show_page)
+        page.saved.connect(self._close_when_saved)
+        page.saveFailed.connect(self._cancel_close_after_save)
         if isinstance(page, WebsitePage):
             page.controlPanelRequested.connect(lambda: self.show_page("control-panel"))
             page.saveStateChanged.connect(self._update_save_action)
+        if isinstance(page, DatabasePage):
+            page.reopenRequested.connect(self.retry_open_database)
         self._pages[key] = page
         self.stack.addWidget(page)
         if self.studio is not None:
@@ -226,7 +232,10 @@ class MainWindow(QMainWindow):
         self.current_page().save()
 
     def _refresh_current(self) -> None:
-        self.current_page().refresh()
+        if self.studio is None and self.database_error is not None:
+            self.retry_open_database()
+        else:
+            self.current_page().refresh()
 
     def show_status(self, message: str) -> None:
         """A transient status-bar message."""
@@ -275,7 +284,17 @@ class MainWindow(QMainWindow):
             lambda: _open_studio(self.data_dir, self.database_url), self._on_opened, self._on_failed
         )
 
+    def retry_open_database(self) -> None:
+        """Try again after a failed open (File > Refresh, the Database page's Refresh)."""
+        if self.studio is None and self.database_error is not None:
+            self.database_error = None
+            self.database_status.setText("Database: opening…")
+            self.open_database()
+
     def _on_opened(self, studio: Studio) -> None:
+        if self._closed:  # the window closed while the database was opening
+            studio.close()
+            return
         self.studio = studio
         self.database_error = None
         self.database_status.setText(
@@ -337,14 +356,19 @@ class MainWindow(QMainWindow):
             self._close_confirmed = True
             self.close()
         elif result == QMessageBox.StandardButton.Save:
+            self._close_after_save = True
             for page in pages:
-                page.saved.connect(self._close_when_saved)
                 page.save()
 
     def _close_when_saved(self) -> None:
-        if not self.unsaved_pages():
+        """After Save in the unsaved-changes question: close once nothing is left."""
+        if self._close_after_save and not self.unsaved_pages():
             self._close_confirmed = True
             self.close()
+
+    def _cancel_close_after_save(self, _message: str) -> None:
+        """A save asked for on close failed: stay open, showing why."""
+        self._close_after_save = False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved input; then remember state, let work finish, close the database."""
@@ -353,6 +377,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._ask_about_unsaved(unsaved)
             return
+        self._closed = True
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         self.runner.wait_for_done(5000)

@@ -1,7 +1,10 @@
 """Create the SQLAlchemy engine, with the SQLite settings the studio relies on.
 
-SQLite gets WAL (readers never wait for the writer), foreign keys on (SQLite's default
-is off) and a busy timeout, on every connection the pool opens.
+Every SQLite connection gets foreign keys on (SQLite's default is off), a busy timeout
+and ``synchronous=NORMAL``: connection settings that change nothing in the file. WAL,
+which *is* written into the file, is switched on by :func:`studio.db.migrate.upgrade`
+only after the file has been recognised as ours, so a refused file stays byte-for-byte
+as it was.
 """
 
 from __future__ import annotations
@@ -13,25 +16,29 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
 
-from studio.errors import DatabaseError, NotADatabaseError
+from studio.db import urls
+from studio.errors import DatabaseError, FieldError, NotADatabaseError
 
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def parse_url(url: str) -> URL:
-    """Parse a SQLAlchemy URL, or raise :class:`DatabaseError` naming the argument."""
+    """Parse a SQLAlchemy URL, or raise :class:`FieldError` naming ``database-url``."""
     try:
         return make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseError(f"database-url: {url!r} is not a SQLAlchemy URL ({exc})") from None
+    except ArgumentError:
+        message = f"{urls.mask_url(url)!r} is not a SQLAlchemy URL (e.g. sqlite:///path/studio.db)"
+        raise FieldError.single("database-url", message) from None
 
 
 def mask_url(url: str | URL) -> str:
     """The URL as it may be shown: any password replaced by ``***``."""
-    parsed = url if isinstance(url, URL) else parse_url(url)
-    return parsed.render_as_string(hide_password=True)
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    return urls.mask_url(url)
 
 
 def sqlite_file(url: str | URL) -> Path | None:
@@ -67,7 +74,6 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
@@ -79,10 +85,15 @@ def create_studio_engine(url: str) -> Engine:
     path = sqlite_file(parsed)
     if path is not None:
         check_sqlite_file(path)
+    options = {}
+    if parsed.get_backend_name() == "sqlite" and path is None:
+        # One shared connection, or each pool thread would see its own empty database.
+        options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     try:
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, **options)
     except (ArgumentError, ImportError) as exc:
-        raise DatabaseError(f"database-url: cannot use {mask_url(parsed)} ({exc})") from None
+        message = f"cannot use {mask_url(parsed)}: {exc}"
+        raise FieldError.single("database-url", message) from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
     return engine

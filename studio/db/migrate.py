@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from studio.db import revisions
 from studio.db.engine import mask_url, sqlite_file
-from studio.errors import DatabaseError, NotADatabaseError, SchemaTooNewError
+from studio.errors import DatabaseError, ForeignDatabaseError, NotADatabaseError, SchemaTooNewError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -61,15 +61,30 @@ def _translate(engine: Engine, exc: Exception) -> DatabaseError:
 
 
 def schema_state(engine: Engine) -> SchemaState:
-    """Read the database's revision, changing nothing."""
+    """Read the database's revision, changing nothing.
+
+    Raises:
+        ForeignDatabaseError: the database holds tables but no studio revision.
+    """
     try:
         with engine.connect() as connection:
-            if not inspect(connection).has_table(VERSION_TABLE):
+            tables = set(inspect(connection).get_table_names())
+            if VERSION_TABLE not in tables:
+                if tables:
+                    raise ForeignDatabaseError(mask_url(engine.url), sorted(tables))
                 return SchemaState(current=None, head=revisions.HEAD)
             current = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
     except (OperationalError, SADatabaseError) as exc:
         raise _translate(engine, exc) from None
     return SchemaState(current=current, head=revisions.HEAD)
+
+
+def _use_wal(engine: Engine) -> None:
+    """Switch a recognised SQLite file to WAL (persistent; readers never wait)."""
+    if sqlite_file(engine.url) is None:
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode = WAL")
 
 
 def upgrade(engine: Engine) -> SchemaState:
@@ -83,10 +98,14 @@ def upgrade(engine: Engine) -> SchemaState:
         DatabaseError: the database cannot be opened (with the reason).
     """
     state = schema_state(engine)
-    if state.at_head:
-        return state
     if state.current is not None and state.current not in revisions.KNOWN:
         raise SchemaTooNewError(state.current, state.head)
+    try:
+        _use_wal(engine)
+    except (OperationalError, SADatabaseError) as exc:
+        raise _translate(engine, exc) from None
+    if state.at_head:
+        return state
     from alembic import command
 
     try:

@@ -1,8 +1,8 @@
 """SQLAlchemy 2.x declarative models: the domain objects the services load and change.
 
 Every table is created by an Alembic migration under ``studio/db/migrations/versions``;
-a change here needs a new migration there (``tests/unit/studio/test_migrations.py``
-fails when the two drift apart).
+a change here needs a new migration there (``test_migrations_create_exactly_what_the_
+models_declare`` in ``tests/unit/studio/test_database.py`` fails when the two drift apart).
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import JSON, DateTime, Dialect, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 #: Constraint names that Alembic's batch mode on SQLite can find again.
 NAMING_CONVENTION = {
@@ -28,12 +29,39 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in UTC, whatever the database keeps.
+
+    SQLite stores no zone and hands back naive values; without this a time saved at
+    22:37 UTC would be shown as 22:37 local time.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        """Store UTC; a naive value is a programming error."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        """Read back as aware UTC."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
 class Base(DeclarativeBase):
     """Declarative base of every studio table."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
-        dt.datetime: DateTime(timezone=True),
+        dt.datetime: UTCDateTime(),
         dict[str, Any]: JSON,
     }
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMenu, QTableView, QTreeWidget
+from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QTableView, QTreeWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import wait_idle
@@ -123,3 +123,25 @@ def test_an_unusable_database_is_shown_not_raised(qtbot: QtBot, tmp_path: Path) 
     assert error.text().startswith("The database could not be opened: data folder")
     state = win.page("website").findChild(QLabel, "websiteState")
     assert state is not None and state.text().startswith("The settings cannot be loaded")
+
+
+def test_a_failed_open_can_be_retried(qtbot: QtBot, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    win = build_main_window(blocker / "studio")
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.studioFailed, timeout=10_000):
+        win.show()
+    wait_idle(qtbot, win)
+    blocker.unlink()
+    blocker.mkdir()
+    win.show_page("database")
+    refresh = win.page("database").findChild(QPushButton, "databaseRefresh")
+    assert refresh is not None and refresh.isEnabled()
+    with qtbot.waitSignal(win.studioOpened, timeout=10_000):
+        qtbot.mouseClick(refresh, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, win)
+    status = win.findChild(QLabel, "statusDatabase")
+    assert status is not None and status.text() == "Database: sqlite, schema 0001_initial"
+    error = win.page("database").findChild(QLabel, "databaseError")
+    assert error is not None and error.isHidden()

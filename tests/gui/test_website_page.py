@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QPushButton
@@ -167,3 +168,36 @@ def test_invalid_unsaved_changes_cannot_be_saved_on_close(qtbot: QtBot, window: 
     assert box.button(QMessageBox.StandardButton.Save) is None
     assert "cannot be saved" in box.informativeText()
     box.button(QMessageBox.StandardButton.Discard).click()
+
+
+def test_a_failed_save_on_close_keeps_the_window_open_for_good(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studio.errors import DatabaseError
+    from ui.pages import website_page
+
+    real_save = website_page._save
+
+    def failing(*_args: object) -> object:
+        raise DatabaseError("the database refused the change: disk full")
+
+    monkeypatch.setattr(website_page, "_save", failing)
+    box = _close_with_unsaved_host(qtbot, window)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert window.isVisible()
+    assert "disk full" in _w(window, QLabel, "websiteState").text()
+    monkeypatch.setattr(website_page, "_save", real_save)
+    qtbot.mouseClick(_w(window, QPushButton, "websiteSave"), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert _w(window, QLabel, "websiteState").text().startswith("Saved by")
+    assert window.isVisible()
+
+
+def test_refresh_never_discards_typed_input(qtbot: QtBot, window: MainWindow) -> None:
+    host = _w(window, QLineEdit, "websiteHost")
+    _retype(qtbot, host, "typed.example")
+    _w(window, QAction, "actionRefresh").trigger()
+    wait_idle(qtbot, window)
+    assert host.text() == "typed.example"
+    assert "unsaved changes" in window.statusBar().currentMessage()

@@ -26,6 +26,7 @@ class Page(QWidget):
     statusMessage = Signal(str)
     navigateRequested = Signal(str)
     saved = Signal()
+    saveFailed = Signal(str)
 
     def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
         super().__init__()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton
 
 from studio.actors import Actor
+from ui.forms import camel
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.tasks import TaskRunner
@@ -37,6 +38,8 @@ def human_size(size: int) -> str:
 class DatabasePage(Page):
     """URL (password masked), schema revision, file size and location."""
 
+    reopenRequested = Signal()
+
     def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
         super().__init__(spec, runner, actor)
         self.paragraph(
@@ -55,7 +58,7 @@ class DatabasePage(Page):
             ("data_dir", "Data folder"),
         ):
             label = QLabel("…")
-            label.setObjectName(f"database{key.title().replace('_', '')}")
+            label.setObjectName(f"database{camel(key)}")
             label.setAccessibleName(caption)
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -63,10 +66,10 @@ class DatabasePage(Page):
             self.values[key] = label
         self.layout_.addLayout(form)
         buttons = QHBoxLayout()
-        self.refresh_button = QPushButton("Re&fresh")
+        self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setObjectName("databaseRefresh")
         self.refresh_button.setAccessibleName("Refresh database information")
-        self.open_folder_button = QPushButton("Open Data &Folder")
+        self.open_folder_button = QPushButton("&Open Data Folder")
         self.open_folder_button.setObjectName("databaseOpenFolder")
         self.open_folder_button.setAccessibleName("Open the data folder")
         buttons.addWidget(self.refresh_button)
@@ -86,6 +89,7 @@ class DatabasePage(Page):
         """Read the database's details off the GUI thread."""
         studio = self.studio
         if studio is None:
+            self.reopenRequested.emit()  # the open failed: Refresh tries again
             return
         self.refresh_button.setEnabled(False)
         self.runner.submit(lambda: _describe(studio, self.actor), self._show, self._fail)
@@ -113,6 +117,7 @@ class DatabasePage(Page):
         """Show why the database is not available; the values stay empty."""
         self.error.setText(f"The database could not be opened: {message}")
         self.error.setVisible(True)
+        self.refresh_button.setEnabled(True)
         for label in self.values.values():
             if label.text() == "…":
                 label.setText("—")

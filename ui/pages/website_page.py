@@ -68,6 +68,7 @@ class WebsitePage(Page):
         )
         self._loaded: WebsiteInput | None = None
         self._busy = False
+        self._saving = False
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -194,18 +195,18 @@ class WebsitePage(Page):
             url = html.escape(parse_website(data).url)
             self.url.setText(f'<a href="{url}">{url}</a>')
         self.port_status.clear()
-        self._update_buttons()
+        self._update_buttons(errors)
 
     def _editable(self) -> bool:
         return self.studio is not None and self._loaded is not None and not self._busy
 
-    def _update_buttons(self) -> None:
-        valid = not website_errors(self.form_input())
-        self.save_button.setEnabled(self._editable() and valid and self._dirty())
-        self.revert_button.setEnabled(self._editable() and self._dirty())
-        self.check_port_button.setEnabled(
-            self._editable() and "port" not in website_errors(self.form_input())
-        )
+    def _update_buttons(self, errors: dict[str, str] | None = None) -> None:
+        if errors is None:
+            errors = website_errors(self.form_input())
+        dirty = self._dirty()
+        self.save_button.setEnabled(self._editable() and not errors and dirty)
+        self.revert_button.setEnabled(self._editable() and dirty)
+        self.check_port_button.setEnabled(self._editable() and "port" not in errors)
         self.saveStateChanged.emit()
 
     def _set_enabled(self, enabled: bool) -> None:
@@ -218,9 +219,18 @@ class WebsitePage(Page):
     # -- loading and saving -------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Load the saved settings off the GUI thread."""
+        """Load the saved settings off the GUI thread.
+
+        Not while a save or load is under way (its answer would be overtaken), and not
+        over typed input: Revert discards that, F5 never does.
+        """
         studio = self.studio
-        if studio is None:
+        if studio is None or self._busy:
+            return
+        if self._dirty():
+            self.statusMessage.emit(
+                "Control Panel Website has unsaved changes: Save them or Revert before refreshing."
+            )
             return
         self._busy = True
         self._set_enabled(False)
@@ -256,6 +266,7 @@ class WebsitePage(Page):
             return
         studio, data = self.studio, self.form_input()
         self._busy = True
+        self._saving = True
         self._set_enabled(False)
         self.state.setText("Saving…")
         self.runner.submit(
@@ -265,6 +276,7 @@ class WebsitePage(Page):
         )
 
     def _on_saved(self, view: WebsiteView) -> None:
+        self._saving = False
         self._on_loaded(view)
         self.statusMessage.emit(f"Control Panel Website saved: {view.website.url}")
         self.saved.emit()
@@ -274,6 +286,7 @@ class WebsitePage(Page):
         return self._dirty()
 
     def _on_failed(self, error: BaseException) -> None:
+        was_saving, self._saving = self._saving, False
         self._busy = False
         self._set_enabled(self._loaded is not None)
         if isinstance(error, FieldError):
@@ -285,6 +298,8 @@ class WebsitePage(Page):
             self.state.setText(f"Unexpected error: {error!r} (details in the log)")
         self.state.setProperty("role", "error")
         self.statusMessage.emit(self.state.text())
+        if was_saving:
+            self.saveFailed.emit(self.state.text())
 
     def _revert(self) -> None:
         if self._loaded is not None:

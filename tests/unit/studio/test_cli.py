@@ -41,6 +41,45 @@ def test_unknown_arguments_exit_2_naming_the_argument(capsys: pytest.CaptureFixt
     assert "argument --protocol" in capsys.readouterr().err
 
 
+def test_a_bad_database_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run("--database-url", "nonsense", "db", "status")
+    assert code == EXIT_USAGE
+    assert capsys.readouterr().err.startswith("database-url: 'nonsense' is not a SQLAlchemy URL")
+
+
+def test_self_test_takes_no_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--self-test", "website", "show")[0] == EXIT_USAGE
+    assert "argument --self-test: takes no command" in capsys.readouterr().err
+
+
+def test_website_set_without_options_changes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("website", "set")[0] == EXIT_USAGE
+    assert capsys.readouterr().err.startswith("website set: nothing to change: give one of")
+    assert json.loads(run("website", "show", "--json")[1])["configured"] is False
+
+
+def test_a_locked_database_is_reported_not_traced(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from studio.db import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 100)
+    run("db", "upgrade")
+    blocker = sqlite3.connect(database_path(data_dir), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        code, _ = run("website", "set", "--port", "8080")
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert code == EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert err.startswith("error: the database refused the change: database is locked")
+    assert "Traceback" not in err
+
+
 def test_db_upgrade_creates_the_database_in_the_data_folder(data_dir: Path) -> None:
     code, out = run("db", "upgrade")
     assert code == EXIT_OK

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -11,11 +13,23 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
+from studio.actors import Actor
 from studio.context import Studio, open_studio
+from studio.db import engine as engine_module
+from studio.db import urls
 from studio.db.engine import create_studio_engine, mask_url
 from studio.db.models import Base
-from studio.errors import DatabaseError, NotADatabaseError, SchemaTooNewError
+from studio.errors import (
+    DatabaseError,
+    DataFolderError,
+    FieldError,
+    ForeignDatabaseError,
+    NotADatabaseError,
+    SchemaTooNewError,
+)
 from studio.paths import database_path
+from studio.services.website import get_website_settings, save_website_settings
+from studio.website import DEFAULT_WEBSITE
 
 
 def _digest(path: Path) -> str:
@@ -79,14 +93,120 @@ def test_passwords_in_urls_are_masked() -> None:
 
 
 def test_a_bad_url_names_the_argument() -> None:
-    with pytest.raises(DatabaseError, match="database-url"):
+    with pytest.raises(FieldError) as caught:
         create_studio_engine("not a url at all")
+    assert list(caught.value.errors) == ["database-url"]
 
 
 def test_a_url_whose_driver_is_missing_is_a_clear_error(data_dir: Path) -> None:
-    with pytest.raises(DatabaseError) as caught:
+    with pytest.raises(FieldError) as caught:
         open_studio(data_dir, "postgresql+nosuchdriver://u:topsecret@localhost/db")
+    assert list(caught.value.errors) == ["database-url"]
     assert "topsecret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://u:pw@h/db", "postgresql://u:***@h/db"),
+        (
+            "mssql+pyodbc://sa:p%40ss@sql01:1433/mp?driver=x",
+            "mssql+pyodbc://sa:***@sql01:1433/mp?driver=x",
+        ),
+        ("postgresql://u@h/db", "postgresql://u@h/db"),
+        ("sqlite:////var/lib/studio.db", "sqlite:////var/lib/studio.db"),
+    ],
+)
+def test_masking_needs_no_sqlalchemy(url: str, shown: str) -> None:
+    assert urls.mask_url(url) == shown
+    assert mask_url(url) == shown
+
+
+def _foreign_sqlite(path: Path, sql: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.executescript(sql)
+    conn.commit()
+    conn.close()
+
+
+def test_a_newer_rollback_journal_database_is_left_byte_for_byte(data_dir: Path) -> None:
+    target = database_path(data_dir)
+    _foreign_sqlite(
+        target,
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL);"
+        "INSERT INTO alembic_version VALUES ('0099_from_the_future');",
+    )
+    before = _digest(target)
+    with pytest.raises(SchemaTooNewError):
+        open_studio(data_dir)
+    assert _digest(target) == before
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(data_dir: Path) -> None:
+    target = database_path(data_dir)
+    _foreign_sqlite(target, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL);")
+    before = _digest(target)
+    with pytest.raises(ForeignDatabaseError) as caught:
+        open_studio(data_dir)
+    assert "another program (invoices)" in str(caught.value)
+    assert _digest(target) == before
+
+
+def test_a_locked_database_is_a_typed_error_not_a_traceback(
+    data_dir: Path, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 100)
+    studio = open_studio(data_dir)
+    blocker = sqlite3.connect(database_path(data_dir), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(
+            DatabaseError, match="the database refused the change: database is locked"
+        ):
+            save_website_settings(studio, admin, DEFAULT_WEBSITE.as_input())
+    finally:
+        blocker.rollback()
+        blocker.close()
+        studio.close()
+
+
+def test_times_come_back_in_utc(data_dir: Path, admin: Actor) -> None:
+    studio = open_studio(data_dir)
+    saved = save_website_settings(studio, admin, DEFAULT_WEBSITE.as_input())
+    studio.close()
+    reopened = open_studio(data_dir)
+    loaded = get_website_settings(reopened, admin)
+    reopened.close()
+    assert loaded.updated_at is not None and loaded.updated_at.tzinfo is dt.UTC
+    assert loaded.updated_at == saved.updated_at
+
+
+def test_an_in_memory_database_is_shared_across_threads(data_dir: Path, admin: Actor) -> None:
+    studio = open_studio(data_dir, "sqlite://")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pool.submit(save_website_settings, studio, admin, DEFAULT_WEBSITE.as_input()).result()
+        assert pool.submit(get_website_settings, studio, admin).result().configured
+    studio.close()
+
+
+def test_database_url_precedence(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studio.paths import DATABASE_URL_ENV, resolve_database_url
+
+    assert resolve_database_url(data_dir) == f"sqlite:///{database_path(data_dir)}"
+    monkeypatch.setenv(DATABASE_URL_ENV, "sqlite:///from-env.db")
+    assert resolve_database_url(data_dir) == "sqlite:///from-env.db"
+    assert resolve_database_url(data_dir, "sqlite:///explicit.db") == "sqlite:///explicit.db"
+
+
+def test_a_file_where_the_logs_go_is_a_clear_error(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "logs").write_text("in the way")
+    with pytest.raises(DataFolderError, match="cannot hold the logs"):
+        open_studio(data_dir)
 
 
 def test_known_revisions_match_the_migration_scripts(studio: Studio) -> None:

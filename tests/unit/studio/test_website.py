@@ -38,6 +38,8 @@ def test_valid_input_has_no_errors() -> None:
         ({"port": "0"}, "port", "between 1 and 65535"),
         ({"port": "65536"}, "port", "between 1 and 65535"),
         ({"port": "80a"}, "port", "whole number"),
+        ({"port": "\u00b2"}, "port", "whole number"),
+        ({"port": "\u0668\u0660"}, "port", "whole number"),
         ({"virtual_path": "/a//b"}, "virtual_path", "empty segments"),
         ({"virtual_path": "/a/../b"}, "virtual_path", ". or .."),
         ({"virtual_path": "/a b"}, "virtual_path", "segment 'a b'"),
