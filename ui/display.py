@@ -7,7 +7,6 @@ display; an explicit ``QT_QPA_PLATFORM`` other than xcb is trusted as given.
 
 from __future__ import annotations
 
-import ctypes.util
 import os
 import sys
 from collections.abc import Mapping
@@ -42,6 +41,8 @@ def display_problem(
             "Without a display, the commands still work (machpanel-studio --help) and "
             "machpanel-studio --self-test checks this install."
         )
+    import ctypes.util  # 2.4 MiB resident: loaded only when a window is about to open
+
     missing = sorted(
         {pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None}
     )
