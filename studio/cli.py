@@ -32,7 +32,7 @@ Handler = Callable[[argparse.Namespace, TextIO], int]
 
 
 @contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[Studio]:
+def opened(args: argparse.Namespace) -> Iterator[Studio]:
     """The studio for the data folder and database the arguments name, closed after."""
     # Imported here: the database layer costs 0.3-0.8 s, and `stub`, `--version` and the
     # GUI's first paint do not need it.
@@ -46,7 +46,7 @@ def _opened(args: argparse.Namespace) -> Iterator[Studio]:
 
 
 def _cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
-    with _opened(args) as studio:  # opening applies pending migrations
+    with opened(args) as studio:  # opening applies pending migrations
         print(f"database {studio.masked_url} is at schema {studio.schema.current}", file=out)
     return EXIT_OK
 
@@ -54,7 +54,7 @@ def _cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_db_status(args: argparse.Namespace, out: TextIO) -> int:
     from studio.services.database import describe_database
 
-    with _opened(args) as studio:
+    with opened(args) as studio:
         info = describe_database(studio, Actor.local_administrator())
     data = {
         "url": info.url,
@@ -73,7 +73,7 @@ def _cmd_db_status(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from studio.demo import seed_demo
 
-    with _opened(args) as studio:
+    with opened(args) as studio:
         added = seed_demo(studio, Actor.local_administrator())
     if added:
         for line in added:
@@ -95,7 +95,7 @@ def _website_json(view: Any) -> dict[str, Any]:
 def _cmd_website_show(args: argparse.Namespace, out: TextIO) -> int:
     from studio.services.website import get_website_settings
 
-    with _opened(args) as studio:
+    with opened(args) as studio:
         view = get_website_settings(studio, Actor.local_administrator())
     _emit(_website_json(view), args.json, out)
     return EXIT_OK
@@ -112,7 +112,7 @@ def _cmd_website_set(args: argparse.Namespace, out: TextIO) -> int:
         options = ", ".join(f"--{field.replace('_', '-')}" for field in FIELDS)
         raise FieldError.single("website set", f"nothing to change: give one of {options}")
     actor = Actor.local_administrator()
-    with _opened(args) as studio:
+    with opened(args) as studio:
         current = get_website_settings(studio, actor).website.as_input()
         view = save_website_settings(studio, actor, replace(current, **changes))
     _emit(_website_json(view), args.json, out)
@@ -213,6 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(stub)
     stub.set_defaults(handler=_cmd_stub)
+
+    from studio.cli_servers import add_commands
+
+    add_commands(commands)
     return parser
 
 

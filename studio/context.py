@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,6 +23,10 @@ from studio.db.migrate import SchemaState, upgrade
 from studio.errors import DatabaseError
 from studio.logs import configure_logging
 from studio.paths import ensure_data_dir, resolve_data_dir, resolve_database_url
+from studio.secrets import SecretStore
+
+if TYPE_CHECKING:
+    from studio.provisioning.embedded import EmbeddedProvisioning
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,9 @@ class Studio:
     database_url: str
     engine: Engine
     schema: SchemaState
+    secrets: SecretStore = field(default_factory=SecretStore)
+    #: The embedded provisioning stubs, once started (``services.provisioning``).
+    embedded: EmbeddedProvisioning | None = None
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -7,12 +7,12 @@ One set of rules for the form, the CLI and the service.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from studio.errors import FieldError
+from studio.validation import host_error, port_value
 
 PROTOCOLS = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -29,7 +29,6 @@ FIELD_LABELS = {
 }
 
 _SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,63}$")
-_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 _PATH_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 _THUMBPRINT = re.compile(r"^[0-9A-Fa-f]{40}$")
 _CERT_FILE_SUFFIXES = (".pfx", ".p12", ".pem", ".crt", ".cer")
@@ -100,40 +99,6 @@ def _site_name_error(value: str) -> str | None:
     return None
 
 
-def _host_error(value: str) -> str | None:
-    if not value:
-        return "is required"
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        pass
-    else:
-        return None
-    if len(value) > 253:
-        return "must be at most 253 characters"
-    labels = value.rstrip(".").split(".")
-    if re.fullmatch(r"[0-9.]+", value):
-        return f"{value!r} is not a valid IPv4 address"
-    if not all(_HOST_LABEL.match(label) for label in labels):
-        return (
-            f"{value!r} is not a host name or IP address "
-            "(letters, digits and hyphens in dot-separated labels)"
-        )
-    return None
-
-
-def _port_value(value: str) -> tuple[int | None, str | None]:
-    text = value.strip()
-    if not text:
-        return None, "is required"
-    if not (text.isascii() and text.isdecimal()):
-        return None, "must be a whole number from 1 to 65535"
-    port = int(text)
-    if not 1 <= port <= 65535:
-        return None, "must be between 1 and 65535"
-    return port, None
-
-
 def _path_value(value: str) -> tuple[str | None, str | None]:
     text = value.strip() or "/"
     if not text.startswith("/"):
@@ -180,8 +145,8 @@ def website_errors(data: WebsiteInput) -> dict[str, str]:
     checks: dict[str, str | None] = {
         "site_name": _site_name_error(data.site_name.strip()),
         "protocol": None if protocol in PROTOCOLS else "must be http or https",
-        "host": _host_error(data.host.strip()),
-        "port": _port_value(data.port)[1],
+        "host": host_error(data.host.strip()),
+        "port": port_value(data.port)[1],
         "virtual_path": _path_value(data.virtual_path)[1],
         "certificate": _certificate_error(protocol, data.certificate.strip()),
     }
@@ -201,7 +166,7 @@ def parse_website(data: WebsiteInput) -> Website:
     errors = website_errors(data)
     if errors:
         raise FieldError(errors)
-    port, _ = _port_value(data.port)
+    port, _ = port_value(data.port)
     path, _ = _path_value(data.virtual_path)
     assert port is not None and path is not None  # guaranteed by website_errors
     protocol = data.protocol.strip().lower()

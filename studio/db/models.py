@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Dialect, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Dialect, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -104,3 +104,40 @@ class AuditEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(80), default="")
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProvisioningSettings(Base):
+    """``Configure > Provisioning Service``: where the Control Server's service answers.
+
+    ``mode`` is ``embedded`` (the studio runs the provisioning-service stubs itself, the
+    default and demo install) or ``external`` (real servers at ``host``:``port``). The
+    token lives in the OS keyring, never here. One row (id 1), absent until saved.
+    """
+
+    __tablename__ = "provisioning_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(10))
+    host: Mapped[str] = mapped_column(String(253))
+    port: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class RemoteServer(Base):
+    """``Configure > Remote Servers``: a machine that hosts services.
+
+    ``managed`` servers are the embedded stubs the studio starts itself; their port is
+    assigned at each start and not stored. Tokens live in the OS keyring.
+    """
+
+    __tablename__ = "remote_server"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(15), unique=True)
+    host: Mapped[str] = mapped_column(String(253))
+    port: Mapped[int] = mapped_column(Integer)
+    services: Mapped[list[str]] = mapped_column(JSON, default=list)
+    managed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

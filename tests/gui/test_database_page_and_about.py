@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from studio import CONTROL_SERVER_BUILD, __version__
+from studio.db.revisions import HEAD
 from studio.paths import database_path
 from tests.gui.conftest import wait_idle
 from ui.about_dialog import AboutDialog
@@ -29,7 +30,7 @@ def test_database_page_shows_url_revision_location_and_size(
     wait_idle(qtbot, window)
     page = window.page("database")
     assert _label(page, "databaseUrl").text() == f"sqlite:///{database_path(data_dir)}"
-    assert _label(page, "databaseRevision").text() == "0001_initial — up to date"
+    assert _label(page, "databaseRevision").text() == f"{HEAD} — up to date"
     assert _label(page, "databaseLocation").text() == str(database_path(data_dir))
     assert _label(page, "databaseSize").text().endswith("KiB")
     assert _label(page, "databaseDataDir").text() == str(data_dir)

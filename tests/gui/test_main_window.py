@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QTableView, QTreeWidget
 from pytestqt.qtbot import QtBot
 
+from studio.db.revisions import HEAD
 from tests.gui.conftest import wait_idle
 from ui.app import build_main_window
 from ui.main_window import MainWindow
@@ -91,7 +92,7 @@ def test_pages_still_to_come_say_what_they_will_hold(window: MainWindow) -> None
 def test_status_bar_names_the_database(window: MainWindow) -> None:
     status = window.findChild(QLabel, "statusDatabase")
     assert status is not None
-    assert status.text() == "Database: sqlite, schema 0001_initial"
+    assert status.text() == f"Database: sqlite, schema {HEAD}"
 
 
 def test_last_page_and_geometry_are_remembered(
@@ -142,6 +143,6 @@ def test_a_failed_open_can_be_retried(qtbot: QtBot, tmp_path: Path) -> None:
         qtbot.mouseClick(refresh, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, win)
     status = win.findChild(QLabel, "statusDatabase")
-    assert status is not None and status.text() == "Database: sqlite, schema 0001_initial"
+    assert status is not None and status.text() == f"Database: sqlite, schema {HEAD}"
     error = win.page("database").findChild(QLabel, "databaseError")
     assert error is not None and error.isHidden()

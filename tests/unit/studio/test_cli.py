@@ -13,6 +13,7 @@ import pytest
 
 from studio import CONTROL_SERVER_BUILD, __version__
 from studio.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
+from studio.db.revisions import HEAD
 from studio.paths import database_path
 
 REPO = Path(__file__).resolve().parents[3]
@@ -83,7 +84,7 @@ def test_a_locked_database_is_reported_not_traced(
 def test_db_upgrade_creates_the_database_in_the_data_folder(data_dir: Path) -> None:
     code, out = run("db", "upgrade")
     assert code == EXIT_OK
-    assert "schema 0001_initial" in out
+    assert f"schema {HEAD}" in out
     assert database_path(data_dir).is_file()
 
 
@@ -98,7 +99,7 @@ def test_db_status_json(data_dir: Path) -> None:
     code, out = run("db", "status", "--json")
     assert code == EXIT_OK
     status = json.loads(out)
-    assert status["revision"] == status["head"] == "0001_initial"
+    assert status["revision"] == status["head"] == HEAD
     assert status["at_head"] is True
     assert status["file"] == str(database_path(data_dir))
     assert status["file_size"] > 0
@@ -206,7 +207,7 @@ def test_self_test_passes_from_the_console_script(data_dir: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     line = done.stdout.strip()
     assert line.startswith("self-test passed: studio ")
-    assert "schema 0001_initial" in line
+    assert f"schema {HEAD}" in line
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from studio.db import engine as engine_module
 from studio.db import urls
 from studio.db.engine import create_studio_engine, mask_url
 from studio.db.models import Base
+from studio.db.revisions import HEAD
 from studio.errors import (
     DatabaseError,
     DataFolderError,
@@ -38,7 +39,7 @@ def _digest(path: Path) -> str:
 
 def test_fresh_database_is_created_at_head_with_sqlite_settings(studio: Studio) -> None:
     assert studio.schema.at_head
-    assert studio.schema.current == "0001_initial"
+    assert studio.schema.current == HEAD
     with studio.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -1,0 +1,79 @@
+"""Rules for the Provisioning Service endpoint and the Remote Servers (pure, no I/O)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from studio.errors import FieldError
+from studio.provisioning.catalog import CATALOG
+from studio.validation import host_error, port_value
+
+MODES = ("embedded", "external")
+_SERVER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,14}$")
+MIN_TOKEN_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class ProvisioningInput:
+    """``Configure > Provisioning Service`` as typed; ``token`` empty keeps the current one."""
+
+    mode: str
+    host: str
+    port: str
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteServerInput:
+    """A Remote Server as typed in its dialog; ``token`` empty keeps the current one."""
+
+    name: str
+    host: str
+    port: str
+    services: tuple[str, ...]
+    token: str = ""
+
+
+def _token_error(token: str, required: bool) -> str | None:
+    if not token:
+        return "is required" if required else None
+    if len(token) < MIN_TOKEN_LENGTH:
+        return f"must be at least {MIN_TOKEN_LENGTH} characters"
+    if any(c.isspace() for c in token):
+        return "must not contain spaces"
+    return None
+
+
+def provisioning_errors(data: ProvisioningInput, token_required: bool) -> dict[str, str]:
+    """Every invalid field of the Provisioning Service form, in form order."""
+    checks = {
+        "mode": None if data.mode in MODES else "must be embedded or external",
+        "host": host_error(data.host.strip()) if data.mode == "external" else None,
+        "port": port_value(data.port)[1] if data.mode == "external" else None,
+        "token": _token_error(data.token, token_required and data.mode == "external"),
+    }
+    return {field: message for field, message in checks.items() if message}
+
+
+def remote_server_errors(data: RemoteServerInput, token_required: bool) -> dict[str, str]:
+    """Every invalid field of the Remote Server dialog, in form order."""
+    unknown = [s for s in data.services if s not in CATALOG]
+    checks = {
+        "name": None
+        if _SERVER_NAME.match(data.name.strip())
+        else "must be 1-15 letters, digits or hyphens, starting with a letter (e.g. EXCH01)",
+        "host": host_error(data.host.strip()),
+        "port": port_value(data.port)[1],
+        "services": "choose at least one service"
+        if not data.services
+        else (f"unknown {', '.join(unknown)}" if unknown else None),
+        "token": _token_error(data.token, token_required),
+    }
+    return {field: message for field, message in checks.items() if message}
+
+
+def check(errors: dict[str, str]) -> None:
+    """Raise :class:`FieldError` if ``errors`` is not empty."""
+    if errors:
+        raise FieldError(errors)
