@@ -49,15 +49,19 @@ def build_main_window(
     data_dir: str | os.PathLike[str] | None = None,
     database_url: str | None = None,
     actor: Actor | None = None,
+    embedded_provisioning: bool = True,
 ) -> MainWindow:
     """A main window for ``data_dir`` (resolved like ``--data-dir``), not yet shown.
 
     The database opens when the window is first shown, or when ``open_database()`` is
-    called; ``studioOpened`` / ``studioFailed`` tell when it is done.
+    called; ``studioOpened`` / ``studioFailed`` tell when it is done. Then, in embedded
+    mode, the studio's own Provisioning Service stubs start (``embedded_provisioning=False``
+    skips that, for tests that do not need them) and ``monitor.reportReady`` brings the
+    first prerequisites check. ``shutdown()`` stops everything, whatever became of a close.
     """
     create_application()
     folder = resolve_data_dir(data_dir)
-    return MainWindow(folder, database_url, window_settings(folder), actor)
+    return MainWindow(folder, database_url, window_settings(folder), actor, embedded_provisioning)
 
 
 def run_gui(data_dir: str | None = None, database_url: str | None = None) -> int:

@@ -29,23 +29,37 @@ from studio.actors import Actor
 from studio.paths import resolve_database_url
 from ui.about_dialog import AboutDialog
 from ui.breadcrumb import Breadcrumb
+from ui.health_monitor import HealthMonitor
 from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, NavigationTree, breadcrumb_text
 from ui.pages.base import Page
 from ui.pages.database_page import DatabasePage
 from ui.pages.info_page import InfoPage
+from ui.pages.prerequisites_page import PrerequisitesPage
+from ui.pages.provisioning_page import ProvisioningPage
+from ui.pages.remote_servers_page import RemoteServersPage
 from ui.pages.website_page import WebsitePage
 from ui.resources import icon
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from studio.context import Studio
+    from studio.provisioning.health import PrerequisitesReport
 
 log = logging.getLogger(__name__)
 
 #: Open the database this long after showing if no paint has come first.
 OPEN_FALLBACK_MS = 500
 
-_PAGE_CLASSES: dict[str, type[Page]] = {"website": WebsitePage, "database": DatabasePage}
+_PAGE_CLASSES: dict[str, type[Page]] = {
+    "website": WebsitePage,
+    "database": DatabasePage,
+    "provisioning": ProvisioningPage,
+}
+#: Pages that show the health monitor's reports.
+_MONITOR_PAGES: dict[str, type[RemoteServersPage] | type[PrerequisitesPage]] = {
+    "remote-servers": RemoteServersPage,
+    "prerequisites": PrerequisitesPage,
+}
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +74,7 @@ class MainWindow(QMainWindow):
         database_url: str | None,
         settings: QSettings,
         actor: Actor | None = None,
+        embedded_provisioning: bool = True,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -70,6 +85,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.actor = actor or Actor.local_administrator()
         self.runner = TaskRunner(self)
+        self.monitor = HealthMonitor(self.runner, self.actor, self)
+        self.embedded_provisioning = embedded_provisioning
         self.studio: Studio | None = None
         self.database_error: str | None = None
         self._open_requested = False
@@ -102,9 +119,13 @@ class MainWindow(QMainWindow):
         splitter.setSizes([260, 740])
         self.setCentralWidget(splitter)
 
+        self.provisioning_status = QLabel("Provisioning: not checked")
+        self.provisioning_status.setObjectName("statusProvisioning")
+        self.statusBar().addPermanentWidget(self.provisioning_status)
         self.database_status = QLabel("Database: opening…")
         self.database_status.setObjectName("statusDatabase")
         self.statusBar().addPermanentWidget(self.database_status)
+        self.monitor.reportReady.connect(self._on_health)
         self.statusBar().setObjectName("statusBar")
         self._build_menus()
 
@@ -186,7 +207,11 @@ class MainWindow(QMainWindow):
         if existing is not None:
             return existing
         spec = PAGE_BY_KEY[key]
-        page = _PAGE_CLASSES.get(key, InfoPage)(spec, self.runner, self.actor)
+        page: Page
+        if key in _MONITOR_PAGES:
+            page = _MONITOR_PAGES[key](spec, self.runner, self.actor, self.monitor)
+        else:
+            page = _PAGE_CLASSES.get(key, InfoPage)(spec, self.runner, self.actor)
         page.statusMessage.connect(self.show_status)
         page.navigateRequested.connect(self.show_page)
         page.saved.connect(self._close_when_saved)
@@ -304,6 +329,31 @@ class MainWindow(QMainWindow):
             page.set_studio(studio)
         self.show_status(f"Opened {studio.masked_url}")
         self.studioOpened.emit(studio)
+        self._start_provisioning(studio)
+
+    def _start_provisioning(self, studio: Studio) -> None:
+        """Start the embedded stubs (in embedded mode), then check health periodically."""
+        if not self.embedded_provisioning:
+            self.monitor.start(studio)
+            return
+        self.provisioning_status.setText("Provisioning: starting…")
+        self.runner.submit(
+            lambda: _start_embedded(studio, self.actor),
+            lambda _names: self.monitor.start(studio) if not self._closed else None,
+            self._on_provisioning_failed,
+        )
+
+    def _on_provisioning_failed(self, error: BaseException) -> None:
+        self.provisioning_status.setText("Provisioning: not available")
+        self.show_status(f"The embedded Provisioning Service did not start: {error}")
+        if self.studio is not None and not self._closed:
+            self.monitor.start(self.studio)
+
+    def _on_health(self, report: PrerequisitesReport) -> None:
+        ready = sum(1 for r in report.remotes if report.server_ready(r.name))
+        self.provisioning_status.setText(
+            f"Provisioning: {ready} of {len(report.remotes)} Remote Servers ready"
+        )
 
     def _on_failed(self, error: BaseException) -> None:
         message = str(error)
@@ -377,13 +427,24 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._ask_about_unsaved(unsaved)
             return
-        self._closed = True
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop checks, let running work finish, stop the embedded stubs, close the database.
+
+        Safe to call more than once; tests call it whatever became of the close.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self.monitor.stop()
         self.runner.wait_for_done(5000)
         if self.studio is not None:
+            _stop_embedded(self.studio)
             self.studio.close()
-        super().closeEvent(event)
 
 
 def _open_studio(data_dir: Path, database_url: str) -> Studio:
@@ -391,3 +452,16 @@ def _open_studio(data_dir: Path, database_url: str) -> Studio:
     from studio.context import open_studio
 
     return open_studio(data_dir, database_url)
+
+
+def _start_embedded(studio: Studio, actor: Actor) -> list[str]:
+    """Runs on the pool: start or reuse the embedded stubs (embedded mode only)."""
+    from studio.services.provisioning import start_embedded
+
+    return start_embedded(studio, actor)
+
+
+def _stop_embedded(studio: Studio) -> None:
+    from studio.services.provisioning import stop_embedded
+
+    stop_embedded(studio)

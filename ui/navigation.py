@@ -46,6 +46,9 @@ PAGES: tuple[PageSpec, ...] = (
         "provisioning", "Provisioning Service", "configuration-studio", "provisioning", "studio"
     ),
     PageSpec("remote-servers", "Remote Servers", "configuration-studio", "servers", "studio"),
+    PageSpec(
+        "prerequisites", "Prerequisites Check", "configuration-studio", "provisioning", "studio"
+    ),
     PageSpec("control-panel", "Control Panel", None, "control-panel", "panel", None),
     PageSpec("home", "Home", "control-panel", "home", "panel"),
     PageSpec("system-configuration", "System Configuration", "home", "settings", "panel"),

@@ -53,7 +53,11 @@ def test_about_shows_versions_and_folder(qtbot: QtBot, window: MainWindow, data_
 
 
 def test_passwords_never_show(qtbot: QtBot, data_dir: Path) -> None:
-    win = build_main_window(data_dir, "postgresql+nosuchdriver://studio:hunter2secret@db/mp")
+    win = build_main_window(
+        data_dir,
+        "postgresql+nosuchdriver://studio:hunter2secret@db/mp",
+        embedded_provisioning=False,
+    )
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.studioFailed, timeout=10_000):
         win.show()

@@ -39,7 +39,7 @@ def test_services_run_off_the_gui_thread(
         (studio.services.database, "describe_database"),
     ):
         monkeypatch.setattr(module, name, _recording(calls, getattr(module, name)))
-    window = build_main_window(data_dir)
+    window = build_main_window(data_dir, embedded_provisioning=False)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.studioOpened, timeout=10_000):
         window.show()

@@ -43,6 +43,7 @@ def test_tree_mirrors_both_branches(window: MainWindow) -> None:
         "Database",
         "Provisioning Service",
         "Remote Servers",
+        "Prerequisites Check",
     ]
 
 
@@ -101,7 +102,7 @@ def test_last_page_and_geometry_are_remembered(
     window.show_page("reseller-customers")
     window.resize(701, 457)
     window.close()
-    again = build_main_window(data_dir)
+    again = build_main_window(data_dir, embedded_provisioning=False)
     qtbot.addWidget(again)
     assert again.current_page().objectName() == "page-reseller-customers"
     assert (again.size().width(), again.size().height()) == (701, 457)
@@ -111,7 +112,7 @@ def test_last_page_and_geometry_are_remembered(
 def test_an_unusable_database_is_shown_not_raised(qtbot: QtBot, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    win = build_main_window(blocker / "studio")
+    win = build_main_window(blocker / "studio", embedded_provisioning=False)
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.studioFailed, timeout=10_000) as failed:
         win.show()
@@ -129,7 +130,7 @@ def test_an_unusable_database_is_shown_not_raised(qtbot: QtBot, tmp_path: Path) 
 def test_a_failed_open_can_be_retried(qtbot: QtBot, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    win = build_main_window(blocker / "studio")
+    win = build_main_window(blocker / "studio", embedded_provisioning=False)
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.studioFailed, timeout=10_000):
         win.show()

@@ -17,17 +17,6 @@ from ui.tasks import TaskRunner
 
 #: What each not-yet-built page will hold, in the article's words.
 COMING = {
-    "provisioning": (
-        "This page will hold the Control Server's Provisioning Service: its endpoint, its "
-        "token (kept in the OS keyring) and Test Connection. Provisioning requires the "
-        "Provisioning Service running on the Control Server and on every Remote Server, "
-        "all on the same build."
-    ),
-    "remote-servers": (
-        "This page will list the Remote Servers that host services (Hosted Exchange, "
-        "SharePoint, Web Hosting, DNS, MS SQL), with their build and live status, and let "
-        "you add, edit and remove them."
-    ),
     "reseller-settings": (
         "This page will enable the two reseller types, Commission Based and Subscription "
         "Based, with their labels, agreement terms and defaults (commission %, payout cycle, "
