@@ -116,6 +116,7 @@ class StubEngine:
     by_key: dict[str, str] = field(default_factory=dict)
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    _unfinished: set[str] = field(default_factory=set)
 
     # -- loading ------------------------------------------------------------------------
 
@@ -153,6 +154,10 @@ class StubEngine:
             job.state = JobState(job.state)
             self.jobs[job.id] = job
             self.by_key[job.key] = job.id
+            if job.state.finished:
+                self._unfinished.discard(job.id)
+            else:
+                self._unfinished.add(job.id)
         elif kind == "resource":
             self.resources[entry["id"]] = {k: v for k, v in entry.items() if k != "kind"}
 
@@ -227,6 +232,7 @@ class StubEngine:
             self.journal.append(self._job_entry(job))
             self.jobs[job.id] = job
             self.by_key[key] = job.id
+            self._unfinished.add(job.id)
             return job, True
 
     def job(self, job_id: str) -> Job | None:
@@ -266,10 +272,13 @@ class StubEngine:
         """Finish every job whose time is up (called by a ticker and before answers)."""
         now = time.time()
         with self._lock:
-            for job in self.jobs.values():
-                if job.state.finished or now < job.submitted_at + QUEUE_SECONDS + job.duration:
-                    continue
-                self._finish(job, now)
+            for job_id in list(self._unfinished):
+                job = self.jobs[job_id]
+                if job.state.finished:
+                    self._unfinished.discard(job_id)
+                elif now >= job.submitted_at + QUEUE_SECONDS + job.duration:
+                    self._finish(job, now)
+                    self._unfinished.discard(job_id)
 
     def _finish(self, job: Job, now: float) -> None:
         """Finish ``job``; its outcome and its effect on the resources are one entry."""

@@ -133,6 +133,7 @@ def run_stub(args: argparse.Namespace, out: TextIO) -> int:
 def _tick(engine: StubEngine, server: StubServer) -> None:
     while not server.stopping.wait(0.1):
         engine.advance()
+        engine.journal.sync()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -65,6 +65,9 @@ class StubHandler(BaseHTTPRequestHandler):
     server: StubServer
     protocol_version = "HTTP/1.1"
     server_version = "MachPanelProvisioningStub/1"
+    # Headers and body go out as two writes; with Nagle's algorithm on, the second waits
+    # for the client's delayed ACK (40 ms on Linux) on every keep-alive request.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Request lines go to the debug log (never headers, so never the token)."""
@@ -96,6 +99,7 @@ class StubHandler(BaseHTTPRequestHandler):
             if exc.field:
                 error["field"] = exc.field
             status, payload = exc.status, {"error": error}
+        engine.journal.sync()  # nothing is answered that a crash could take back
         self._send(status, payload)
 
     def _apply_faults(self) -> None:
