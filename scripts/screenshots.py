@@ -25,6 +25,9 @@ from ui.main_window import MainWindow
 PAGES = {
     "main-window": "website",
     "database": "database",
+    "provisioning-service": "provisioning",
+    "remote-servers": "remote-servers",
+    "prerequisites-check": "prerequisites",
     "reseller-settings": "reseller-settings",
     "control-panel-home": "home",
 }
@@ -48,7 +51,11 @@ def main() -> int:
         studio.close()
         window = build_main_window(data_dir)
         window.resize(1100, 680)
+        ready = QEventLoop()
+        window.monitor.reportReady.connect(lambda _report: ready.quit())
+        QTimer.singleShot(30_000, ready.quit)
         window.show()
+        ready.exec()
         _settle(window)
         for name, key in PAGES.items():
             window.show_page(key)
@@ -61,6 +68,7 @@ def main() -> int:
         print(out / "about.png")
         about.close()
         window.close()
+        window.shutdown()
     return 0
 
 

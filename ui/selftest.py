@@ -1,7 +1,9 @@
 """``machpanel-studio --self-test``: prove this install works, in one line.
 
 Builds the main window offscreen, loads every resource of the manifest, opens the
-database at the current schema and paints the window once. Used after a PyInstaller
+database at the current schema, paints the window once, and (in embedded mode) starts the
+embedded Provisioning Service stubs and waits for a passing prerequisites check, which
+proves that this very executable can run its own ``stub`` command. Used after a PyInstaller
 build, where a missing resource, plugin or migration shows up here first.
 """
 
@@ -40,7 +42,7 @@ def _check(data_dir: str | None, database_url: str | None) -> str:
         raise RuntimeError(f"resources did not load: {', '.join(missing)}")
     window = build_main_window(data_dir, database_url)
     loop = QEventLoop()
-    window.studioOpened.connect(lambda _studio: loop.quit())
+    window.monitor.reportReady.connect(lambda _report: loop.quit())
     window.studioFailed.connect(lambda _message: loop.quit())
     QTimer.singleShot(30_000, loop.quit)
     window.show()
@@ -54,11 +56,19 @@ def _check(data_dir: str | None, database_url: str | None) -> str:
             raise RuntimeError(f"database: schema {window.studio.schema.current} is not at head")
         if window.grab().isNull():
             raise RuntimeError("the main window did not paint")
+        report = window.monitor.report
+        if report is None:
+            raise RuntimeError("provisioning: no prerequisites check within 30 s")
+        if not report.passed:
+            failures = "; ".join(f"{c.server}: {c.message}" for c in report.failures())
+            raise RuntimeError(f"provisioning: {failures}")
+        ready = f"{len(report.remotes)} of {len(report.remotes)} Remote Servers ready"
         schema = window.studio.schema.current
         platform = QCoreApplication.instance().platformName()  # type: ignore[union-attr]
     finally:
         window.close()
+        window.shutdown()
     return (
         f"studio {__version__} (build {CONTROL_SERVER_BUILD}), {len(manifest())} resources, "
-        f"schema {schema}, Qt {qVersion()} {platform}"
+        f"schema {schema}, provisioning {ready}, Qt {qVersion()} {platform}"
     )
