@@ -87,6 +87,8 @@ def get_provisioning_settings(studio: Studio, actor: Actor) -> ProvisioningView:
             updated_at=row.updated_at,
             updated_by=row.updated_by,
         )
+    if view.mode != "external":  # no control token is used; spare the keyring lookup
+        return view
     return replace(view, token_stored=_token_stored(studio, control_token_name()))
 
 
@@ -95,7 +97,7 @@ def save_provisioning_settings(
 ) -> ProvisioningView:
     """Validate, keep the token in the keyring, save the endpoint with an audit record."""
     actor.require(Permission.EDIT_CONFIGURATION)
-    has_token = _token_stored(studio, control_token_name())
+    has_token = data.mode == "external" and _token_stored(studio, control_token_name())
     check(provisioning_errors(data, token_required=not has_token))
     external = data.mode == "external"
     host = data.host.strip().lower() if external else "127.0.0.1"
