@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from studio import audit
 from studio.actors import Actor, Permission
@@ -157,6 +158,18 @@ def _name_taken(studio: Studio, name: str, except_id: int | None) -> bool:
         return bool(session.scalar(stmt))
 
 
+def _editable(session: Session, server_id: int, verb: str) -> RemoteServer:
+    """The server row, if it exists and the administrator may ``verb`` it."""
+    row = session.get(RemoteServer, server_id)
+    if row is None:
+        raise FieldError.single("server", f"no Remote Server with id {server_id}")
+    if row.managed:
+        raise FieldError.single(
+            "server", f"{row.name} is run by the studio itself and cannot be {verb}"
+        )
+    return row
+
+
 def add_remote_server(studio: Studio, actor: Actor, data: RemoteServerInput) -> RemoteServerView:
     """Register a Remote Server; its token goes to the keyring."""
     actor.require(Permission.EDIT_CONFIGURATION)
@@ -206,28 +219,21 @@ def update_remote_server(
     name = data.name.strip().upper()
     if _name_taken(studio, name, server_id):
         raise FieldError.single("name", f"a Remote Server called {name} already exists")
+    new = {
+        "name": name,
+        "host": data.host.strip().lower(),
+        "port": port_value(data.port)[0],
+        "services": [s for s in CATALOG if s in data.services],
+    }
     with studio.unit_of_work() as session:
-        row = session.get(RemoteServer, server_id)
-        if row is None:
-            raise FieldError.single("server", f"no Remote Server with id {server_id}")
-        if row.managed:
-            raise FieldError.single(
-                "server", f"{row.name} is run by the studio itself and cannot be edited"
-            )
-        old_name = row.name
-        old = {"name": row.name, "host": row.host, "port": row.port, "services": row.services}
-        new = {
-            "name": name,
-            "host": data.host.strip().lower(),
-            "port": port_value(data.port)[0],
-            "services": [s for s in CATALOG if s in data.services],
-        }
+        old_name = _editable(session, server_id, "edited").name
+    # The keyring first: if it refuses, the database is left as it was.
     token = data.token or (studio.secrets.get(remote_token_name(old_name)) or "")
     if data.token or name != old_name:
         _store_token(studio, remote_token_name(name), token)
     with studio.unit_of_work() as session:
-        row = session.get(RemoteServer, server_id)
-        assert row is not None
+        row = _editable(session, server_id, "edited")
+        old = {"name": row.name, "host": row.host, "port": row.port, "services": row.services}
         changes = audit.diff(old, new)
         if data.token:
             changes["token"] = [audit.MASK, audit.MASK]
@@ -254,13 +260,7 @@ def remove_remote_server(studio: Studio, actor: Actor, server_id: int) -> str:
     """Remove a Remote Server and forget its token; returns its name."""
     actor.require(Permission.EDIT_CONFIGURATION)
     with studio.unit_of_work() as session:
-        row = session.get(RemoteServer, server_id)
-        if row is None:
-            raise FieldError.single("server", f"no Remote Server with id {server_id}")
-        if row.managed:
-            raise FieldError.single(
-                "server", f"{row.name} is run by the studio itself and cannot be removed"
-            )
+        row = _editable(session, server_id, "removed")
         name = row.name
         session.delete(row)
         audit.record(

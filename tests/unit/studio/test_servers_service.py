@@ -144,3 +144,24 @@ def test_staff_may_look_but_not_change(studio: Studio) -> None:
     assert list_remote_servers(studio, staff) == []
     with pytest.raises(PermissionDenied):
         add_remote_server(studio, staff, EXCH)
+
+
+def test_embedded_servers_cannot_be_edited_or_removed(studio: Studio, admin: Actor) -> None:
+    with studio.unit_of_work() as session:
+        row = RemoteServer(
+            name="EXCH01", host="127.0.0.1", port=0, services=["exchange"], managed=True
+        )
+        session.add(row)
+        session.flush()
+        server_id = row.id
+    with pytest.raises(FieldError) as edit:
+        update_remote_server(studio, admin, server_id, EXCH)
+    assert edit.value.errors == {
+        "server": "EXCH01 is run by the studio itself and cannot be edited"
+    }
+    with pytest.raises(FieldError) as remove:
+        remove_remote_server(studio, admin, server_id)
+    assert remove.value.errors == {
+        "server": "EXCH01 is run by the studio itself and cannot be removed"
+    }
+    assert [s.name for s in list_remote_servers(studio, admin)] == ["EXCH01"]
