@@ -111,14 +111,15 @@ def run_stub(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as exc:
         message = f"cannot listen on {args.host}:{args.port}: {exc.strerror}"
         raise FieldError.single("port", message) from None
-    print(f"listening on {server.url}", file=out, flush=True)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         server.stopping.set()
         threading.Thread(target=server.shutdown, daemon=True).start()
 
+    # Handlers first: whoever reads the first line may send SIGTERM at once.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    print(f"listening on {server.url}", file=out, flush=True)
     ticker = threading.Thread(target=_tick, args=(engine, server), daemon=True, name="ticker")
     ticker.start()
     try:
