@@ -33,6 +33,8 @@ def cmd_doctor(args: argparse.Namespace, out: TextIO) -> int:
     from studio.cli import opened
     from studio.services.provisioning import check_prerequisites, start_embedded, stop_embedded
 
+    if not 0 < args.timeout <= 2:
+        raise FieldError.single("timeout", "must be more than 0 and at most 2 seconds")
     actor = Actor.local_administrator()
     with opened(args) as studio:
         try:

@@ -12,6 +12,8 @@ from studio.validation import host_error, port_value
 MODES = ("embedded", "external")
 _SERVER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,14}$")
 MIN_TOKEN_LENGTH = 16
+#: RFC 6750 bearer-token characters: what an HTTP header can carry unchanged.
+_TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,14 @@ class RemoteServerInput:
     token: str = ""
 
 
-def _token_error(token: str, required: bool) -> str | None:
+def token_error(token: str, required: bool) -> str | None:
+    """Why ``token`` cannot be a bearer token, or None."""
     if not token:
         return "is required" if required else None
     if len(token) < MIN_TOKEN_LENGTH:
         return f"must be at least {MIN_TOKEN_LENGTH} characters"
-    if any(c.isspace() for c in token):
-        return "must not contain spaces"
+    if not _TOKEN.match(token):
+        return "may hold only letters, digits and - . _ ~ + / (a bearer token)"
     return None
 
 
@@ -51,7 +54,7 @@ def provisioning_errors(data: ProvisioningInput, token_required: bool) -> dict[s
         "mode": None if data.mode in MODES else "must be embedded or external",
         "host": host_error(data.host.strip()) if data.mode == "external" else None,
         "port": port_value(data.port)[1] if data.mode == "external" else None,
-        "token": _token_error(data.token, token_required and data.mode == "external"),
+        "token": token_error(data.token, token_required and data.mode == "external"),
     }
     return {field: message for field, message in checks.items() if message}
 
@@ -68,7 +71,7 @@ def remote_server_errors(data: RemoteServerInput, token_required: bool) -> dict[
         "services": "choose at least one service"
         if not data.services
         else (f"unknown {', '.join(unknown)}" if unknown else None),
-        "token": _token_error(data.token, token_required),
+        "token": token_error(data.token, token_required),
     }
     return {field: message for field, message in checks.items() if message}
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
+from studio.provisioning.catalog import CATALOG
 from studio.provisioning.client import (
     ProvisioningClient,
     ProvisioningError,
+    ServerStatus,
     ServiceUnavailable,
     TimedOut,
     Unauthorized,
@@ -35,6 +38,7 @@ class ServerState(enum.StrEnum):
     NOT_ANSWERING = "not answering"
     UNAUTHORIZED = "unauthorized"
     BUILD_MISMATCH = "build mismatch"
+    MISCONFIGURED = "misconfigured"
     NO_TOKEN = "no token"
     NOT_STARTED = "not started"
     ERROR = "error"
@@ -48,6 +52,10 @@ class Endpoint:
     role: str
     url: str | None
     token: str | None = field(default=None, repr=False)
+    #: Services the studio expects this server to host (checked against its status).
+    services: tuple[str, ...] = ()
+    #: The name the server must report for itself (embedded stubs); None: not checked.
+    reports_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,10 @@ _FAILURES: tuple[tuple[type[ProvisioningError], ServerState, str, str], ...] = (
 )
 
 
-def _diagnose(endpoint: Endpoint, timeout: float) -> tuple[ServerState, str, str, str | None]:
+Diagnosis = tuple[ServerState, str, str, str | None]  # state, message, fix, build
+
+
+def _diagnose(endpoint: Endpoint, timeout: float) -> Diagnosis:
     """State, message, fix and build of one server."""
     who = "the Control Server" if endpoint.role == "control" else endpoint.name
     if endpoint.url is None:
@@ -160,14 +171,29 @@ def _diagnose(endpoint: Endpoint, timeout: float) -> tuple[ServerState, str, str
             None,
         )
     try:
-        with ProvisioningClient(endpoint.url, endpoint.token, timeout) as client:
-            status = client.status()
-    except ProvisioningError as exc:
-        for kind, state, message, fix in _FAILURES:
-            if isinstance(exc, kind):
-                values = {"who": who, "url": endpoint.url, "exc": exc, "timeout": timeout}
-                return state, message.format(**values), fix.format(**values), None
-        raise  # pragma: no cover - ProvisioningError closes the table
+        status = _status_within(endpoint.url, endpoint.token, timeout)
+    except Exception as exc:  # a probe reports, it never raises (one server, one line)
+        return _failure(endpoint, who, exc, timeout)
+    return _from_status(endpoint, who, status)
+
+
+def _failure(endpoint: Endpoint, who: str, exc: Exception, timeout: float) -> Diagnosis:
+    values = {"who": who, "url": endpoint.url, "exc": exc, "timeout": timeout}
+    for kind, state, message, fix in _FAILURES:
+        if isinstance(exc, kind):
+            return state, message.format(**values), fix.format(**values), None
+    return (
+        ServerState.ERROR,
+        f"checking {who} failed: {exc!r}",
+        f"Check the settings of {who}.",
+        None,
+    )
+
+
+def _from_status(endpoint: Endpoint, who: str, status: ServerStatus) -> Diagnosis:
+    wrong = _identity_problem(endpoint, status)
+    if wrong:
+        return ServerState.MISCONFIGURED, wrong, f"Correct the address of {who}.", status.build
     if not status.running:
         return (
             ServerState.STOPPED,
@@ -176,6 +202,50 @@ def _diagnose(endpoint: Endpoint, timeout: float) -> tuple[ServerState, str, str
             status.build,
         )
     return ServerState.RUNNING, "running", "", status.build
+
+
+def _status_within(url: str, token: str, timeout: float) -> ServerStatus:
+    """``GET /v1/status`` with one deadline for the whole call.
+
+    httpx's timeout bounds each connect or read separately: a server trickling one byte
+    a second, or a slow name lookup, could stretch a call far beyond it. The call runs
+    on its own daemon thread and is abandoned (it ends on its own) once the deadline
+    passes.
+    """
+    outcome: list[ServerStatus | BaseException] = []
+
+    def call() -> None:
+        try:
+            with ProvisioningClient(url, token, timeout) as client:
+                outcome.append(client.status())
+        except BaseException as exc:  # handed to the waiting thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=call, name="health-call", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise TimedOut(f"{url} did not answer within {timeout:.1f} s")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _identity_problem(endpoint: Endpoint, status: ServerStatus) -> str | None:
+    """Why the server that answered is not the one configured, or None."""
+    if status.role != endpoint.role:
+        return (
+            f"{endpoint.url} is the Provisioning Service of a {status.role} server "
+            f"({status.name}), not of a {endpoint.role} server"
+        )
+    if endpoint.reports_as and status.name != endpoint.reports_as:
+        return f"{endpoint.url} answers as {status.name}, not {endpoint.reports_as}"
+    missing = [s for s in endpoint.services if s not in status.services]
+    if missing:
+        titles = ", ".join(CATALOG[s].title if s in CATALOG else s for s in missing)
+        return f"{status.name} does not host {titles}"
+    return None
 
 
 def probe(endpoint: Endpoint, timeout: float = MAX_TIMEOUT_S) -> ServerHealth:
@@ -201,7 +271,7 @@ def check_prerequisites(
     """Probe every server at once and evaluate the prerequisites per Remote Server."""
     endpoints = [control, *remotes]
     with ThreadPoolExecutor(max_workers=len(endpoints), thread_name_prefix="health") as pool:
-        results = list(pool.map(lambda e: probe(e, timeout), endpoints))
+        results = list(pool.map(lambda e: probe(e, timeout), endpoints))  # each bounded
     control_health, remote_health = results[0], results[1:]
     checks: list[Prerequisite] = []
     marked: list[ServerHealth] = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studio.provisioning.catalog import CATALOG, validate_request
+from studio.provisioning.catalog import CATALOG, CatalogError, validate_request
 from studio.provisioning.protocol import JobState, Mode, Role
 from studio.provisioning.stub.journal import Journal, replay
 
@@ -215,10 +215,15 @@ class StubEngine:
                 if (job.operation, job.service, job.parameters) != (operation, service, clean):
                     raise Conflict(f"idempotency key {key!r} was used for a different request")
                 return job, False
-            if operation != "provision" and clean["resource_id"] not in self.resources:
-                from studio.provisioning.catalog import CatalogError
-
-                raise CatalogError("parameters.resource_id", "no such resource on this server")
+            if operation != "provision":
+                resource = self.resources.get(clean["resource_id"])
+                if resource is None:
+                    raise CatalogError("parameters.resource_id", "no such resource on this server")
+                if resource["service"] != service:
+                    raise CatalogError(
+                        "parameters.resource_id",
+                        f"is a {CATALOG[resource['service']].title} resource, not {service}",
+                    )
             job = Job(
                 id=uuid.uuid4().hex,
                 key=key,

@@ -22,6 +22,7 @@ from studio.provisioning.catalog import CATALOG
 from studio.provisioning.protocol import TOKEN_ENV, Mode, Role
 from studio.provisioning.stub.engine import Faults, StubEngine
 from studio.provisioning.stub.server import StubServer
+from studio.servers import token_error
 
 _BUILD = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -51,18 +52,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _token(args: argparse.Namespace) -> str:
+    token: str
     if args.token_file is not None:
+        path: Path = args.token_file
         try:
-            token = args.token_file.read_text(encoding="utf-8").strip()
+            token = path.read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise FieldError.single("token-file", f"cannot be read ({exc.strerror})") from None
     else:
         token = os.environ.get(TOKEN_ENV, "").strip()
-    token = str(token)
-    if len(token) < 16:
-        raise FieldError.single(
-            "token", f"set {TOKEN_ENV} or --token-file to a token of at least 16 characters"
-        )
+    problem = token_error(token, required=True)
+    if problem:
+        raise FieldError.single("token", f"set {TOKEN_ENV} or --token-file: the token {problem}")
     return token
 
 

@@ -86,6 +86,7 @@ class StubHandler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         engine = self.server.engine
         admin = self.path == ADMIN_PATH
+        self._body_read = method != "POST"
         try:
             if not admin:
                 self._apply_faults()
@@ -99,6 +100,9 @@ class StubHandler(BaseHTTPRequestHandler):
             if exc.field:
                 error["field"] = exc.field
             status, payload = exc.status, {"error": error}
+            if not self._body_read:
+                # The unread body would be parsed as the next request on this connection.
+                self.close_connection = True
         engine.journal.sync()  # nothing is answered that a crash could take back
         self._send(status, payload)
 
@@ -120,13 +124,25 @@ class StubHandler(BaseHTTPRequestHandler):
             raise ApiError(HTTPStatus.UNAUTHORIZED, "unauthorized", "missing or wrong token")
 
     def _read_body(self) -> dict[str, Any]:
+        if self.headers.get("Transfer-Encoding"):
+            raise ApiError(
+                HTTPStatus.BAD_REQUEST,
+                "bad_request",
+                "send a Content-Length, not chunks",
+                "Transfer-Encoding",
+            )
         length_text = self.headers.get("Content-Length", "0")
         try:
             length = int(length_text)
         except ValueError:
+            length = -1
+        if length < 0:
             raise ApiError(
-                HTTPStatus.BAD_REQUEST, "bad_request", "Content-Length is not a number"
-            ) from None
+                HTTPStatus.BAD_REQUEST,
+                "bad_request",
+                "must be a whole number of bytes",
+                "Content-Length",
+            )
         if length > MAX_BODY_BYTES:
             self.close_connection = True
             raise ApiError(
@@ -135,6 +151,7 @@ class StubHandler(BaseHTTPRequestHandler):
                 f"request body of {length} bytes exceeds {MAX_BODY_BYTES}",
             )
         raw = self.rfile.read(length) if length else b""
+        self._body_read = True
         try:
             body = json.loads(raw or b"null")
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
