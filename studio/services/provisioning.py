@@ -42,10 +42,10 @@ def start_embedded(studio: Studio, actor: Actor, job_seconds: float = 2.0) -> li
         )
     running = studio.embedded.start()
     with studio.unit_of_work() as session:
-        known = set(session.scalars(select(RemoteServer.name).where(RemoteServer.managed)))
+        known = {n.upper() for n in session.scalars(select(RemoteServer.name))}
         for stub in running.values():
             if stub.spec.role != "remote" or stub.spec.name in known:
-                continue
+                continue  # registered before, or a server of the administrator's own name
             row = RemoteServer(
                 name=stub.spec.name,
                 host="127.0.0.1",
@@ -98,9 +98,9 @@ def endpoints(studio: Studio, actor: Actor) -> tuple[Endpoint, list[Endpoint]]:
         )
     with studio.unit_of_work() as session:
         rows = list(session.scalars(select(RemoteServer).order_by(RemoteServer.name)))
-        servers = [(r.name, r.host, r.port, r.managed) for r in rows]
+        servers = [(r.name, r.host, r.port, r.managed, tuple(r.services)) for r in rows]
     remotes = []
-    for name, host, port, managed in servers:
+    for name, host, port, managed, services in servers:
         if managed:
             if settings.mode != "embedded":
                 continue
@@ -112,6 +112,7 @@ def endpoints(studio: Studio, actor: Actor) -> tuple[Endpoint, list[Endpoint]]:
                     "remote",
                     f"http://{host}:{port}",
                     _secret(studio, remote_token_name(name)),
+                    services,
                 )
             )
     return control, remotes

@@ -143,10 +143,14 @@ def _view(studio: Studio, row: RemoteServer) -> RemoteServerView:
 
 
 def list_remote_servers(studio: Studio, actor: Actor) -> list[RemoteServerView]:
-    """Every Remote Server, by name."""
+    """Every Remote Server in use, by name (the embedded ones only in embedded mode)."""
     actor.require(Permission.VIEW_CONFIGURATION)
+    embedded = get_provisioning_settings(studio, actor).mode == "embedded"
     with studio.unit_of_work() as session:
-        rows = list(session.scalars(select(RemoteServer).order_by(RemoteServer.name)))
+        stmt = select(RemoteServer).order_by(RemoteServer.name)
+        if not embedded:
+            stmt = stmt.where(RemoteServer.managed.is_(False))
+        rows = list(session.scalars(stmt))
     return [_view(studio, row) for row in rows]
 
 
@@ -177,7 +181,6 @@ def add_remote_server(studio: Studio, actor: Actor, data: RemoteServerInput) -> 
     name = data.name.strip().upper()
     if _name_taken(studio, name, None):
         raise FieldError.single("name", f"a Remote Server called {name} already exists")
-    _store_token(studio, remote_token_name(name), data.token)
     services = [s for s in CATALOG if s in data.services]
     with studio.unit_of_work() as session:
         row = RemoteServer(
@@ -207,6 +210,9 @@ def add_remote_server(studio: Studio, actor: Actor, data: RemoteServerInput) -> 
             ),
             summary=f"Remote Server {name} at {row.host}:{row.port}",
         )
+        # Last, inside the transaction: the unique name is already claimed, and a keyring
+        # that refuses rolls the insert back.
+        _store_token(studio, remote_token_name(name), data.token)
         return _view(studio, row)
 
 
@@ -226,13 +232,8 @@ def update_remote_server(
         "services": [s for s in CATALOG if s in data.services],
     }
     with studio.unit_of_work() as session:
-        old_name = _editable(session, server_id, "edited").name
-    # The keyring first: if it refuses, the database is left as it was.
-    token = data.token or (studio.secrets.get(remote_token_name(old_name)) or "")
-    if data.token or name != old_name:
-        _store_token(studio, remote_token_name(name), token)
-    with studio.unit_of_work() as session:
         row = _editable(session, server_id, "edited")
+        old_name = row.name
         old = {"name": row.name, "host": row.host, "port": row.port, "services": row.services}
         changes = audit.diff(old, new)
         if data.token:
@@ -250,6 +251,12 @@ def update_remote_server(
                 summary=f"Remote Server {name}",
             )
         session.flush()
+        # The keyring inside the transaction: if it refuses, the change is rolled back.
+        token = data.token or (
+            studio.secrets.get(remote_token_name(old_name)) if name != old_name else None
+        )
+        if token:
+            _store_token(studio, remote_token_name(name), token)
         view = _view(studio, row)
     if name != old_name:
         studio.secrets.delete(remote_token_name(old_name))

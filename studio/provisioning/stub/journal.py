@@ -98,6 +98,7 @@ class Journal:
             if self._handle is not None:
                 self._handle.close()
             os.replace(tmp, self.path)
+            _fsync_folder(self.path.parent)  # the rename itself must survive a power loss
             self._handle = self.path.open("a", encoding="utf-8")
             self._written = self._synced = 0
 
@@ -108,3 +109,14 @@ class Journal:
             if self._handle is not None:
                 self._handle.close()
                 self._handle = None
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows has no directory fsync)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
