@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -51,10 +52,11 @@ def test_tokens_never_reach_arguments_or_files(studio: Studio, admin: Actor) -> 
         stop_embedded(studio)
 
 
-def test_after_a_killed_studio_the_stubs_are_reused(
+def test_after_a_killed_studio_its_stubs_are_replaced(
     studio: Studio, admin: Actor, data_dir: Path
 ) -> None:
-    """A studio killed with SIGKILL leaves its stubs; the next one reuses them."""
+    """A studio killed with SIGKILL leaves its stubs; the next one, unable to read their
+    tokens (they lived in the dead studio's memory), stops and replaces them."""
     script = (
         "import os, signal; from studio.context import open_studio; "
         "from studio.actors import Actor; from studio.services.provisioning import start_embedded;"
@@ -110,3 +112,79 @@ def test_a_stale_pid_file_of_another_program_is_left_alone(studio: Studio, admin
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_stop_during_start_leaves_nothing_running(studio: Studio) -> None:
+    import threading
+
+    embedded = EmbeddedProvisioning(studio.data_dir, studio.secrets, job_seconds=0.3)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            embedded.start()
+        except BaseException as exc:
+            errors.append(exc)
+
+    starter = threading.Thread(target=start)
+    starter.start()
+    deadline = time.monotonic() + 10
+    while not embedded._launching and not embedded.running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    launching = [p.pid for p in embedded._launching.values()]
+    embedded.stop()
+    starter.join(20)
+    started = [s.pid for s in embedded.running.values()]
+    assert errors, "start should report that it was cancelled"
+    assert not any(_alive(pid) for pid in launching + started)
+    assert list((studio.data_dir / "stubs").glob("*.pid")) == []
+
+
+def test_another_running_studios_stubs_are_left_alone(data_dir: Path, admin: Actor) -> None:
+    """Without a keyring, a second studio (or doctor) must not kill the first one's stubs."""
+    import keyring
+    from keyring.backends import fail
+
+    from studio.context import open_studio
+    from studio.provisioning.embedded import EmbeddedInUse
+
+    owner_script = (
+        "import sys, time, keyring\n"
+        "from keyring.backends import fail\n"
+        "keyring.set_keyring(fail.Keyring())\n"
+        "from studio.context import open_studio\n"
+        "from studio.actors import Actor\n"
+        "from studio.services.provisioning import start_embedded\n"
+        f"s = open_studio({str(data_dir)!r})\n"
+        "start_embedded(s, Actor.local_administrator(), job_seconds=0.3)\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    owner = subprocess.Popen(
+        [sys.executable, "-c", owner_script], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert owner.stdout is not None and owner.stdout.readline().strip() == "ready"
+        records = [json.loads(p.read_text()) for p in (data_dir / "stubs").glob("*.pid")]
+        pids = [r["pid"] for r in records]
+        assert len(pids) == 3 and all(r["owner"] == owner.pid for r in records)
+        keyring.set_keyring(fail.Keyring())
+        second = open_studio(data_dir)
+        with pytest.raises(EmbeddedInUse, match=f"another studio \\(process {owner.pid}\\)"):
+            start_embedded(second, admin)
+        stop_embedded(second)
+        second.close()
+        assert all(_alive(pid) for pid in pids), "the other studio's stubs were killed"
+    finally:
+        owner.kill()
+        owner.wait()
+        if owner.stdout is not None:
+            owner.stdout.close()
+    # the owner is dead now: its stubs are replaced by the next start
+    third = open_studio(data_dir)
+    try:
+        start_embedded(third, admin, job_seconds=0.3)
+    finally:
+        stop_embedded(third)
+        third.close()
+    assert not any(_alive(pid) for pid in pids)

@@ -88,6 +88,54 @@ def test_a_hanging_server_costs_its_timeout_not_more(start_stub: StubFactory) ->
     assert report.remotes[1].state is ServerState.NOT_ANSWERING
 
 
+def test_a_server_trickling_bytes_is_cut_off_at_the_deadline() -> None:
+    """httpx's timeout is per read; a byte every 0.3 s would keep it waiting for ever."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(4096)
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 100:
+                if stop.wait(0.3):
+                    return
+                conn.sendall(bytes([byte]))
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    started = time.perf_counter()
+    health = probe(Endpoint("SLOW01", "remote", url, "a-token-for-the-slow-one"), timeout=1.0)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    listener.close()
+    assert health.state is ServerState.NOT_ANSWERING
+    assert elapsed < 1.8
+
+
+def test_a_server_answering_as_another_is_misconfigured(start_stub: StubFactory) -> None:
+    control = start_stub(role="control", name="CP01", services=())
+    web = start_stub(name="WEB01", services=("web", "dns"))
+    report = check_prerequisites(
+        Endpoint("CP01", "control", control.url, control.token),
+        [
+            Endpoint("EXCH01", "remote", control.url, control.token),  # points at the control
+            Endpoint("WEB01", "remote", web.url, web.token, ("web", "mssql")),
+        ],
+    )
+    states = {r.name: (r.state, r.message) for r in report.remotes}
+    assert states["EXCH01"][0] is ServerState.MISCONFIGURED
+    assert "of a control server (CP01), not of a remote server" in states["EXCH01"][1]
+    assert states["WEB01"] == (ServerState.MISCONFIGURED, "WEB01 does not host MS SQL")
+    assert not report.passed
+
+
 def test_missing_token_and_not_started_are_explained() -> None:
     assert probe(Endpoint("X", "remote", "http://127.0.0.1:9", None)).state is ServerState.NO_TOKEN
     not_started = probe(Endpoint("CP01", "control", None, None))

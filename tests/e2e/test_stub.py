@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import json as jsonlib
 import os
 import re
@@ -71,8 +72,13 @@ def test_token_is_required_and_nothing_is_done_without_it(start_stub: StubFactor
     time.sleep(0.8)
     with stub.client() as client:
         assert client.resources() == []
-        with pytest.raises(RequestRejected):
-            client.submit_job("key-unauthorized", "provision", "exchange", {"name": "x"})
+    body = {
+        "idempotency_key": "key-unauthorized",
+        "operation": "provision",
+        "service": "exchange",
+        "parameters": EXCHANGE,
+    }
+    assert _raw(stub, "POST", "/v1/jobs", json=body).status_code == 201  # a new job
 
 
 def test_the_token_is_not_in_the_process_arguments(start_stub: StubFactory) -> None:
@@ -148,11 +154,11 @@ def test_same_key_gives_the_same_job_and_one_resource(start_stub: StubFactory) -
 
 
 def test_progress_moves_from_queued_to_succeeded(start_stub: StubFactory) -> None:
-    stub = start_stub(job_seconds=1.0)
+    stub = start_stub(job_seconds=3.0)
     with stub.client() as client:
         job = client.submit_job("key-progress", "provision", "exchange", EXCHANGE)
         assert job.state is JobState.QUEUED and job.progress == 0
-        time.sleep(0.7)
+        time.sleep(0.8)
         running = client.job(job.id)
         assert running.state is JobState.RUNNING
         assert 0 < running.progress < 100
@@ -220,11 +226,29 @@ def test_a_torn_journal_line_is_ignored(start_stub: StubFactory, tmp_path: Path)
         job = client.submit_job("key-torn-0001", "provision", "exchange", EXCHANGE)
     _wait_finished(stub, job.id)
     stub.kill()
+    torn_but_valid = json.dumps(
+        {
+            "kind": "job",
+            "id": "f" * 32,
+            "key": "key-torn-0002",
+            "operation": "provision",
+            "service": "exchange",
+            "parameters": EXCHANGE,
+            "submitted_at": 0.0,
+            "duration": 1.0,
+            "will_fail": False,
+            "state": "queued",
+            "result": None,
+            "error": None,
+            "finished_at": None,
+        }
+    )
     with state.open("a", encoding="utf-8") as journal:
-        journal.write('{"kind":"job","id":"half-writ')
+        journal.write(torn_but_valid)  # whole JSON, but its newline never made it
     stub.start()
     with stub.client() as client:
         assert len(client.resources()) == 1
+    assert _raw(stub, "GET", "/v1/jobs/" + "f" * 32).status_code == 404
 
 
 def test_fail_rate_fails_jobs_and_leaves_no_resource(start_stub: StubFactory) -> None:
@@ -260,6 +284,52 @@ def test_faults_can_be_changed_at_run_time(start_stub: StubFactory) -> None:
             client.status()
         client.set_faults(mode="normal")
         assert client.status().running is True
+
+
+def test_negative_content_length_is_refused(start_stub: StubFactory) -> None:
+    stub = start_stub()
+    answer = _send_raw(
+        stub,
+        b"POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        + stub.token.encode()
+        + b"\r\nContent-Length: -1\r\n\r\n{}",
+    )
+    assert answer.startswith(b"HTTP/1.1 400")
+    assert b'"field": "Content-Length"' in answer
+
+
+def test_an_unread_body_never_becomes_the_next_request(start_stub: StubFactory) -> None:
+    stub = start_stub()
+    body = b'{"a":1}'
+    first = (
+        b"POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong-token-wrong\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
+    second = (
+        b"GET /v1/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        + stub.token.encode()
+        + b"\r\n\r\n"
+    )
+    answer = _send_raw(stub, first + second)
+    assert answer.startswith(b"HTTP/1.1 401")
+    assert b"501" not in answer  # the body was not parsed as a request line
+
+
+def _send_raw(stub: StubProcess, data: bytes) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", stub.port), timeout=5) as conn:
+        conn.sendall(data)
+        chunks = []
+        while True:
+            try:
+                chunk = conn.recv(65536)
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def test_stopped_stub_is_unreachable(start_stub: StubFactory) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -141,15 +142,23 @@ def test_a_hanging_server_does_not_freeze_the_window(
     web = window.studio.embedded.running["WEB01"]
     with StubProcess(args=[], state=None, token=web.token, url=web.url).client() as client:
         client.set_faults(mode="hang")
-    ticks: list[int] = []
+    gaps: list[float] = []
+    last = [time.perf_counter()]
 
-    def tick_then_test() -> bool:
-        ticks.append(1)
-        return not window.monitor.running
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
 
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
     window.monitor.check_now()
-    qtbot.waitUntil(tick_then_test, timeout=10_000)
-    assert len(ticks) > 5  # the event loop kept turning while the check waited
+    qtbot.waitUntil(lambda: not window.monitor.running, timeout=10_000)
+    timer.stop()
+    assert len(gaps) > 20
+    assert max(gaps) < 0.5  # the check waited 2 s for WEB01; the window never did
     window.show_page("remote-servers")
     qtbot.waitUntil(
         lambda: _table_rows(window).get("WEB01", [""] * 4)[3] == "not answering", timeout=10_000
