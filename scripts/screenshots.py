@@ -29,6 +29,7 @@ PAGES = {
     "remote-servers": "remote-servers",
     "prerequisites-check": "prerequisites",
     "reseller-settings": "reseller-settings",
+    "audit-log": "audit-log",
     "control-panel-home": "home",
 }
 

@@ -27,13 +27,14 @@ class Permission(enum.StrEnum):
     """Actions a service checks before it reads or changes anything."""
 
     VIEW_CONFIGURATION = "view configuration"
+    VIEW_AUDIT_LOG = "view the audit log"
     EDIT_CONFIGURATION = "edit configuration"
     SEED_DEMO = "seed demo data"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.PROVIDER_ADMINISTRATOR: frozenset(Permission),
-    Role.PROVIDER_STAFF: frozenset({Permission.VIEW_CONFIGURATION}),
+    Role.PROVIDER_STAFF: frozenset({Permission.VIEW_CONFIGURATION, Permission.VIEW_AUDIT_LOG}),
     Role.RESELLER: frozenset(),
 }
 

@@ -214,9 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(stub)
     stub.set_defaults(handler=_cmd_stub)
 
-    from studio.cli_servers import add_commands
+    from studio import cli_audit, cli_servers
 
-    add_commands(commands)
+    cli_servers.add_commands(commands)
+    cli_audit.add_commands(commands)
     return parser
 
 

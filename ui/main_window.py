@@ -31,6 +31,7 @@ from ui.about_dialog import AboutDialog
 from ui.breadcrumb import Breadcrumb
 from ui.health_monitor import HealthMonitor
 from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, NavigationTree, breadcrumb_text
+from ui.pages.audit_log_page import AuditLogPage
 from ui.pages.base import Page
 from ui.pages.database_page import DatabasePage
 from ui.pages.info_page import InfoPage
@@ -54,6 +55,7 @@ _PAGE_CLASSES: dict[str, type[Page]] = {
     "website": WebsitePage,
     "database": DatabasePage,
     "provisioning": ProvisioningPage,
+    "audit-log": AuditLogPage,
 }
 #: Pages that show the health monitor's reports.
 _MONITOR_PAGES: dict[str, type[RemoteServersPage] | type[PrerequisitesPage]] = {
@@ -186,6 +188,7 @@ class MainWindow(QMainWindow):
         panel.addAction(self._page_action("home", "&Home", "Ctrl+H"))
         panel.addAction(self._page_action("reseller-settings", "Reseller &Settings"))
         panel.addAction(self._page_action("reseller-customers", "Reseller &Customers"))
+        panel.addAction(self._page_action("audit-log", "&Audit Log"))
 
         help_menu = bar.addMenu("&Help")
         help_menu.setObjectName("menuHelp")

@@ -1,0 +1,80 @@
+"""Command-line handlers of the audit log: ``audit list`` and ``audit export``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TextIO
+
+from studio.actors import Actor
+
+EXIT_OK = 0
+
+
+def _filter(args: argparse.Namespace) -> Any:
+    from studio.services.audit_log import AuditFilter
+
+    return AuditFilter(args.actor, args.entity, args.since, args.until)
+
+
+def cmd_audit_list(args: argparse.Namespace, out: TextIO) -> int:
+    """Newest events first, as a table or JSON."""
+    from studio.cli import opened
+    from studio.services.audit_log import list_audit_events
+
+    with opened(args) as studio:
+        rows = list_audit_events(studio, Actor.local_administrator(), _filter(args), args.limit)
+    if args.json:
+        data = [{**asdict(r), "at": r.at.isoformat()} for r in rows]
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
+    for r in rows:
+        when = r.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        print(
+            f"{when}  {r.actor:<32} {r.action:<24} {r.entity}:{r.entity_id}  "
+            f"{r.changes_text() or r.summary}",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def cmd_audit_export(args: argparse.Namespace, out: TextIO) -> int:
+    """Matching events to a CSV file."""
+    from studio.cli import opened
+    from studio.services.audit_log import export_audit_csv
+
+    with opened(args) as studio:
+        count = export_audit_csv(studio, Actor.local_administrator(), _filter(args), args.csv)
+    print(f"exported {count} audit events to {args.csv}", file=out)
+    return EXIT_OK
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``audit list`` and ``audit export`` to the CLI's command tree."""
+    audit = commands.add_parser("audit", help="Home » System Configuration » Audit Log")
+    actions = audit.add_subparsers(title="audit commands", metavar="ACTION", required=True)
+    for name, handler, helptext in (
+        ("list", cmd_audit_list, "newest events first"),
+        ("export", cmd_audit_export, "write the matching events to a CSV file"),
+    ):
+        action = actions.add_parser(name, help=helptext)
+        action.add_argument("--actor", help="exactly this actor")
+        action.add_argument("--entity", help="e.g. website_settings, remote_server")
+        action.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="from this day")
+        action.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="to this day")
+        if name == "list":
+            action.add_argument("--limit", type=int, default=200)
+            action.add_argument("--json", action="store_true", help="print JSON")
+        else:
+            action.add_argument("--csv", type=Path, required=True, metavar="FILE")
+        action.set_defaults(handler=handler)
