@@ -30,6 +30,7 @@ class Permission(enum.StrEnum):
     VIEW_AUDIT_LOG = "view the audit log"
     EDIT_CONFIGURATION = "edit configuration"
     SEED_DEMO = "seed demo data"
+    MANAGE_USERS = "manage users and the login policy"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {

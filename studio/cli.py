@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
 from studio import APP_NAME, CONTROL_SERVER_BUILD, __version__
-from studio.actors import Actor, PermissionDenied
+from studio.actors import PermissionDenied
+from studio.cli_users import actor_for
 from studio.errors import DataFolderError, FieldError, StudioError
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def _cmd_db_status(args: argparse.Namespace, out: TextIO) -> int:
     from studio.services.database import describe_database
 
     with opened(args) as studio:
-        info = describe_database(studio, Actor.local_administrator())
+        info = describe_database(studio, actor_for(args, studio))
     data = {
         "url": info.url,
         "backend": info.backend,
@@ -74,7 +75,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from studio.demo import seed_demo
 
     with opened(args) as studio:
-        added = seed_demo(studio, Actor.local_administrator())
+        added = seed_demo(studio, actor_for(args, studio))
     if added:
         for line in added:
             print(f"added {line}", file=out)
@@ -96,7 +97,7 @@ def _cmd_website_show(args: argparse.Namespace, out: TextIO) -> int:
     from studio.services.website import get_website_settings
 
     with opened(args) as studio:
-        view = get_website_settings(studio, Actor.local_administrator())
+        view = get_website_settings(studio, actor_for(args, studio))
     _emit(_website_json(view), args.json, out)
     return EXIT_OK
 
@@ -111,8 +112,8 @@ def _cmd_website_set(args: argparse.Namespace, out: TextIO) -> int:
     if not changes:
         options = ", ".join(f"--{field.replace('_', '-')}" for field in FIELDS)
         raise FieldError.single("website set", f"nothing to change: give one of {options}")
-    actor = Actor.local_administrator()
     with opened(args) as studio:
+        actor = actor_for(args, studio)
         current = get_website_settings(studio, actor).website.as_input()
         view = save_website_settings(studio, actor, replace(current, **changes))
     _emit(_website_json(view), args.json, out)
@@ -169,6 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
         "else studio.db in the data folder)",
     )
     parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USERNAME",
+        help="act as this studio user (password: first line of standard input) so that "
+        "its role applies; default: the Local Administrator of this machine",
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="build the main window offscreen, check resources and database, print one line",
@@ -214,10 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(stub)
     stub.set_defaults(handler=_cmd_stub)
 
-    from studio import cli_audit, cli_servers
+    from studio import cli_audit, cli_servers, cli_users
 
     cli_servers.add_commands(commands)
     cli_audit.add_commands(commands)
+    cli_users.add_commands(commands)
     return parser
 
 

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from studio.actors import Actor
+from studio.cli_users import actor_for
 
 EXIT_OK = 0
 
@@ -26,7 +26,7 @@ def cmd_audit_list(args: argparse.Namespace, out: TextIO) -> int:
     from studio.services.audit_log import list_audit_events
 
     with opened(args) as studio:
-        rows = list_audit_events(studio, Actor.local_administrator(), _filter(args), args.limit)
+        rows = list_audit_events(studio, actor_for(args, studio), _filter(args), args.limit)
     if args.json:
         data = [{**asdict(r), "at": r.at.isoformat()} for r in rows]
         print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
@@ -47,7 +47,7 @@ def cmd_audit_export(args: argparse.Namespace, out: TextIO) -> int:
     from studio.services.audit_log import export_audit_csv
 
     with opened(args) as studio:
-        count = export_audit_csv(studio, Actor.local_administrator(), _filter(args), args.csv)
+        count = export_audit_csv(studio, actor_for(args, studio), _filter(args), args.csv)
     print(f"exported {count} audit events to {args.csv}", file=out)
     return EXIT_OK
 

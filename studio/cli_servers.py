@@ -12,7 +12,7 @@ import sys
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from studio.actors import Actor
+from studio.cli_users import actor_for
 from studio.errors import FieldError
 
 EXIT_OK = 0
@@ -35,8 +35,8 @@ def cmd_doctor(args: argparse.Namespace, out: TextIO) -> int:
 
     if not 0 < args.timeout <= 2:
         raise FieldError.single("timeout", "must be more than 0 and at most 2 seconds")
-    actor = Actor.local_administrator()
     with opened(args) as studio:
+        actor = actor_for(args, studio)
         try:
             start_embedded(studio, actor)
             report = check_prerequisites(studio, actor, timeout=args.timeout)
@@ -88,7 +88,7 @@ def cmd_server_list(args: argparse.Namespace, out: TextIO) -> int:
     from studio.services.servers import list_remote_servers
 
     with opened(args) as studio:
-        servers = list_remote_servers(studio, Actor.local_administrator())
+        servers = list_remote_servers(studio, actor_for(args, studio))
     if args.json:
         print(json.dumps([asdict(s) for s in servers], indent=2), file=out)
         return EXIT_OK
@@ -104,10 +104,11 @@ def cmd_server_add(args: argparse.Namespace, out: TextIO) -> int:
     from studio.servers import RemoteServerInput
     from studio.services.servers import add_remote_server
 
-    token = _read_token(args)
-    data = RemoteServerInput(args.name, args.host, str(args.port), tuple(args.services), token)
     with opened(args) as studio:
-        view = add_remote_server(studio, Actor.local_administrator(), data)
+        actor = actor_for(args, studio)  # its password comes first on standard input
+        token = _read_token(args)
+        data = RemoteServerInput(args.name, args.host, str(args.port), tuple(args.services), token)
+        view = add_remote_server(studio, actor, data)
     print(f"added Remote Server {view.name} (id {view.id}) at {view.host}:{view.port}", file=out)
     return EXIT_OK
 
@@ -117,8 +118,8 @@ def cmd_server_remove(args: argparse.Namespace, out: TextIO) -> int:
     from studio.cli import opened
     from studio.services.servers import list_remote_servers, remove_remote_server
 
-    actor = Actor.local_administrator()
     with opened(args) as studio:
+        actor = actor_for(args, studio)
         match = [s for s in list_remote_servers(studio, actor) if s.name == args.name.upper()]
         if not match:
             raise FieldError.single("name", f"no Remote Server called {args.name.upper()}")
@@ -133,7 +134,7 @@ def cmd_provisioning_show(args: argparse.Namespace, out: TextIO) -> int:
     from studio.services.servers import get_provisioning_settings
 
     with opened(args) as studio:
-        view = get_provisioning_settings(studio, Actor.local_administrator())
+        view = get_provisioning_settings(studio, actor_for(args, studio))
     data = asdict(view)
     data["updated_at"] = view.updated_at.isoformat() if view.updated_at else None
     print(json.dumps(data, indent=2), file=out)
@@ -146,10 +147,11 @@ def cmd_provisioning_set(args: argparse.Namespace, out: TextIO) -> int:
     from studio.servers import ProvisioningInput
     from studio.services.servers import save_provisioning_settings
 
-    token = _read_token(args)
-    data = ProvisioningInput(args.mode, args.host or "", str(args.port or ""), token)
     with opened(args) as studio:
-        view = save_provisioning_settings(studio, Actor.local_administrator(), data)
+        actor = actor_for(args, studio)  # its password comes first on standard input
+        token = _read_token(args)
+        data = ProvisioningInput(args.mode, args.host or "", str(args.port or ""), token)
+        view = save_provisioning_settings(studio, actor, data)
     print(
         f"Provisioning Service: {view.mode}"
         f"{'' if view.mode == 'embedded' else f' at {view.host}:{view.port}'}",

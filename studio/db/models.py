@@ -141,3 +141,44 @@ class RemoteServer(Base):
     managed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class User(Base):
+    """A studio user: provider administrator, provider staff, or (later) a reseller.
+
+    ``username`` is stored lower-case (sign-in is case-insensitive). Only the argon2id
+    hash of the password is kept. The lockdown counters live here so that a lock
+    survives a restart of the studio.
+    """
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(30))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    first_failed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LoginPolicy(Base):
+    """``Home » System Configuration » Access Control``: the Login Lockdown Policy.
+
+    After ``max_attempts`` failed sign-ins within ``window_minutes`` the account is
+    locked for ``lock_minutes``. One row (id 1); absent means the defaults (5/15/15, on).
+    """
+
+    __tablename__ = "login_policy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    window_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    lock_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))

@@ -1,0 +1,253 @@
+"""Use cases of sign-in: the first administrator, users, authentication, lockdown.
+
+Authentication verifies the argon2id hash outside any transaction (it takes ~100 ms)
+and records the outcome in a short one. A wrong username and a wrong password give the
+same error and take the same time. The lockdown counters are in the database, so a
+locked account stays locked across restarts of the studio.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from studio import audit
+from studio.actors import Actor, Permission, Role
+from studio.context import Studio
+from studio.db.models import LoginPolicy, User
+from studio.errors import FieldError, StudioError
+from studio.security.passwords import hash_password, needs_rehash, verify_password
+from studio.users import NewUserInput, new_user_errors
+
+_POLICY_ID = 1
+SIGN_IN_FAILED = "The username or password is wrong."
+
+
+class SignInFailed(StudioError):
+    """Wrong username or wrong password: the same message for both."""
+
+    def __init__(self) -> None:
+        super().__init__(SIGN_IN_FAILED)
+
+
+class AccountLocked(StudioError):
+    """Too many failed attempts; the account is locked until ``until``."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        self.until = until
+        local = until.astimezone().strftime("%H:%M")
+        super().__init__(
+            f"This account is locked after too many failed sign-ins; try again after {local}."
+        )
+
+
+class FirstRunDone(StudioError):
+    """A provider administrator exists already: the first-run path is closed."""
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user as listed (never the hash)."""
+
+    id: int
+    username: str
+    full_name: str
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class LoginPolicyView:
+    """The Login Lockdown Policy in force."""
+
+    enabled: bool = True
+    max_attempts: int = 5
+    window_minutes: int = 15
+    lock_minutes: int = 15
+
+
+def _view(user: User) -> UserView:
+    return UserView(user.id, user.username, user.full_name, user.email, user.role)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def provider_admin_exists(studio: Studio) -> bool:
+    """Whether the first-run dialog is done (no actor: asked before anyone signs in)."""
+    with studio.unit_of_work() as session:
+        stmt = (
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.PROVIDER_ADMINISTRATOR.value)
+        )
+        return bool(session.scalar(stmt))
+
+
+def _insert(studio: Studio, actor_name: str, data: NewUserInput, first_run: bool) -> UserView:
+    errors = new_user_errors(data)
+    if errors:
+        raise FieldError(errors)
+    username = data.username.strip().lower()
+    password_hash = hash_password(data.password)  # ~100 ms, outside the transaction
+    with studio.unit_of_work() as session:
+        if first_run and session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.PROVIDER_ADMINISTRATOR.value)
+        ):
+            raise FirstRunDone("a provider administrator exists already: sign in instead")
+        if session.scalar(select(func.count()).where(User.username == username)):
+            raise FieldError.single("username", f"{username} is taken")
+        user = User(
+            username=username,
+            full_name=data.full_name.strip(),
+            email=data.email.strip(),
+            role=data.role,
+            password_hash=password_hash,
+        )
+        session.add(user)
+        session.flush()
+        audit.record(
+            session,
+            Actor(actor_name, Role.PROVIDER_ADMINISTRATOR),
+            action="user.create",
+            entity="user",
+            entity_id=user.id,
+            changes=audit.diff({}, {"username": username, "role": data.role, "password": "set"}),
+            summary=f"{data.role} {username} created" + (" (first run)" if first_run else ""),
+        )
+        return _view(user)
+
+
+def create_first_admin(studio: Studio, data: NewUserInput) -> UserView:
+    """The first provider administrator; refused once one exists.
+
+    Raises:
+        FirstRunDone: an administrator exists (the first-run path is closed).
+        FieldError: naming each invalid field.
+    """
+    try:
+        os_user = getpass.getuser()
+    except (KeyError, OSError):
+        os_user = "unknown"
+    first = NewUserInput(**{**data.__dict__, "role": Role.PROVIDER_ADMINISTRATOR.value})
+    return _insert(studio, f"First run ({os_user})", first, first_run=True)
+
+
+def create_user(studio: Studio, actor: Actor, data: NewUserInput) -> UserView:
+    """A provider administrator or staff member, created by an administrator."""
+    actor.require(Permission.MANAGE_USERS)
+    return _insert(studio, actor.name, data, first_run=False)
+
+
+def list_users(studio: Studio, actor: Actor) -> list[UserView]:
+    """Every user, by username."""
+    actor.require(Permission.MANAGE_USERS)
+    with studio.unit_of_work() as session:
+        return [_view(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def get_login_policy(studio: Studio, actor: Actor | None = None) -> LoginPolicyView:
+    """The Login Lockdown Policy (defaults until saved)."""
+    if actor is not None:
+        actor.require(Permission.VIEW_CONFIGURATION)
+    with studio.unit_of_work() as session:
+        row = session.get(LoginPolicy, _POLICY_ID)
+        if row is None:
+            return LoginPolicyView()
+        return LoginPolicyView(row.enabled, row.max_attempts, row.window_minutes, row.lock_minutes)
+
+
+def save_login_policy(studio: Studio, actor: Actor, policy: LoginPolicyView) -> LoginPolicyView:
+    """Change the policy (administrators only), with an audit record."""
+    actor.require(Permission.MANAGE_USERS)
+    errors = {}
+    for field, low, high in (
+        ("max_attempts", 1, 100),
+        ("window_minutes", 1, 1440),
+        ("lock_minutes", 1, 10080),
+    ):
+        if not low <= getattr(policy, field) <= high:
+            errors[field] = f"must be between {low} and {high}"
+    if errors:
+        raise FieldError(errors)
+    with studio.unit_of_work() as session:
+        row = session.get(LoginPolicy, _POLICY_ID)
+        old = (
+            LoginPolicyView(row.enabled, row.max_attempts, row.window_minutes, row.lock_minutes)
+            if row
+            else LoginPolicyView()
+        ).__dict__
+        if row is None:
+            row = LoginPolicy(id=_POLICY_ID, updated_by=actor.name)
+            session.add(row)
+        for field, value in policy.__dict__.items():
+            setattr(row, field, value)
+        row.updated_by = actor.name
+        changes = audit.diff(old, policy.__dict__)
+        if changes:
+            audit.record(
+                session,
+                actor,
+                action="login_policy.update",
+                entity="login_policy",
+                entity_id=_POLICY_ID,
+                changes=changes,
+                summary="Login Lockdown Policy",
+            )
+    return policy
+
+
+def authenticate(
+    studio: Studio, username: str, password: str, now: dt.datetime | None = None
+) -> Actor:
+    """The actor for these credentials, counting failures toward the lockdown.
+
+    Raises:
+        SignInFailed: wrong username or password (the same for both).
+        AccountLocked: the account is locked by the Login Lockdown Policy.
+    """
+    now = now or _now()
+    name = username.strip().lower()
+    policy = get_login_policy(studio)
+    with studio.unit_of_work() as session:
+        user = session.scalar(select(User).where(User.username == name))
+        stored = user.password_hash if user else None
+        locked_until = user.locked_until if user else None
+    if locked_until is not None and locked_until > now:
+        raise AccountLocked(locked_until)
+    ok = verify_password(stored, password)  # also when the user is unknown: same time
+    if user is None:
+        raise SignInFailed()
+    with studio.unit_of_work() as session:
+        row = session.get(User, user.id)
+        assert row is not None
+        if ok:
+            row.failed_attempts, row.first_failed_at, row.locked_until = 0, None, None
+            row.last_sign_in_at = now
+            if needs_rehash(row.password_hash):
+                row.password_hash = hash_password(password)
+            return Actor(row.username, Role(row.role))
+        window = dt.timedelta(minutes=policy.window_minutes)
+        if row.first_failed_at is None or now - row.first_failed_at > window:
+            row.failed_attempts, row.first_failed_at = 1, now
+        else:
+            row.failed_attempts += 1
+        if policy.enabled and row.failed_attempts >= policy.max_attempts:
+            row.locked_until = now + dt.timedelta(minutes=policy.lock_minutes)
+            row.failed_attempts, row.first_failed_at = 0, None
+            audit.record(
+                session,
+                Actor(row.username, Role(row.role)),
+                action="user.locked",
+                entity="user",
+                entity_id=row.id,
+                summary=f"{row.username} locked until {row.locked_until.isoformat()} after "
+                f"{policy.max_attempts} failed sign-ins",
+            )
+    raise SignInFailed()

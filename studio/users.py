@@ -1,0 +1,71 @@
+"""Rules for studio users (pure, no I/O): username, name, e-mail, password, role.
+
+One validator set for the first-run dialog, the CLI's ``admin create`` and, later, the
+user pages. E-mail addresses are checked by ``email-validator`` (syntax only: a
+provider's mail may not resolve from the studio's machine).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+
+from studio.actors import Role
+from studio.security.passwords import password_error
+
+PROVIDER_ROLES = (Role.PROVIDER_ADMINISTRATOR.value, Role.PROVIDER_STAFF.value)
+_USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,32}$")
+
+
+@dataclass(frozen=True)
+class NewUserInput:
+    """A user as typed; ``password_confirmation`` must repeat ``password``."""
+
+    username: str
+    full_name: str
+    email: str
+    password: str
+    password_confirmation: str
+    role: str = Role.PROVIDER_ADMINISTRATOR.value
+
+
+def username_error(username: str) -> str | None:
+    """Why ``username`` is not acceptable: 3-32 of letters, digits . _ - or an e-mail."""
+    value = username.strip()
+    if not value:
+        return "is required"
+    if _USERNAME.match(value):
+        return None
+    if "@" in value and email_error(value) is None:
+        return None
+    return "must be 3-32 letters, digits, '.', '_' or '-', or an e-mail address"
+
+
+def email_error(email: str) -> str | None:
+    """Why ``email`` is not an e-mail address, in email-validator's words."""
+    if not email.strip():
+        return "is required"
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
+
+
+def new_user_errors(data: NewUserInput) -> dict[str, str]:
+    """Every invalid field, in form order."""
+    checks = {
+        "username": username_error(data.username),
+        "full_name": None if data.full_name.strip() else "is required",
+        "email": email_error(data.email),
+        "password": password_error(data.password, data.username),
+        "password_confirmation": None
+        if data.password == data.password_confirmation
+        else "does not match the password",
+        "role": None if data.role in PROVIDER_ROLES else f"must be one of {PROVIDER_ROLES}",
+    }
+    if len(data.full_name.strip()) > 120:
+        checks["full_name"] = "must be at most 120 characters"
+    return {field: message for field, message in checks.items() if message}
