@@ -37,6 +37,7 @@ def _check(data_dir: str | None, database_url: str | None) -> str:
     from ui.resources import check_resources
 
     create_application()
+    _check_native_parts()
     missing = check_resources()
     if missing:
         raise RuntimeError(f"resources did not load: {', '.join(missing)}")
@@ -72,3 +73,15 @@ def _check(data_dir: str | None, database_url: str | None) -> str:
         f"studio {__version__} (build {CONTROL_SERVER_BUILD}), {len(manifest())} resources, "
         f"schema {schema}, provisioning {ready}, Qt {qVersion()} {platform}"
     )
+
+
+def _check_native_parts() -> None:
+    """argon2 (a compiled extension) hashes and verifies; e-mail validation loads."""
+    from studio.security.passwords import hash_password, verify_password
+    from studio.users import email_error
+
+    digest = hash_password("self-test passphrase")
+    if not verify_password(digest, "self-test passphrase"):
+        raise RuntimeError("argon2: a password did not verify against its own hash")
+    if email_error("admin@example.com") is not None:
+        raise RuntimeError("e-mail validation rejected a valid address")
