@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +26,7 @@ from studio.actors import Actor
 from studio.errors import FieldError
 from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.table_model import RowsTableModel
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -53,34 +54,10 @@ def _export(studio: Studio, actor: Actor, where: AuditFilter, path: Path) -> int
     return export_audit_csv(studio, actor, where, path)
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(RowsTableModel["AuditRow"]):
     """Audit rows, newest first."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[AuditRow] = []
-
-    def set_rows(self, rows: list[AuditRow]) -> None:
-        """Replace the rows."""
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Number of events."""
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Fixed columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    COLUMNS = COLUMNS
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

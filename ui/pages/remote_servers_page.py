@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from ui.health_monitor import HealthMonitor
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.remote_server_dialog import RemoteServerDialog
+from ui.table_model import RowsTableModel
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -48,41 +49,29 @@ def _remove(studio: Studio, actor: Actor, server_id: int) -> str:
     return remove_remote_server(studio, actor, server_id)
 
 
-class ServersModel(QAbstractTableModel):
+class ServersModel(RowsTableModel["RemoteServerView"]):
     """Rows of Remote Servers joined with their last health."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self) -> None:
         super().__init__()
-        self.servers: list[RemoteServerView] = []
         self.health: dict[str, ServerHealth] = {}
+
+    @property
+    def servers(self) -> list[RemoteServerView]:
+        """The rows, by their meaning."""
+        return self.rows
 
     def set_servers(self, servers: list[RemoteServerView]) -> None:
         """Replace the rows."""
-        self.beginResetModel()
-        self.servers = servers
-        self.endResetModel()
+        self.set_rows(servers)
 
     def set_report(self, report: PrerequisitesReport) -> None:
         """Update the status columns."""
         self.health = {h.name: h for h in report.remotes}
-        if self.servers:
-            self.dataChanged.emit(self.index(0, 3), self.index(len(self.servers) - 1, 5))
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Number of servers."""
-        return 0 if parent.isValid() else len(self.servers)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Fixed columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 3), self.index(len(self.rows) - 1, 5))
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
