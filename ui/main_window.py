@@ -31,6 +31,7 @@ from ui.about_dialog import AboutDialog
 from ui.breadcrumb import Breadcrumb
 from ui.health_monitor import HealthMonitor
 from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, NavigationTree, breadcrumb_text
+from ui.pages.access_control_page import AccessControlPage
 from ui.pages.audit_log_page import AuditLogPage
 from ui.pages.base import Page
 from ui.pages.database_page import DatabasePage
@@ -38,6 +39,7 @@ from ui.pages.info_page import InfoPage
 from ui.pages.prerequisites_page import PrerequisitesPage
 from ui.pages.provisioning_page import ProvisioningPage
 from ui.pages.remote_servers_page import RemoteServersPage
+from ui.pages.sign_in_page import SignInPage
 from ui.pages.website_page import WebsitePage
 from ui.resources import icon
 from ui.tasks import TaskRunner
@@ -56,6 +58,7 @@ _PAGE_CLASSES: dict[str, type[Page]] = {
     "database": DatabasePage,
     "provisioning": ProvisioningPage,
     "audit-log": AuditLogPage,
+    "access-control": AccessControlPage,
 }
 #: Pages that show the health monitor's reports.
 _MONITOR_PAGES: dict[str, type[RemoteServersPage] | type[PrerequisitesPage]] = {
@@ -95,6 +98,10 @@ class MainWindow(QMainWindow):
         self._close_confirmed = False
         self._close_after_save = False
         self._closed = False
+        #: The provider signed in to the Control Panel branch (None: not signed in).
+        self.provider: Actor | None = None
+        self._sign_in: SignInPage | None = None
+        self._after_sign_in = "home"
 
         self.navigation = NavigationTree()
         self.breadcrumb = Breadcrumb()
@@ -121,6 +128,9 @@ class MainWindow(QMainWindow):
         splitter.setSizes([260, 740])
         self.setCentralWidget(splitter)
 
+        self.user_status = QLabel("Control Panel: not signed in")
+        self.user_status.setObjectName("statusUser")
+        self.statusBar().addPermanentWidget(self.user_status)
         self.provisioning_status = QLabel("Provisioning: not checked")
         self.provisioning_status.setObjectName("statusProvisioning")
         self.statusBar().addPermanentWidget(self.provisioning_status)
@@ -171,6 +181,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action("Open &Data Folder", "actionOpenDataFolder", self._open_data_folder)
         )
+        self.sign_out_action = self._action("Sign &Out", "actionSignOut", self.sign_out)
+        self.sign_out_action.setEnabled(False)
+        file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
         quit_action = self._action("E&xit", "actionExit", self.close, "Ctrl+Q")
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -210,11 +223,14 @@ class MainWindow(QMainWindow):
         if existing is not None:
             return existing
         spec = PAGE_BY_KEY[key]
+        # Configuration Studio pages act as this machine's Local Administrator; Control
+        # Panel pages as the provider who signed in.
+        actor = self.provider if spec.branch == "panel" and self.provider else self.actor
         page: Page
         if key in _MONITOR_PAGES:
-            page = _MONITOR_PAGES[key](spec, self.runner, self.actor, self.monitor)
+            page = _MONITOR_PAGES[key](spec, self.runner, actor, self.monitor)
         else:
-            page = _PAGE_CLASSES.get(key, InfoPage)(spec, self.runner, self.actor)
+            page = _PAGE_CLASSES.get(key, InfoPage)(spec, self.runner, actor)
         page.statusMessage.connect(self.show_status)
         page.navigateRequested.connect(self.show_page)
         page.saved.connect(self._close_when_saved)
@@ -248,10 +264,54 @@ class MainWindow(QMainWindow):
         return page
 
     def _on_page_selected(self, key: str) -> None:
-        self.stack.setCurrentWidget(self.page(key))
         self.breadcrumb.show_page(key)
         self.settings.setValue("navigation/lastPage", key)
+        if PAGE_BY_KEY[key].branch == "panel" and self.provider is None:
+            self._after_sign_in = key
+            page = self.sign_in_page()
+            page.refresh()  # first run or sign in: one count query, off the GUI thread
+            self.stack.setCurrentWidget(page)
+        else:
+            self.stack.setCurrentWidget(self.page(key))
         self._update_save_action()
+
+    # -- provider sign-in ---------------------------------------------------------------
+
+    def sign_in_page(self) -> SignInPage:
+        """The page standing in for the Control Panel until a provider signs in."""
+        if self._sign_in is None:
+            self._sign_in = SignInPage(self.runner, self.actor)
+            self._sign_in.signedIn.connect(self._on_signed_in)
+            self._sign_in.statusMessage.connect(self.show_status)
+            self.stack.addWidget(self._sign_in)
+            if self.studio is not None:
+                self._sign_in.set_studio(self.studio)
+            elif self.database_error is not None:
+                self._sign_in.set_database_error(self.database_error)
+        return self._sign_in
+
+    def _on_signed_in(self, actor: Actor) -> None:
+        self.provider = actor
+        self.user_status.setText(f"Control Panel: {actor.name} ({actor.role.value})")
+        self.sign_out_action.setEnabled(True)
+        self.show_status(f"Signed in as {actor.name}")
+        self._on_page_selected(self._after_sign_in)
+
+    def sign_out(self) -> None:
+        """Sign the provider out: the Control Panel pages are discarded with their actor."""
+        if self.provider is None:
+            return
+        for key in [k for k in self._pages if PAGE_BY_KEY[k].branch == "panel"]:
+            page = self._pages.pop(key)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.provider = None
+        self.user_status.setText("Control Panel: not signed in")
+        self.sign_out_action.setEnabled(False)
+        self.show_status("Signed out")
+        current = self.navigation.current_key()
+        if current is not None:
+            self._on_page_selected(current)
 
     def _update_save_action(self) -> None:
         self.save_action.setEnabled(self.current_page().can_save())
@@ -330,6 +390,8 @@ class MainWindow(QMainWindow):
         )
         for page in self._pages.values():
             page.set_studio(studio)
+        if self._sign_in is not None:
+            self._sign_in.set_studio(studio)
         self.show_status(f"Opened {studio.masked_url}")
         self.studioOpened.emit(studio)
         self._start_provisioning(studio)
@@ -366,6 +428,8 @@ class MainWindow(QMainWindow):
         self.database_status.setProperty("role", "error")
         for page in self._pages.values():
             page.set_database_error(message)
+        if self._sign_in is not None:
+            self._sign_in.set_database_error(message)
         self.statusBar().showMessage(f"The database could not be opened: {message}")
         self.studioFailed.emit(message)
 

@@ -53,6 +53,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "control-panel", "home", "panel"),
     PageSpec("system-configuration", "System Configuration", "home", "settings", "panel"),
     PageSpec("reseller-settings", "Reseller Settings", "system-configuration", "settings", "panel"),
+    PageSpec("access-control", "Access Control", "system-configuration", "settings", "panel"),
     PageSpec("audit-log", "Audit Log", "system-configuration", "settings", "panel"),
     PageSpec("customer-manager", "Customer Manager", "home", "customers", "panel"),
     PageSpec("customers", "Customers", "customer-manager", "customers", "panel"),

@@ -39,6 +39,7 @@ class Page(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(18, 12, 18, 12)
         title = QLabel(spec.title)
+        self.title_label = title
         title.setObjectName("pageTitle")
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.5)

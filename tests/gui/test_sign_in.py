@@ -1,0 +1,102 @@
+"""Log in with the provider credentials: first run, sign in, wrong password, sign out."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from studio.services.audit_log import AuditFilter, list_audit_events
+from studio.services.users import SIGN_IN_FAILED
+from tests.gui.conftest import wait_idle
+from ui.main_window import MainWindow
+
+PASSWORD = "a long and uncommon passphrase"
+
+
+def _w(window: MainWindow, cls: type, name: str):  # type: ignore[no-untyped-def]
+    widget = window.findChild(cls, name)
+    assert widget is not None, name
+    return widget
+
+
+def _first_run(qtbot: QtBot, window: MainWindow) -> None:
+    window.show_page("home")
+    wait_idle(qtbot, window)
+    assert window.current_page().objectName() == "page-sign-in"
+    intro = _w(window, QLabel, "signInIntro")
+    assert intro.text().startswith("No provider administrator exists yet")
+    create = _w(window, QPushButton, "firstRunCreate")
+    assert not create.isEnabled()
+    for name, text in (
+        ("firstRunUsername", "ops.admin"),
+        ("firstRunFullName", "Olga Admin"),
+        ("firstRunEmail", "olga@hosting.example"),
+        ("firstRunPassword", "short"),
+    ):
+        qtbot.keyClicks(_w(window, QLineEdit, name), text)
+    assert _w(window, QLabel, "firstRunPasswordError").text() == "must be at least 12 characters"
+    password = _w(window, QLineEdit, "firstRunPassword")
+    password.clear()
+    qtbot.keyClicks(password, PASSWORD)
+    qtbot.keyClicks(_w(window, QLineEdit, "firstRunPasswordConfirmation"), PASSWORD)
+    assert create.isEnabled()
+    qtbot.mouseClick(create, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.provider is not None, timeout=10_000)
+
+
+def test_first_run_creates_the_administrator_and_opens_the_page(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    _first_run(qtbot, window)
+    assert window.current_page().objectName() == "page-home"
+    assert _w(window, QLabel, "statusUser").text() == (
+        "Control Panel: ops.admin (provider-administrator)"
+    )
+    assert window.provider is not None and window.provider.name == "ops.admin"
+
+
+def test_sign_out_then_in_again_and_a_wrong_password(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    window.show_page("audit-log")
+    wait_idle(qtbot, window)
+    _w(window, QAction, "actionSignOut").trigger()
+    assert window.provider is None
+    assert window.current_page().objectName() == "page-sign-in"
+    wait_idle(qtbot, window)
+    assert _w(window, QLabel, "signInIntro").text().startswith("Log in with the provider")
+    qtbot.keyClicks(_w(window, QLineEdit, "signInUsername"), "ops.admin")
+    qtbot.keyClicks(_w(window, QLineEdit, "signInPassword"), "not the password at all")
+    qtbot.mouseClick(_w(window, QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert _w(window, QLabel, "signInError").text() == SIGN_IN_FAILED
+    assert window.provider is None
+    qtbot.keyClicks(_w(window, QLineEdit, "signInPassword"), PASSWORD)
+    qtbot.keyClick(_w(window, QLineEdit, "signInPassword"), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.provider is not None, timeout=10_000)
+    assert window.current_page().objectName() == "page-audit-log"
+    assert window.current_page().actor.name == "ops.admin"
+    assert window.studio is not None and window.provider is not None
+    events = list_audit_events(window.studio, window.provider, AuditFilter(entity="user"))
+    assert events[-1].action == "user.create"
+    assert events[-1].actor.startswith("First run (")
+
+
+def test_access_control_edits_the_lockdown_policy(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QCheckBox, QSpinBox
+
+    from studio.services.users import get_login_policy
+
+    _first_run(qtbot, window)
+    window.show_page("access-control")
+    wait_idle(qtbot, window)
+    assert window.breadcrumb.path_text == "Home » System Configuration » Access Control"
+    attempts = _w(window, QSpinBox, "accessMaxAttempts")
+    assert attempts.value() == 5 and _w(window, QCheckBox, "accessEnabled").isChecked()
+    attempts.setValue(3)
+    qtbot.mouseClick(_w(window, QPushButton, "accessSave"), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert _w(window, QLabel, "accessState").text() == "Saved."
+    assert window.studio is not None
+    assert get_login_policy(window.studio).max_attempts == 3

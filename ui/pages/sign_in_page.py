@@ -1,0 +1,197 @@
+"""Log in with the provider credentials: the door to the Control Panel branch.
+
+Shown in place of any Control Panel page until a provider has signed in. When no
+provider administrator exists yet (a new installation) it shows the first-run form
+instead: there is no default password anywhere. Hashing and verifying take ~100 ms, so
+both run off the GUI thread; a wrong username and a wrong password read the same.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
+
+from studio.actors import Actor
+from studio.errors import FieldError, StudioError
+from studio.users import NewUserInput, new_user_errors
+from ui.forms import FormFields
+from ui.navigation import PageSpec
+from ui.pages.base import Page
+from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from studio.context import Studio
+
+SIGN_IN_SPEC = PageSpec("sign-in", "Sign In", None, "control-panel", "panel", None)
+
+
+def _admin_exists(studio: Studio) -> bool:
+    from studio.services.users import provider_admin_exists
+
+    return provider_admin_exists(studio)
+
+
+def _sign_in(studio: Studio, username: str, password: str) -> Actor:
+    from studio.services.users import authenticate
+
+    return authenticate(studio, username, password)
+
+
+def _first_run(studio: Studio, data: NewUserInput) -> Actor:
+    from studio.services.users import authenticate, create_first_admin
+
+    view = create_first_admin(studio, data)
+    return authenticate(studio, view.username, data.password)
+
+
+class SignInPage(Page):
+    """``signedIn(actor)`` once a provider has signed in (or created the first admin)."""
+
+    signedIn = Signal(object)
+
+    def __init__(self, runner: TaskRunner, actor: Actor) -> None:
+        super().__init__(SIGN_IN_SPEC, runner, actor)
+        self.intro = self.paragraph("Checking the installation…", "signInIntro")
+        # -- sign in
+        self.sign_in_box = QWidget()
+        form = QFormLayout(self.sign_in_box)
+        self.username = QLineEdit()
+        self.username.setObjectName("signInUsername")
+        self.username.setAccessibleName("Username")
+        self.password = QLineEdit()
+        self.password.setObjectName("signInPassword")
+        self.password.setAccessibleName("Password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("&Username:", self.username)
+        form.addRow("&Password:", self.password)
+        self.sign_in_button = QPushButton("&Sign In")
+        self.sign_in_button.setObjectName("signInButton")
+        self.sign_in_button.setDefault(True)
+        form.addRow("", self.sign_in_button)
+        self.layout_.addWidget(self.sign_in_box)
+        # -- first run
+        self.first_run_box = QWidget()
+        first_form = QFormLayout(self.first_run_box)
+        self.fields = FormFields(first_form, "firstRun")
+        self.new_inputs: dict[str, QLineEdit] = {}
+        for field, label, secret in (
+            ("username", "Username", False),
+            ("full_name", "Full name", False),
+            ("email", "E-mail", False),
+            ("password", "Password", True),
+            ("password_confirmation", "Password again", True),
+        ):
+            edit = QLineEdit()
+            if secret:
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+            self.fields.add(field, label, edit, required=True)
+            edit.textChanged.connect(self._validate_first_run)
+            self.new_inputs[field] = edit
+        row = QHBoxLayout()
+        self.create_button = QPushButton("&Create Administrator")
+        self.create_button.setObjectName("firstRunCreate")
+        row.addWidget(self.create_button)
+        row.addStretch(1)
+        first_form.addRow("", row_widget(row))
+        self.layout_.addWidget(self.first_run_box)
+        self.error = self.paragraph("", "signInError")
+        self.error.setProperty("role", "error")
+        self.layout_.addStretch(1)
+        self.sign_in_box.setVisible(False)
+        self.first_run_box.setVisible(False)
+        self.sign_in_button.clicked.connect(self.sign_in)
+        self.password.returnPressed.connect(self.sign_in)
+        self.create_button.clicked.connect(self.create_first_admin)
+        self._busy = False
+
+    def set_studio(self, studio: Studio) -> None:
+        """Find out whether this is the first run."""
+        self.studio = studio
+        self.refresh()
+
+    def refresh(self) -> None:
+        """First run or sign in? Asked again each time the page is shown."""
+        studio = self.studio
+        if studio is not None:
+            self.runner.submit(lambda: _admin_exists(studio), self._show_mode, self._on_failed)
+
+    def _show_mode(self, admin_exists: bool) -> None:
+        self.sign_in_box.setVisible(admin_exists)
+        self.first_run_box.setVisible(not admin_exists)
+        self.title_label.setText("Sign In" if admin_exists else "Create the First Administrator")
+        if admin_exists:
+            self.intro.setText("Log in with the provider credentials to open the Control Panel.")
+            self.username.setFocus()
+        else:
+            self.intro.setText(
+                "No provider administrator exists yet. Create the first one: there is no "
+                "default password. The password needs at least 12 characters, must not be "
+                "the username, and must not be a common password."
+            )
+            self._validate_first_run()
+
+    def _new_user(self) -> NewUserInput:
+        values = {field: edit.text() for field, edit in self.new_inputs.items()}
+        return NewUserInput(**values)
+
+    def _validate_first_run(self) -> None:
+        errors = new_user_errors(self._new_user())
+        typed = {f for f, edit in self.new_inputs.items() if edit.text()}
+        self.fields.show_errors({f: m for f, m in errors.items() if f in typed})
+        self.create_button.setEnabled(not errors and not self._busy)
+
+    def sign_in(self) -> None:
+        """Check the credentials off the GUI thread."""
+        studio = self.studio
+        if studio is None or self._busy:
+            return
+        username, password = self.username.text(), self.password.text()
+        self._busy = True
+        self.sign_in_button.setEnabled(False)
+        self.error.setText("Signing in…")
+        self.runner.submit(
+            lambda: _sign_in(studio, username, password), self._signed_in, self._on_failed
+        )
+
+    def create_first_admin(self) -> None:
+        """Create the first provider administrator and sign in as them."""
+        studio = self.studio
+        if studio is None or self._busy:
+            return
+        data = self._new_user()
+        self._busy = True
+        self.create_button.setEnabled(False)
+        self.error.setText("Creating the administrator…")
+        self.runner.submit(lambda: _first_run(studio, data), self._signed_in, self._on_failed)
+
+    def _signed_in(self, actor: Actor) -> None:
+        self._busy = False
+        self.password.clear()
+        for field in ("password", "password_confirmation"):
+            self.new_inputs[field].clear()
+        self.error.setText("")
+        self.sign_in_button.setEnabled(True)
+        self.signedIn.emit(actor)
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._busy = False
+        self.sign_in_button.setEnabled(True)
+        self.password.clear()
+        if isinstance(error, FieldError):
+            self.fields.show_errors(error.errors)
+            self.error.setText("Correct the fields marked above.")
+        elif isinstance(error, StudioError):
+            self.error.setText(str(error))
+        else:
+            self.error.setText(f"Unexpected error: {error!r} (details in the log)")
+        self._validate_first_run()
+
+
+def row_widget(layout: QHBoxLayout) -> QWidget:
+    """A layout wrapped in a widget, for a form row."""
+    widget = QWidget()
+    widget.setLayout(layout)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return widget
