@@ -8,9 +8,10 @@ never before the first paint (``benchmarks/startup.py`` measures it).
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
@@ -31,15 +32,8 @@ from ui.about_dialog import AboutDialog
 from ui.breadcrumb import Breadcrumb
 from ui.health_monitor import HealthMonitor
 from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, NavigationTree, breadcrumb_text
-from ui.pages.access_control_page import AccessControlPage
-from ui.pages.audit_log_page import AuditLogPage
 from ui.pages.base import Page
-from ui.pages.database_page import DatabasePage
 from ui.pages.info_page import InfoPage
-from ui.pages.prerequisites_page import PrerequisitesPage
-from ui.pages.provisioning_page import ProvisioningPage
-from ui.pages.remote_servers_page import RemoteServersPage
-from ui.pages.sign_in_page import SignInPage
 from ui.pages.website_page import WebsitePage
 from ui.resources import icon
 from ui.tasks import TaskRunner
@@ -47,24 +41,35 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from studio.context import Studio
     from studio.provisioning.health import PrerequisitesReport
+    from ui.pages.sign_in_page import SignInPage
 
 log = logging.getLogger(__name__)
 
 #: Open the database this long after showing if no paint has come first.
 OPEN_FALLBACK_MS = 500
 
-_PAGE_CLASSES: dict[str, type[Page]] = {
-    "website": WebsitePage,
-    "database": DatabasePage,
-    "provisioning": ProvisioningPage,
-    "audit-log": AuditLogPage,
-    "access-control": AccessControlPage,
+#: Page key → (module, class). A page's module is imported when the page is first
+#: shown, like the page itself: the window's first paint waits only for the default
+#: page (Control Panel Website, imported above). Others are InfoPages.
+_PAGE_CLASSES: dict[str, tuple[str, str]] = {
+    "website": ("ui.pages.website_page", "WebsitePage"),
+    "database": ("ui.pages.database_page", "DatabasePage"),
+    "provisioning": ("ui.pages.provisioning_page", "ProvisioningPage"),
+    "remote-servers": ("ui.pages.remote_servers_page", "RemoteServersPage"),
+    "prerequisites": ("ui.pages.prerequisites_page", "PrerequisitesPage"),
+    "audit-log": ("ui.pages.audit_log_page", "AuditLogPage"),
+    "access-control": ("ui.pages.access_control_page", "AccessControlPage"),
 }
-#: Pages that show the health monitor's reports.
-_MONITOR_PAGES: dict[str, type[RemoteServersPage] | type[PrerequisitesPage]] = {
-    "remote-servers": RemoteServersPage,
-    "prerequisites": PrerequisitesPage,
-}
+#: Pages that show the health monitor's reports (they take it as a fourth argument).
+_MONITOR_PAGES = frozenset({"remote-servers", "prerequisites"})
+
+
+def _page_class(key: str) -> Any:
+    """The class of page ``key``, its module imported on first use."""
+    entry = _PAGE_CLASSES.get(key)
+    if entry is None:
+        return InfoPage
+    return getattr(importlib.import_module(entry[0]), entry[1])
 
 
 class MainWindow(QMainWindow):
@@ -228,9 +233,9 @@ class MainWindow(QMainWindow):
         actor = self.provider if spec.branch == "panel" and self.provider else self.actor
         page: Page
         if key in _MONITOR_PAGES:
-            page = _MONITOR_PAGES[key](spec, self.runner, actor, self.monitor)
+            page = _page_class(key)(spec, self.runner, actor, self.monitor)
         else:
-            page = _PAGE_CLASSES.get(key, InfoPage)(spec, self.runner, actor)
+            page = _page_class(key)(spec, self.runner, actor)
         page.statusMessage.connect(self.show_status)
         page.navigateRequested.connect(self.show_page)
         page.saved.connect(self._close_when_saved)
@@ -238,8 +243,8 @@ class MainWindow(QMainWindow):
         if isinstance(page, WebsitePage):
             page.controlPanelRequested.connect(lambda: self.show_page("control-panel"))
             page.saveStateChanged.connect(self._update_save_action)
-        if isinstance(page, DatabasePage):
-            page.reopenRequested.connect(self.retry_open_database)
+        if key == "database":
+            page.reopenRequested.connect(self.retry_open_database)  # type: ignore[attr-defined]
         self._pages[key] = page
         self.stack.addWidget(page)
         if self.studio is not None:
@@ -280,6 +285,8 @@ class MainWindow(QMainWindow):
     def sign_in_page(self) -> SignInPage:
         """The page standing in for the Control Panel until a provider signs in."""
         if self._sign_in is None:
+            from ui.pages.sign_in_page import SignInPage
+
             self._sign_in = SignInPage(self.runner, self.actor)
             self._sign_in.signedIn.connect(self._on_signed_in)
             self._sign_in.statusMessage.connect(self.show_status)

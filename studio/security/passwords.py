@@ -2,24 +2,35 @@
 
 Policy: at least 12 characters, not the username, not one of the 30,000 most common
 passwords shipped in ``resources/common-passwords.txt``. Each message says which rule
-failed. Hashes are argon2id (argon2-cffi) with the parameters below; a hash made with
-older parameters is re-made at the next successful sign-in (``needs_rehash``).
+failed. Hashes are argon2id (argon2-cffi) with the parameters of :func:`hasher`; a hash
+made with older parameters is re-made at the next successful sign-in (``needs_rehash``).
 """
 
 from __future__ import annotations
 
 from functools import cache
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
 
 from studio.resources import resource_path
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 
-#: RFC 9106's second recommended option (64 MiB, 3 passes), tuned to ~50-100 ms here.
-HASHER = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4)
+
+@cache
+def hasher() -> PasswordHasher:
+    """RFC 9106's second recommended option (64 MiB, 3 passes): ~130 ms on CI's machine.
+
+    Built on first use, so that importing this module (the window does, for the
+    sign-in form's rules) does not load the argon2 extension before the first paint.
+    """
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4)
+
 
 #: Verified against when the username is unknown, so both failures take as long.
 _DUMMY_HASH = (
@@ -52,20 +63,24 @@ def password_error(password: str, username: str = "") -> str | None:
 
 def hash_password(password: str) -> str:
     """An argon2id hash (with its own salt and parameters) of ``password``."""
-    return HASHER.hash(password)
+    return hasher().hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; an unknown user (None) costs the same time."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return bool(HASHER.verify(stored_hash or _DUMMY_HASH, password)) and bool(stored_hash)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return bool(hasher().verify(stored_hash or _DUMMY_HASH, password)) and bool(stored_hash)
+    except (VerificationError, InvalidHashError):  # VerifyMismatchError is a VerificationError
         return False
 
 
 def needs_rehash(stored_hash: str) -> bool:
-    """Whether the hash was made with other parameters than :data:`HASHER`'s."""
+    """Whether the hash was made with other parameters than :func:`hasher`'s."""
+    from argon2.exceptions import InvalidHashError
+
     try:
-        return HASHER.check_needs_rehash(stored_hash)
+        return hasher().check_needs_rehash(stored_hash)
     except InvalidHashError:
         return True
