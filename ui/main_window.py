@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         if self._sign_in is None:
             from ui.pages.sign_in_page import SignInPage
 
-            self._sign_in = SignInPage(self.runner, self.actor)
+            self._sign_in = SignInPage(self.runner, self.actor, self.settings)
             self._sign_in.signedIn.connect(self._on_signed_in)
             self._sign_in.statusMessage.connect(self.show_status)
             self.stack.addWidget(self._sign_in)
@@ -308,6 +308,10 @@ class MainWindow(QMainWindow):
         """Sign the provider out: the Control Panel pages are discarded with their actor."""
         if self.provider is None:
             return
+        if self.studio is not None:  # Sign Out forgets a remembered password
+            studio, name = self.studio, self.provider.name
+            self.runner.submit(lambda: _forget_password(studio, name), lambda _r: None)
+        self.settings.remove("signIn/rememberedUser")
         for key in [k for k in self._pages if PAGE_BY_KEY[k].branch == "panel"]:
             page = self._pages.pop(key)
             self.stack.removeWidget(page)
@@ -539,3 +543,10 @@ def _stop_embedded(studio: Studio) -> None:
     from studio.services.provisioning import stop_embedded
 
     stop_embedded(studio)
+
+
+def _forget_password(studio: Studio, username: str) -> bool:
+    from studio.services.users import forget_password
+
+    forget_password(studio, username)
+    return True  # a value, never None, through the task relay

@@ -8,6 +8,7 @@ locked account stays locked across restarts of the studio.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 from dataclasses import dataclass
@@ -251,3 +252,34 @@ def authenticate(
                 f"{policy.max_attempts} failed sign-ins",
             )
     raise SignInFailed()
+
+
+def _password_entry(username: str) -> str:
+    return f"provider-password/{username.strip().lower()}"
+
+
+def remember_password(studio: Studio, username: str, password: str) -> None:
+    """ "Remember me": keep the password in the OS keyring (and only there).
+
+    Raises:
+        SecretsUnavailable: there is no keyring; nothing was stored.
+    """
+    studio.secrets.set(_password_entry(username), password)
+
+
+def remembered_password(studio: Studio, username: str) -> str | None:
+    """The remembered password of ``username``, if the keyring holds one."""
+    from studio.secrets import SecretsUnavailable
+
+    try:
+        return studio.secrets.get(_password_entry(username))
+    except SecretsUnavailable:
+        return None
+
+
+def forget_password(studio: Studio, username: str) -> None:
+    """Sign Out forgets a remembered password."""
+    from studio.secrets import SecretsUnavailable
+
+    with contextlib.suppress(SecretsUnavailable):
+        studio.secrets.delete(_password_entry(username))

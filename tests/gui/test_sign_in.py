@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
@@ -10,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from studio.services.audit_log import AuditFilter, list_audit_events
 from studio.services.users import SIGN_IN_FAILED
 from tests.gui.conftest import wait_idle
+from tests.support.memory_keyring import MemoryKeyring
 from ui.main_window import MainWindow
 
 PASSWORD = "a long and uncommon passphrase"
@@ -100,3 +103,88 @@ def test_access_control_edits_the_lockdown_policy(qtbot: QtBot, window: MainWind
     assert _w(window, QLabel, "accessState").text() == "Saved."
     assert window.studio is not None
     assert get_login_policy(window.studio).max_attempts == 3
+
+
+def _sign_in(qtbot: QtBot, window: MainWindow, remember: bool) -> None:
+    from PySide6.QtWidgets import QCheckBox
+
+    window.show_page("home")
+    wait_idle(qtbot, window)
+    qtbot.keyClicks(_w(window, QLineEdit, "signInUsername"), "ops.admin")
+    qtbot.keyClicks(_w(window, QLineEdit, "signInPassword"), PASSWORD)
+    _w(window, QCheckBox, "signInRemember").setChecked(remember)
+    qtbot.mouseClick(_w(window, QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.provider is not None, timeout=10_000)
+
+
+def test_remember_me_keeps_the_password_in_the_keyring_only(
+    qtbot: QtBot, window: MainWindow, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    from studio.secrets import KEYRING_SERVICE
+    from ui.app import build_main_window
+
+    _first_run(qtbot, window)
+    _w(window, QAction, "actionSignOut").trigger()
+    _sign_in(qtbot, window, remember=True)
+    entry = (KEYRING_SERVICE, "provider-password/ops.admin")
+    assert memory_keyring.secrets[entry] == PASSWORD
+    window.close()
+    window.shutdown()
+    settings = (data_dir / "settings.ini").read_text()
+    assert "ops.admin" in settings and PASSWORD not in settings
+
+    again = build_main_window(data_dir, embedded_provisioning=False)
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.studioOpened, timeout=10_000):
+        again.show()
+    again.show_page("home")
+    qtbot.waitUntil(lambda: again.provider is not None, timeout=10_000)  # no typing
+    assert again.provider is not None and again.provider.name == "ops.admin"
+    _w(again, QAction, "actionSignOut").trigger()
+    wait_idle(qtbot, again)
+    assert entry not in memory_keyring.secrets  # Sign Out forgets it
+    again.close()
+    again.shutdown()
+
+
+def test_without_a_keyring_remember_me_is_disabled(qtbot: QtBot, window: MainWindow) -> None:
+    import keyring
+    from keyring.backends import fail
+    from PySide6.QtWidgets import QCheckBox
+
+    _first_run(qtbot, window)
+    keyring.set_keyring(fail.Keyring())
+    _w(window, QAction, "actionSignOut").trigger()
+    wait_idle(qtbot, window)
+    remember = _w(window, QCheckBox, "signInRemember")
+    assert not remember.isEnabled()
+    assert remember.text() == "Remember me is unavailable: no OS keyring on this computer"
+
+
+def test_secrets_audit_of_a_full_flow(
+    qtbot: QtBot, window: MainWindow, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """Create the administrator, sign in with Remember me, store a server token: none of
+    these secrets may be found in the database, a log file or the settings."""
+    from studio.servers import RemoteServerInput
+    from studio.services.servers import add_remote_server
+
+    _first_run(qtbot, window)
+    _w(window, QAction, "actionSignOut").trigger()
+    _sign_in(qtbot, window, remember=True)
+    token = "remote-server-token-0123456789"
+    assert window.studio is not None and window.provider is not None
+    add_remote_server(
+        window.studio,
+        window.provider,
+        RemoteServerInput("SQL01", "10.0.0.5", "8443", ("mssql",), token),
+    )
+    window.close()
+    window.shutdown()
+    assert PASSWORD in memory_keyring.secrets.values() and token in memory_keyring.secrets.values()
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"studio.db", "settings.ini", "studio.log"}
+    for path in files:
+        content = path.read_bytes()
+        for secret in (PASSWORD, token):
+            assert secret.encode() not in content, f"a secret is in {path}"

@@ -8,10 +8,12 @@ both run off the GUI thread; a wrong username and a wrong password read the same
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from studio.actors import Actor
 from studio.errors import FieldError, StudioError
@@ -27,16 +29,33 @@ if TYPE_CHECKING:
 SIGN_IN_SPEC = PageSpec("sign-in", "Sign In", None, "control-panel", "panel", None)
 
 
-def _admin_exists(studio: Studio) -> bool:
-    from studio.services.users import provider_admin_exists
+@dataclass(frozen=True)
+class _Mode:
+    """What the page should offer, found off the GUI thread."""
 
-    return provider_admin_exists(studio)
+    admin_exists: bool
+    keyring_problem: str | None
+    remembered: str | None = dataclasses.field(default=None, repr=False)
 
 
-def _sign_in(studio: Studio, username: str, password: str) -> Actor:
-    from studio.services.users import authenticate
+def _mode(studio: Studio, username: str) -> _Mode:
+    from studio.secrets import keyring_problem
+    from studio.services.users import provider_admin_exists, remembered_password
 
-    return authenticate(studio, username, password)
+    problem = keyring_problem()
+    remembered = remembered_password(studio, username) if username and not problem else None
+    return _Mode(provider_admin_exists(studio), problem, remembered)
+
+
+def _sign_in(studio: Studio, username: str, password: str, remember: bool) -> Actor:
+    from studio.services.users import authenticate, forget_password, remember_password
+
+    actor = authenticate(studio, username, password)
+    if remember:
+        remember_password(studio, actor.name, password)
+    else:
+        forget_password(studio, actor.name)
+    return actor
 
 
 def _first_run(studio: Studio, data: NewUserInput) -> Actor:
@@ -51,8 +70,10 @@ class SignInPage(Page):
 
     signedIn = Signal(object)
 
-    def __init__(self, runner: TaskRunner, actor: Actor) -> None:
+    def __init__(self, runner: TaskRunner, actor: Actor, settings: QSettings) -> None:
         super().__init__(SIGN_IN_SPEC, runner, actor)
+        #: Where the last username is kept for "Remember me" (never the password).
+        self.settings = settings
         self.intro = self.paragraph("Checking the installation…", "signInIntro")
         # -- sign in
         self.sign_in_box = QWidget()
@@ -66,6 +87,9 @@ class SignInPage(Page):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("&Username:", self.username)
         form.addRow("&Password:", self.password)
+        self.remember = QCheckBox("&Remember me on this computer (in the OS keyring)")
+        self.remember.setObjectName("signInRemember")
+        form.addRow("", self.remember)
         self.sign_in_button = QPushButton("&Sign In")
         self.sign_in_button.setObjectName("signInButton")
         self.sign_in_button.setDefault(True)
@@ -115,9 +139,21 @@ class SignInPage(Page):
         """First run or sign in? Asked again each time the page is shown."""
         studio = self.studio
         if studio is not None:
-            self.runner.submit(lambda: _admin_exists(studio), self._show_mode, self._on_failed)
+            last = str(self.settings.value("signIn/rememberedUser", ""))
+            self.runner.submit(lambda: _mode(studio, last), self._show_mode, self._on_failed)
 
-    def _show_mode(self, admin_exists: bool) -> None:
+    def _show_mode(self, mode: _Mode) -> None:
+        admin_exists = mode.admin_exists
+        self.remember.setEnabled(mode.keyring_problem is None)
+        if mode.keyring_problem:
+            self.remember.setChecked(False)
+            self.remember.setToolTip(f"Unavailable: {mode.keyring_problem}.")
+            self.remember.setText("Remember me is unavailable: no OS keyring on this computer")
+        last = str(self.settings.value("signIn/rememberedUser", ""))
+        if admin_exists and mode.remembered and last and not self._busy:
+            self.username.setText(last)
+            self.remember.setChecked(True)
+            self._submit_sign_in(last, mode.remembered, remember=True)
         self.sign_in_box.setVisible(admin_exists)
         self.first_run_box.setVisible(not admin_exists)
         self.title_label.setText("Sign In" if admin_exists else "Create the First Administrator")
@@ -147,12 +183,19 @@ class SignInPage(Page):
         studio = self.studio
         if studio is None or self._busy:
             return
-        username, password = self.username.text(), self.password.text()
+        self._submit_sign_in(self.username.text(), self.password.text(), self.remember.isChecked())
+
+    def _submit_sign_in(self, username: str, password: str, remember: bool) -> None:
+        studio = self.studio
+        if studio is None:
+            return
         self._busy = True
         self.sign_in_button.setEnabled(False)
         self.error.setText("Signing in…")
         self.runner.submit(
-            lambda: _sign_in(studio, username, password), self._signed_in, self._on_failed
+            lambda: _sign_in(studio, username, password, remember),
+            lambda actor: self._signed_in(actor, remember),
+            self._on_failed,
         )
 
     def create_first_admin(self) -> None:
@@ -166,8 +209,12 @@ class SignInPage(Page):
         self.error.setText("Creating the administrator…")
         self.runner.submit(lambda: _first_run(studio, data), self._signed_in, self._on_failed)
 
-    def _signed_in(self, actor: Actor) -> None:
+    def _signed_in(self, actor: Actor, remember: bool = False) -> None:
         self._busy = False
+        if remember:
+            self.settings.setValue("signIn/rememberedUser", actor.name)
+        else:
+            self.settings.remove("signIn/rememberedUser")
         self.password.clear()
         for field in ("password", "password_confirmation"):
             self.new_inputs[field].clear()
