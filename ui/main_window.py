@@ -31,6 +31,7 @@ from studio.paths import resolve_database_url
 from ui.about_dialog import AboutDialog
 from ui.breadcrumb import Breadcrumb
 from ui.health_monitor import HealthMonitor
+from ui.idle_lock import IdleWatcher
 from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, NavigationTree, breadcrumb_text
 from ui.pages.base import Page
 from ui.pages.info_page import InfoPage
@@ -107,6 +108,13 @@ class MainWindow(QMainWindow):
         self.provider: Actor | None = None
         self._sign_in: SignInPage | None = None
         self._after_sign_in = "home"
+        #: Locked after idling: every page waits for the provider's password again.
+        self.locked = False
+        self.idle_minutes = 15
+        #: Tests shorten the idle time; None means the policy's minutes.
+        self.idle_timeout_ms: int | None = None
+        self.idle_watcher = IdleWatcher(self)
+        self.idle_watcher.idle.connect(self.lock)
 
         self.navigation = NavigationTree()
         self.breadcrumb = Breadcrumb()
@@ -271,7 +279,10 @@ class MainWindow(QMainWindow):
     def _on_page_selected(self, key: str) -> None:
         self.breadcrumb.show_page(key)
         self.settings.setValue("navigation/lastPage", key)
-        if PAGE_BY_KEY[key].branch == "panel" and self.provider is None:
+        if self.locked:
+            self._after_sign_in = key
+            self.stack.setCurrentWidget(self.sign_in_page())
+        elif PAGE_BY_KEY[key].branch == "panel" and self.provider is None:
             self._after_sign_in = key
             page = self.sign_in_page()
             page.refresh()  # first run or sign in: one count query, off the GUI thread
@@ -298,11 +309,55 @@ class MainWindow(QMainWindow):
         return self._sign_in
 
     def _on_signed_in(self, actor: Actor) -> None:
+        if self.locked:
+            if self.provider is None or actor.name != self.provider.name:
+                return  # only the provider who was signed in can unlock
+            self.locked = False
+            self.sign_in_page().unlock()
+            self.show_status(f"Unlocked for {actor.name}")
+            self._start_idle_watch()
+            self._on_page_selected(self._after_sign_in)
+            return
         self.provider = actor
+        self._start_idle_watch()
         self.user_status.setText(f"Control Panel: {actor.name} ({actor.role.value})")
         self.sign_out_action.setEnabled(True)
         self.show_status(f"Signed in as {actor.name}")
         self._on_page_selected(self._after_sign_in)
+
+    def _start_idle_watch(self) -> None:
+        """Watch for idleness: the policy's minutes are read off the GUI thread, and the
+        countdown starts (or restarts) when they arrive."""
+        self._restart_idle_countdown()
+        studio = self.studio
+        if studio is None:
+            return
+
+        def with_minutes(minutes: int) -> None:
+            self.idle_minutes = minutes
+            self._restart_idle_countdown()
+
+        self.runner.submit(lambda: _idle_minutes(studio), with_minutes)
+
+    def _restart_idle_countdown(self) -> None:
+        """One place decides the interval: a test's override, else the policy's minutes."""
+        if self.provider is None or self.locked:
+            return
+        interval = self.idle_timeout_ms or self.idle_minutes * 60_000
+        self.idle_watcher.start(interval)
+
+    def lock(self) -> None:
+        """Idle too long: ask the signed-in provider's password again; keep every page."""
+        if self.provider is None or self.locked:
+            return
+        self.locked = True
+        self.idle_watcher.stop()
+        key = self.navigation.current_key()
+        self._after_sign_in = key or "home"
+        page = self.sign_in_page()
+        page.lock_for(self.provider.name, self.idle_minutes)
+        self.stack.setCurrentWidget(page)
+        self.show_status("Locked after a time without input")
 
     def sign_out(self) -> None:
         """Sign the provider out: the Control Panel pages are discarded with their actor."""
@@ -317,6 +372,10 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(page)
             page.deleteLater()
         self.provider = None
+        self.idle_watcher.stop()
+        if self.locked:
+            self.locked = False
+            self.sign_in_page().unlock()
         self.user_status.setText("Control Panel: not signed in")
         self.sign_out_action.setEnabled(False)
         self.show_status("Signed out")
@@ -550,3 +609,9 @@ def _forget_password(studio: Studio, username: str) -> bool:
 
     forget_password(studio, username)
     return True  # a value, never None, through the task relay
+
+
+def _idle_minutes(studio: Studio) -> int:
+    from studio.services.users import get_login_policy
+
+    return get_login_policy(studio).idle_minutes

@@ -180,5 +180,7 @@ class LoginPolicy(Base):
     max_attempts: Mapped[int] = mapped_column(Integer, default=5)
     window_minutes: Mapped[int] = mapped_column(Integer, default=15)
     lock_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    #: Minutes without input after which the studio asks for the password again.
+    idle_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120))

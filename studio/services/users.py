@@ -68,6 +68,7 @@ class LoginPolicyView:
     max_attempts: int = 5
     window_minutes: int = 15
     lock_minutes: int = 15
+    idle_minutes: int = 15
 
 
 def _view(user: User) -> UserView:
@@ -153,6 +154,12 @@ def list_users(studio: Studio, actor: Actor) -> list[UserView]:
         return [_view(u) for u in session.scalars(select(User).order_by(User.username))]
 
 
+def _policy_view(row: LoginPolicy) -> LoginPolicyView:
+    return LoginPolicyView(
+        row.enabled, row.max_attempts, row.window_minutes, row.lock_minutes, row.idle_minutes
+    )
+
+
 def get_login_policy(studio: Studio, actor: Actor | None = None) -> LoginPolicyView:
     """The Login Lockdown Policy (defaults until saved)."""
     if actor is not None:
@@ -161,7 +168,7 @@ def get_login_policy(studio: Studio, actor: Actor | None = None) -> LoginPolicyV
         row = session.get(LoginPolicy, _POLICY_ID)
         if row is None:
             return LoginPolicyView()
-        return LoginPolicyView(row.enabled, row.max_attempts, row.window_minutes, row.lock_minutes)
+        return _policy_view(row)
 
 
 def save_login_policy(studio: Studio, actor: Actor, policy: LoginPolicyView) -> LoginPolicyView:
@@ -172,6 +179,7 @@ def save_login_policy(studio: Studio, actor: Actor, policy: LoginPolicyView) -> 
         ("max_attempts", 1, 100),
         ("window_minutes", 1, 1440),
         ("lock_minutes", 1, 10080),
+        ("idle_minutes", 1, 1440),
     ):
         if not low <= getattr(policy, field) <= high:
             errors[field] = f"must be between {low} and {high}"
@@ -179,11 +187,7 @@ def save_login_policy(studio: Studio, actor: Actor, policy: LoginPolicyView) -> 
         raise FieldError(errors)
     with studio.unit_of_work() as session:
         row = session.get(LoginPolicy, _POLICY_ID)
-        old = (
-            LoginPolicyView(row.enabled, row.max_attempts, row.window_minutes, row.lock_minutes)
-            if row
-            else LoginPolicyView()
-        ).__dict__
+        old = (_policy_view(row) if row else LoginPolicyView()).__dict__
         if row is None:
             row = LoginPolicy(id=_POLICY_ID, updated_by=actor.name)
             session.add(row)

@@ -188,3 +188,32 @@ def test_secrets_audit_of_a_full_flow(
         content = path.read_bytes()
         for secret in (PASSWORD, token):
             assert secret.encode() not in content, f"a secret is in {path}"
+
+
+def test_idle_lock_asks_again_and_keeps_open_work(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    window.show_page("website")
+    host = _w(window, QLineEdit, "websiteHost")
+    host.setText("typed-but-not-saved.example")
+    window.idle_timeout_ms = 100
+    window._start_idle_watch()
+    qtbot.waitUntil(lambda: window.locked, timeout=5000)
+    assert window.current_page().objectName() == "page-sign-in"
+    assert window.current_page().title_label.text() == "Locked"
+    username = _w(window, QLineEdit, "signInUsername")
+    assert username.text() == "ops.admin" and not username.isEnabled()
+    window.show_page("database")  # every page waits while locked
+    assert window.current_page().objectName() == "page-sign-in"
+    password = _w(window, QLineEdit, "signInPassword")
+    qtbot.keyClicks(password, "not the password at all")
+    qtbot.keyClick(password, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    assert window.locked and _w(window, QLabel, "signInError").text() == SIGN_IN_FAILED
+    window.idle_timeout_ms = 60_000
+    qtbot.keyClicks(password, PASSWORD)
+    qtbot.keyClick(password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    assert window.current_page().objectName() == "page-database"
+    window.show_page("website")
+    assert host.text() == "typed-but-not-saved.example"  # open work kept
+    assert window.idle_watcher.timer.isActive()

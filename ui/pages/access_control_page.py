@@ -49,10 +49,12 @@ class AccessControlPage(Page):
         self.max_attempts = self._spin("accessMaxAttempts", 1, 100, " failed sign-ins")
         self.window_spin = self._spin("accessWindow", 1, 1440, " minutes")
         self.lock = self._spin("accessLock", 1, 10080, " minutes")
+        self.idle = self._spin("accessIdle", 1, 1440, " minutes without input")
         form.addRow("", self.enabled)
         form.addRow("Lock after:", self.max_attempts)
         form.addRow("Within:", self.window_spin)
         form.addRow("Lock for:", self.lock)
+        form.addRow("Ask for the password again after:", self.idle)
         self.layout_.addLayout(form)
         row = QHBoxLayout()
         self.save_button = QPushButton("&Save")
@@ -87,6 +89,7 @@ class AccessControlPage(Page):
             self.max_attempts.value(),
             self.window_spin.value(),
             self.lock.value(),
+            self.idle.value(),
         )
 
     def refresh(self) -> None:
@@ -101,6 +104,7 @@ class AccessControlPage(Page):
         self.max_attempts.setValue(policy.max_attempts)
         self.window_spin.setValue(policy.window_minutes)
         self.lock.setValue(policy.lock_minutes)
+        self.idle.setValue(policy.idle_minutes)
         self._on_toggled(policy.enabled)
 
     def can_save(self) -> bool:

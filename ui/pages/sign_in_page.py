@@ -129,15 +129,40 @@ class SignInPage(Page):
         self.password.returnPressed.connect(self.sign_in)
         self.create_button.clicked.connect(self.create_first_admin)
         self._busy = False
+        self._locked_user: str | None = None
 
     def set_studio(self, studio: Studio) -> None:
         """Find out whether this is the first run."""
         self.studio = studio
         self.refresh()
 
+    def lock_for(self, username: str, idle_minutes: int) -> None:
+        """Locked after idling: only ``username``'s password lets the work continue."""
+        self._locked_user = username
+        self.title_label.setText("Locked")
+        self.intro.setText(
+            f"The studio was locked after {idle_minutes} minutes without input. Enter the "
+            f"password of {username} to continue; your open work is kept."
+        )
+        self.first_run_box.setVisible(False)
+        self.sign_in_box.setVisible(True)
+        self.username.setText(username)
+        self.username.setEnabled(False)
+        self.remember.setVisible(False)
+        self.password.clear()
+        self.password.setFocus()
+
+    def unlock(self) -> None:
+        """Back to the ordinary sign-in form."""
+        self._locked_user = None
+        self.username.setEnabled(True)
+        self.remember.setVisible(True)
+
     def refresh(self) -> None:
         """First run or sign in? Asked again each time the page is shown."""
         studio = self.studio
+        if self._locked_user is not None:
+            return
         if studio is not None:
             last = str(self.settings.value("signIn/rememberedUser", ""))
             self.runner.submit(lambda: _mode(studio, last), self._show_mode, self._on_failed)
@@ -150,6 +175,8 @@ class SignInPage(Page):
             self.remember.setToolTip(f"Unavailable: {mode.keyring_problem}.")
             self.remember.setText("Remember me is unavailable: no OS keyring on this computer")
         last = str(self.settings.value("signIn/rememberedUser", ""))
+        if self._locked_user is not None:
+            return
         if admin_exists and mode.remembered and last and not self._busy:
             self.username.setText(last)
             self.remember.setChecked(True)
@@ -183,7 +210,8 @@ class SignInPage(Page):
         studio = self.studio
         if studio is None or self._busy:
             return
-        self._submit_sign_in(self.username.text(), self.password.text(), self.remember.isChecked())
+        remember = self.remember.isChecked() and self._locked_user is None
+        self._submit_sign_in(self.username.text(), self.password.text(), remember)
 
     def _submit_sign_in(self, username: str, password: str, remember: bool) -> None:
         studio = self.studio
@@ -211,6 +239,12 @@ class SignInPage(Page):
 
     def _signed_in(self, actor: Actor, remember: bool = False) -> None:
         self._busy = False
+        if self._locked_user is not None:
+            self.password.clear()
+            self.error.setText("")
+            self.sign_in_button.setEnabled(True)
+            self.signedIn.emit(actor)  # unlocked: remembered settings stay as they were
+            return
         if remember:
             self.settings.setValue("signIn/rememberedUser", actor.name)
         else:
