@@ -42,6 +42,10 @@ class Studio:
     secrets: SecretStore = field(default_factory=SecretStore)
     #: The embedded provisioning stubs, once started (``services.provisioning``).
     embedded: EmbeddedProvisioning | None = None
+    #: With no OS keyring, may secrets typed in be kept in memory for this run? The
+    #: window says yes (it can ask again next time); the command line says no (its
+    #: process ends at once, so the secret would be lost unnoticed).
+    session_secrets: bool = False
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

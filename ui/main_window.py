@@ -453,6 +453,7 @@ class MainWindow(QMainWindow):
         if self._closed:  # the window closed while the database was opening
             studio.close()
             return
+        studio.session_secrets = True  # no keyring: keep typed tokens for this run only
         self.studio = studio
         self.database_error = None
         self.database_status.setText(

@@ -93,7 +93,10 @@ class RemoteServerDialog(QDialog):
         ):
             self.fields.add(field, label, widget, field != "token" or existing is None)
         layout.addLayout(form)
-        note = QLabel("The token is kept in the OS keyring, never in the database.")
+        note = QLabel(
+            "The token is kept in the OS keyring, never in the database. Where no keyring "
+            "exists it is kept in memory until the studio closes."
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         self.state = QLabel()

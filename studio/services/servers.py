@@ -66,10 +66,14 @@ def _token_stored(studio: Studio, name: str) -> bool:
 
 
 def _store_token(studio: Studio, name: str, token: str) -> None:
+    """The token to the OS keyring; with none, to memory for this run if the caller may
+    ask again (the window), else a field error. Never anywhere else."""
     try:
         studio.secrets.set(name, token)
     except SecretsUnavailable as exc:
-        raise FieldError.single("token", str(exc)) from None
+        if not studio.session_secrets:
+            raise FieldError.single("token", str(exc)) from None
+        studio.secrets.set(name, token, session_only=True)
 
 
 def get_provisioning_settings(studio: Studio, actor: Actor) -> ProvisioningView:

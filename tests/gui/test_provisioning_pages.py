@@ -212,3 +212,29 @@ def test_external_mode_needs_host_port_and_a_token(qtbot: QtBot, window: MainWin
     assert _find(page, QLabel, "provisioningState").text().startswith("Saved by")
     assert _find(page, QLineEdit, "provisioningToken").text() == ""
     assert "stored in the OS keyring" in _find(page, QLabel, "provisioningKeyring").text()
+
+
+def test_without_a_keyring_a_token_is_kept_for_this_run(qtbot: QtBot, window: MainWindow) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    window.show_page("provisioning")
+    page = window.page("provisioning")
+    wait_idle(qtbot, window)
+    assert (
+        "kept in memory until the studio closes"
+        in _find(page, QLabel, "provisioningKeyring").text()
+    )
+    mode = _find(page, QComboBox, "provisioningMode")
+    mode.setCurrentIndex(mode.findData("external"))
+    token = _find(page, QLineEdit, "provisioningToken")
+    assert token.isEnabled()
+    qtbot.keyClicks(_find(page, QLineEdit, "provisioningHost"), "cp01.example.com")
+    qtbot.keyClicks(_find(page, QLineEdit, "provisioningPort"), "8443")
+    qtbot.keyClicks(token, "control-token-0123456789")
+    qtbot.mouseClick(_find(page, QPushButton, "provisioningSave"), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert _find(page, QLabel, "provisioningState").text().startswith("Saved by")
+    assert window.studio is not None
+    assert window.studio.secrets.get("provisioning-token/control") == "control-token-0123456789"

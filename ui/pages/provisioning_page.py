@@ -143,9 +143,7 @@ class ProvisioningPage(Page):
         editable = self._loaded is not None and not self._busy
         for widget in (self.host, self.port):
             widget.setEnabled(editable and external)
-        self.token.setEnabled(
-            editable and external and (self._loaded is None or self._loaded.keyring_problem is None)
-        )
+        self.token.setEnabled(editable and external)
         errors = self._errors()
         self.fields.show_errors(errors)
         self.save_button.setEnabled(editable and not errors and self._dirty())
@@ -182,9 +180,9 @@ class ProvisioningPage(Page):
         self.token.clear()
         if loaded.keyring_problem:
             self.keyring_note.setText(
-                f"Tokens cannot be stored: {loaded.keyring_problem}. Nothing is written "
-                "anywhere else, so an external Control Server cannot be used until a keyring "
-                "exists; the embedded one works without it."
+                f"Tokens cannot be stored: {loaded.keyring_problem}. A token you enter is "
+                "kept in memory until the studio closes and asked for again next time; it "
+                "is never written anywhere."
             )
             self.keyring_note.setProperty("role", "warning")
         else:

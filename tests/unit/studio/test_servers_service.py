@@ -165,3 +165,23 @@ def test_embedded_servers_cannot_be_edited_or_removed(studio: Studio, admin: Act
         "server": "EXCH01 is run by the studio itself and cannot be removed"
     }
     assert [s.name for s in list_remote_servers(studio, admin)] == ["EXCH01"]
+
+
+def test_without_a_keyring_the_window_keeps_the_token_in_memory_only(
+    studio: Studio, admin: Actor, data_dir: Path
+) -> None:
+    keyring.set_keyring(fail.Keyring())
+    studio.session_secrets = True  # as the window sets it (the CLI does not)
+    view = add_remote_server(studio, admin, EXCH)
+    assert view.token_stored
+    assert studio.secrets.get(remote_token_name("EXCH01")) == TOKEN
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            assert TOKEN.encode() not in path.read_bytes()
+    from studio.context import open_studio
+
+    next_run = open_studio(data_dir)  # a new run has to be told the token again
+    try:
+        assert [s.token_stored for s in list_remote_servers(next_run, admin)] == [False]
+    finally:
+        next_run.close()
