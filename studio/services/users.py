@@ -13,7 +13,7 @@ import datetime as dt
 import getpass
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from studio import audit
 from studio.actors import Actor, Permission, Role
@@ -211,7 +211,13 @@ def save_login_policy(studio: Studio, actor: Actor, policy: LoginPolicyView) -> 
 def authenticate(
     studio: Studio, username: str, password: str, now: dt.datetime | None = None
 ) -> Actor:
-    """The actor for these credentials, counting failures toward the lockdown.
+    """The actor for these credentials, counting the attempt toward the lockdown.
+
+    The attempt is counted *before* the password is checked, in one write transaction
+    that holds the row: twenty attempts at once are twenty counts, and those past the
+    limit are refused as locked. A success clears the count. A locked account and an
+    unknown username still cost one argon2 verification, so the answer's timing does not
+    tell which names exist. Hashing (a re-hash included) happens outside transactions.
 
     Raises:
         SignInFailed: wrong username or password (the same for both).
@@ -220,31 +226,45 @@ def authenticate(
     now = now or _now()
     name = username.strip().lower()
     policy = get_login_policy(studio)
+    locked_until: dt.datetime | None = None
+    locks_now = False
     with studio.unit_of_work() as session:
-        user = session.scalar(select(User).where(User.username == name))
+        # Take the write lock first (SQLite), or the row lock (other databases).
+        session.execute(
+            update(User).where(User.username == name).values(failed_attempts=User.failed_attempts)
+        )
+        user = session.scalar(select(User).where(User.username == name).with_for_update())
         stored = user.password_hash if user else None
-        locked_until = user.locked_until if user else None
-    if locked_until is not None and locked_until > now:
+        user_id = user.id if user else None
+        if user is not None:
+            if user.locked_until is not None and user.locked_until > now:
+                locked_until = user.locked_until
+            else:
+                window = dt.timedelta(minutes=policy.window_minutes)
+                if user.first_failed_at is None or now - user.first_failed_at > window:
+                    user.failed_attempts, user.first_failed_at = 1, now
+                else:
+                    user.failed_attempts += 1
+                if policy.enabled and user.failed_attempts >= policy.max_attempts:
+                    user.locked_until = now + dt.timedelta(minutes=policy.lock_minutes)
+                    locks_now = True
+    ok = verify_password(stored, password)  # always: unknown and locked cost the same
+    if locked_until is not None:
         raise AccountLocked(locked_until)
-    ok = verify_password(stored, password)  # also when the user is unknown: same time
-    if user is None:
+    if user_id is None:
         raise SignInFailed()
+    assert stored is not None
+    new_hash = hash_password(password) if ok and needs_rehash(stored) else None
     with studio.unit_of_work() as session:
-        row = session.get(User, user.id)
+        row = session.get(User, user_id)
         assert row is not None
         if ok:
             row.failed_attempts, row.first_failed_at, row.locked_until = 0, None, None
             row.last_sign_in_at = now
-            if needs_rehash(row.password_hash):
-                row.password_hash = hash_password(password)
+            if new_hash is not None:
+                row.password_hash = new_hash
             return Actor(row.username, Role(row.role))
-        window = dt.timedelta(minutes=policy.window_minutes)
-        if row.first_failed_at is None or now - row.first_failed_at > window:
-            row.failed_attempts, row.first_failed_at = 1, now
-        else:
-            row.failed_attempts += 1
-        if policy.enabled and row.failed_attempts >= policy.max_attempts:
-            row.locked_until = now + dt.timedelta(minutes=policy.lock_minutes)
+        if locks_now:
             row.failed_attempts, row.first_failed_at = 0, None
             audit.record(
                 session,
@@ -252,7 +272,8 @@ def authenticate(
                 action="user.locked",
                 entity="user",
                 entity_id=row.id,
-                summary=f"{row.username} locked until {row.locked_until.isoformat()} after "
+                summary=f"{row.username} locked until "
+                f"{row.locked_until.isoformat() if row.locked_until else '?'} after "
                 f"{policy.max_attempts} failed sign-ins",
             )
     raise SignInFailed()

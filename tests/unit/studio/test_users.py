@@ -210,3 +210,51 @@ def test_cli_admin_create_and_acting_as_a_user(capsys: pytest.CaptureFixture[str
     assert f"error: {SIGN_IN_FAILED}" in capsys.readouterr().err
     code, _ = _cli([*create[:2], "--username", "x", *create[4:]], "short\n")
     assert code == EXIT_USAGE
+
+
+def test_parallel_attempts_cannot_pass_the_lockdown(studio: Studio) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    create_first_admin(studio, ADMIN)
+
+    def attempt(_n: int) -> str:
+        try:
+            authenticate(studio, "ops.admin", "wrong password here")
+        except AccountLocked:
+            return "locked"
+        except SignInFailed:
+            return "failed"
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = list(pool.map(attempt, range(20)))
+    assert outcomes.count("failed") == 5
+    assert outcomes.count("locked") == 15
+    with pytest.raises(AccountLocked):
+        authenticate(studio, "ops.admin", PASSWORD)
+
+
+def test_locked_and_unknown_cost_a_verification_like_a_wrong_password(
+    studio: Studio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import studio.services.users as users_service
+
+    create_first_admin(studio, ADMIN)
+    calls: list[str | None] = []
+    real = users_service.verify_password  # type: ignore[attr-defined]
+
+    def counting(stored: str | None, password: str) -> bool:
+        calls.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(users_service, "verify_password", counting)
+    with pytest.raises(SignInFailed):
+        authenticate(studio, "nobody.here", PASSWORD)
+    assert calls == [None]  # the dummy hash was checked
+    for _ in range(5):
+        with pytest.raises(SignInFailed):
+            authenticate(studio, "ops.admin", "wrong password here")
+    calls.clear()
+    with pytest.raises(AccountLocked):
+        authenticate(studio, "ops.admin", PASSWORD)
+    assert len(calls) == 1
