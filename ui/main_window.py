@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -352,11 +353,15 @@ class MainWindow(QMainWindow):
             return
         self.locked = True
         self.idle_watcher.stop()
+        for dialog in self.findChildren(QDialog):  # nothing stays usable behind the lock
+            if dialog.isVisible():
+                dialog.reject()
         key = self.navigation.current_key()
         self._after_sign_in = key or "home"
         page = self.sign_in_page()
         page.lock_for(self.provider.name, self.idle_minutes)
         self.stack.setCurrentWidget(page)
+        self._update_save_action()
         self.show_status("Locked after a time without input")
 
     def sign_out(self) -> None:

@@ -217,3 +217,56 @@ def test_idle_lock_asks_again_and_keeps_open_work(qtbot: QtBot, window: MainWind
     window.show_page("website")
     assert host.text() == "typed-but-not-saved.example"  # open work kept
     assert window.idle_watcher.timer.isActive()
+
+
+def test_a_stale_remembered_password_is_tried_once_then_forgotten(
+    qtbot: QtBot, window: MainWindow, memory_keyring: MemoryKeyring
+) -> None:
+    from studio.secrets import KEYRING_SERVICE
+    from studio.services.users import authenticate
+
+    _first_run(qtbot, window)
+    _w(window, QAction, "actionSignOut").trigger()
+    entry = (KEYRING_SERVICE, "provider-password/ops.admin")
+    memory_keyring.secrets[entry] = "an old password, changed since"
+    window.settings.setValue("signIn/rememberedUser", "ops.admin")
+    for key in ("home", "audit-log", "home", "customers", "home", "access-control", "home"):
+        window.show_page(key)
+        wait_idle(qtbot, window)
+    assert window.provider is None
+    assert entry not in memory_keyring.secrets
+    assert window.settings.value("signIn/rememberedUser") is None
+    assert window.studio is not None
+    assert authenticate(window.studio, "ops.admin", PASSWORD)  # one failure, not locked
+
+
+def test_a_keychain_that_refuses_does_not_block_a_good_sign_in(
+    qtbot: QtBot, window: MainWindow, memory_keyring: MemoryKeyring
+) -> None:
+    from keyring.errors import KeyringError
+    from PySide6.QtWidgets import QCheckBox
+
+    _first_run(qtbot, window)
+    _w(window, QAction, "actionSignOut").trigger()
+
+    def refuse(*_args: object) -> None:
+        raise KeyringError("the keychain is locked")
+
+    memory_keyring.set_password = refuse  # type: ignore[method-assign,assignment]
+    _sign_in(qtbot, window, remember=True)
+    assert window.provider is not None
+    remember = _w(window, QCheckBox, "signInRemember")
+    assert not remember.isEnabled()
+    assert remember.text() == "Remember me is unavailable: the OS keyring refused"
+
+
+def test_the_idle_lock_closes_dialogs_and_disables_save(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    window.show_page("website")
+    _w(window, QLineEdit, "websitePort").setText("8081")
+    about = window.show_about()
+    qtbot.waitExposed(about)
+    assert _w(window, QAction, "actionSave").isEnabled()
+    window.lock()
+    assert not about.isVisible()
+    assert not _w(window, QAction, "actionSave").isEnabled()

@@ -47,15 +47,33 @@ def _mode(studio: Studio, username: str) -> _Mode:
     return _Mode(provider_admin_exists(studio), problem, remembered)
 
 
-def _sign_in(studio: Studio, username: str, password: str, remember: bool) -> Actor:
+@dataclass(frozen=True)
+class _SignedIn:
+    actor: Actor
+    #: Why "Remember me" could not be honoured (a keychain that refused), or None.
+    remember_problem: str | None = None
+
+
+def _sign_in(studio: Studio, username: str, password: str, remember: bool) -> _SignedIn:
+    from studio.secrets import SecretsUnavailable
     from studio.services.users import authenticate, forget_password, remember_password
 
     actor = authenticate(studio, username, password)
-    if remember:
-        remember_password(studio, actor.name, password)
-    else:
-        forget_password(studio, actor.name)
-    return actor
+    try:
+        if remember:
+            remember_password(studio, actor.name, password)
+        else:
+            forget_password(studio, actor.name)
+    except SecretsUnavailable as exc:  # signed in all the same; only remembering failed
+        return _SignedIn(actor, str(exc))
+    return _SignedIn(actor)
+
+
+def _forget(studio: Studio, username: str) -> bool:
+    from studio.services.users import forget_password
+
+    forget_password(studio, username)
+    return True
 
 
 def _first_run(studio: Studio, data: NewUserInput) -> Actor:
@@ -130,6 +148,7 @@ class SignInPage(Page):
         self.create_button.clicked.connect(self.create_first_admin)
         self._busy = False
         self._locked_user: str | None = None
+        self._auto_tried = False
 
     def set_studio(self, studio: Studio) -> None:
         """Find out whether this is the first run."""
@@ -177,10 +196,11 @@ class SignInPage(Page):
         last = str(self.settings.value("signIn/rememberedUser", ""))
         if self._locked_user is not None:
             return
-        if admin_exists and mode.remembered and last and not self._busy:
+        if admin_exists and mode.remembered and last and not self._busy and not self._auto_tried:
+            self._auto_tried = True  # once per run: a stale password must not lock the account
             self.username.setText(last)
             self.remember.setChecked(True)
-            self._submit_sign_in(last, mode.remembered, remember=True)
+            self._submit_sign_in(last, mode.remembered, remember=True, automatic=True)
         self.sign_in_box.setVisible(admin_exists)
         self.first_run_box.setVisible(not admin_exists)
         self.title_label.setText("Sign In" if admin_exists else "Create the First Administrator")
@@ -213,18 +233,37 @@ class SignInPage(Page):
         remember = self.remember.isChecked() and self._locked_user is None
         self._submit_sign_in(self.username.text(), self.password.text(), remember)
 
-    def _submit_sign_in(self, username: str, password: str, remember: bool) -> None:
+    def _submit_sign_in(
+        self, username: str, password: str, remember: bool, automatic: bool = False
+    ) -> None:
         studio = self.studio
         if studio is None:
             return
         self._busy = True
         self.sign_in_button.setEnabled(False)
         self.error.setText("Signing in…")
+
+        def failed(error: BaseException) -> None:
+            if automatic:  # the remembered password is stale: forget it, ask instead
+                self.settings.remove("signIn/rememberedUser")
+                self.runner.submit(lambda: _forget(studio, username), lambda _r: None)
+                self.remember.setChecked(False)
+            self._on_failed(error)
+
         self.runner.submit(
             lambda: _sign_in(studio, username, password, remember),
-            lambda actor: self._signed_in(actor, remember),
-            self._on_failed,
+            lambda result: self._after_sign_in(result, remember),
+            failed,
         )
+
+    def _after_sign_in(self, result: _SignedIn, remember: bool) -> None:
+        if result.remember_problem:
+            self.remember.setChecked(False)
+            self.remember.setEnabled(False)
+            self.remember.setText("Remember me is unavailable: the OS keyring refused")
+            self.remember.setToolTip(result.remember_problem)
+            remember = False
+        self._signed_in(result.actor, remember)
 
     def create_first_admin(self) -> None:
         """Create the first provider administrator and sign in as them."""
