@@ -23,6 +23,11 @@ EXIT_OK = 0
 
 
 def _stdin_line(field: str, what: str) -> str:
+    """One line of standard input; typed at a terminal, without echo."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
     line = sys.stdin.readline()
     if not line:
         raise FieldError.single(field, f"{what} was expected on standard input")
@@ -53,9 +58,16 @@ def cmd_admin_create(args: argparse.Namespace, out: TextIO) -> int:
 
     with opened(args) as studio:
         first = not provider_admin_exists(studio)
+        if first and getattr(args, "as_user", None):
+            raise FieldError.single(
+                "as", "no provider administrator exists yet: leave out --as to create the first"
+            )
         actor = None if first else actor_for(args, studio)
         password = _stdin_line("password", "the new password")
-        confirmation = sys.stdin.readline().rstrip("\r\n") or password
+        if sys.stdin.isatty():
+            confirmation = _stdin_line("password_confirmation", "the new password again")
+        else:
+            confirmation = sys.stdin.readline().rstrip("\r\n") or password
         data = NewUserInput(
             args.username, args.full_name, args.email, password, confirmation, args.role
         )

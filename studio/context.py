@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from studio.db.engine import create_studio_engine, mask_url
+from studio.db.engine import create_studio_engine, mask_url, sqlite_file
 from studio.db.migrate import SchemaState, upgrade
 from studio.errors import DatabaseError
 from studio.logs import configure_logging
@@ -88,6 +88,11 @@ def open_studio(
     folder = ensure_data_dir(resolve_data_dir(data_dir))
     configure_logging(folder)
     url = resolve_database_url(folder, database_url)
+    database_file = sqlite_file(url)
+    if database_file is not None and not database_file.exists():
+        # Created owner-only; SQLite gives its -wal and -shm files the same mode.
+        database_file.parent.mkdir(parents=True, exist_ok=True)
+        database_file.touch(mode=0o600)
     engine = create_studio_engine(url)
     try:
         state = upgrade(engine)

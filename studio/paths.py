@@ -56,6 +56,7 @@ def ensure_data_dir(path: Path) -> Path:
         raise DataFolderError(path, f"cannot be created ({exc.strerror or exc})") from None
     if not path.is_dir():
         raise DataFolderError(path, "exists and is not a folder")
+    _owner_only(path)
     try:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-check-"):
             pass
@@ -90,3 +91,16 @@ def log_dir(data_dir: Path) -> Path:
 def settings_path(data_dir: Path) -> Path:
     """INI file of GUI state (window geometry, last page): never secrets."""
     return data_dir / SETTINGS_FILE
+
+
+def _owner_only(path: Path) -> None:
+    """Tighten a folder we own to 0700 (POSIX): it holds password hashes and the audit log.
+
+    A folder that already existed (``MACHPANEL_STUDIO_HOME`` pointing at one) keeps
+    whatever mode it had unless we own it; then group and others lose access.
+    """
+    if os.name != "posix":
+        return
+    info = path.stat()
+    if info.st_uid == os.geteuid() and info.st_mode & 0o077:
+        path.chmod(0o700)

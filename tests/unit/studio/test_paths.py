@@ -46,3 +46,17 @@ def test_a_file_in_the_way_is_a_clear_error(tmp_path: Path) -> None:
     assert "cannot be created" in str(caught.value)
     with pytest.raises(DataFolderError, match="is not a folder"):
         ensure_data_dir(blocker)
+
+
+def test_an_existing_open_folder_and_the_database_become_owner_only(tmp_path: Path) -> None:
+    if sys.platform == "win32":
+        pytest.skip("POSIX modes")
+    from studio.context import open_studio
+
+    folder = tmp_path / "shared-home"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    studio = open_studio(folder)
+    studio.close()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "studio.db").stat().st_mode) == 0o600

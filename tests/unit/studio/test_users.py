@@ -177,6 +177,8 @@ def test_cli_admin_create_and_acting_as_a_user(capsys: pytest.CaptureFixture[str
         "--email",
         "olga@hosting.example",
     ]
+    assert _cli(["--as", "someone", *create], f"x\n{PASSWORD}\n")[0] == EXIT_USAGE
+    assert "as: no provider administrator exists yet" in capsys.readouterr().err
     assert _cli(create, f"{PASSWORD}\n{PASSWORD}\n") == (
         EXIT_OK,
         "created provider-administrator ops.admin (first run)\n",
