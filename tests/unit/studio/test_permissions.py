@@ -1,0 +1,98 @@
+"""Every service checks the actor's role itself: a table of services by roles.
+
+Hiding a button is never the check. Each row calls a service as each role and expects
+either a result or a PermissionDenied that names the action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from studio.actors import Actor, PermissionDenied, Role
+from studio.context import Studio
+from studio.servers import ProvisioningInput, RemoteServerInput
+from studio.services import audit_log, database, servers, users, website
+from studio.services.audit_log import AuditFilter
+from studio.users import NewUserInput
+from studio.website import DEFAULT_WEBSITE
+
+TOKEN = "a-token-for-the-table-0123"
+NEW_USER = NewUserInput(
+    "table.user",
+    "Table User",
+    "t@example.com",
+    "a long and uncommon passphrase",
+    "a long and uncommon passphrase",
+)
+
+#: (action named in the error, call) — the call takes the studio, the actor and a folder.
+CALLS: list[tuple[str, Callable[[Studio, Actor, Path], Any]]] = [
+    ("view configuration", lambda s, a, _p: website.get_website_settings(s, a)),
+    (
+        "edit configuration",
+        lambda s, a, _p: website.save_website_settings(s, a, DEFAULT_WEBSITE.as_input()),
+    ),
+    ("view configuration", lambda s, a, _p: database.describe_database(s, a)),
+    ("view configuration", lambda s, a, _p: servers.list_remote_servers(s, a)),
+    (
+        "edit configuration",
+        lambda s, a, _p: servers.add_remote_server(
+            s, a, RemoteServerInput("T1", "10.0.0.9", "8443", ("dns",), TOKEN)
+        ),
+    ),
+    ("view configuration", lambda s, a, _p: servers.get_provisioning_settings(s, a)),
+    (
+        "edit configuration",
+        lambda s, a, _p: servers.save_provisioning_settings(
+            s, a, ProvisioningInput("embedded", "", "")
+        ),
+    ),
+    ("view the audit log", lambda s, a, _p: audit_log.list_audit_events(s, a, AuditFilter())),
+    ("view the audit log", lambda s, a, _p: audit_log.audit_choices(s, a)),
+    ("view the audit log", lambda s, a, _p: audit_log.count_audit_events(s, a)),
+    (
+        "view the audit log",
+        lambda s, a, p: audit_log.export_audit_csv(s, a, AuditFilter(), p / "a.csv"),
+    ),
+    ("manage users", lambda s, a, _p: users.list_users(s, a)),
+    ("manage users", lambda s, a, _p: users.create_user(s, a, NEW_USER)),
+    ("manage users", lambda s, a, _p: users.save_login_policy(s, a, users.LoginPolicyView())),
+    ("view configuration", lambda s, a, _p: users.get_login_policy(s, a)),
+]
+
+#: What each role may do, by the action's words.
+ALLOWED = {
+    Role.PROVIDER_ADMINISTRATOR: {
+        "view configuration",
+        "edit configuration",
+        "view the audit log",
+        "manage users",
+    },
+    Role.PROVIDER_STAFF: {"view configuration", "view the audit log"},
+    Role.RESELLER: set(),
+}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+@pytest.mark.parametrize(
+    ("action", "call"), CALLS, ids=[f"{n}-{a}" for n, (a, _c) in enumerate(CALLS)]
+)
+def test_each_service_checks_the_role(
+    studio: Studio,
+    tmp_path: Path,
+    role: Role,
+    action: str,
+    call: Callable[[Studio, Actor, Path], Any],
+) -> None:
+    actor = Actor(f"someone ({role.value})", role)
+    if action in ALLOWED[role]:
+        call(studio, actor, tmp_path)  # no PermissionDenied
+    else:
+        with pytest.raises(PermissionDenied) as denied:
+            call(studio, actor, tmp_path)
+        assert action in str(denied.value)
+        assert role.value in str(denied.value)
