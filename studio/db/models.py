@@ -184,3 +184,22 @@ class LoginPolicy(Base):
     idle_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class ResellerTypeSettings(Base):
+    """``Home » System Configuration » Reseller Settings``: one row per reseller type.
+
+    Absent rows mean the defaults (enabled). Commission is in basis points (exact).
+    """
+
+    __tablename__ = "reseller_type_settings"
+
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    label: Mapped[str] = mapped_column(String(40))
+    terms: Mapped[str] = mapped_column(Text, default="")
+    commission_bp: Mapped[int] = mapped_column(Integer)
+    payout_cycle: Mapped[str] = mapped_column(String(10))
+    currency: Mapped[str] = mapped_column(String(3))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))

@@ -9,7 +9,13 @@ migration, add its revision here.
 from __future__ import annotations
 
 #: Every revision, oldest first.
-KNOWN: tuple[str, ...] = ("0001_initial", "0002_servers", "0003_users", "0004_idle_lock")
+KNOWN: tuple[str, ...] = (
+    "0001_initial",
+    "0002_servers",
+    "0003_users",
+    "0004_idle_lock",
+    "0005_reseller_settings",
+)
 
 #: The newest revision: the schema this studio's models describe.
 HEAD = KNOWN[-1]
