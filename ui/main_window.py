@@ -61,6 +61,7 @@ _PAGE_CLASSES: dict[str, tuple[str, str]] = {
     "prerequisites": ("ui.pages.prerequisites_page", "PrerequisitesPage"),
     "audit-log": ("ui.pages.audit_log_page", "AuditLogPage"),
     "access-control": ("ui.pages.access_control_page", "AccessControlPage"),
+    "reseller-settings": ("ui.pages.reseller_settings_page", "ResellerSettingsPage"),
 }
 #: Pages that show the health monitor's reports (they take it as a fourth argument).
 _MONITOR_PAGES = frozenset({"remote-servers", "prerequisites"})

@@ -17,11 +17,6 @@ from ui.tasks import TaskRunner
 
 #: What each not-yet-built page will hold, in the article's words.
 COMING = {
-    "reseller-settings": (
-        "This page will enable the two reseller types, Commission Based and Subscription "
-        "Based, with their labels, agreement terms and defaults (commission %, payout cycle, "
-        "currency). A disabled type cannot be chosen when creating a reseller."
-    ),
     "reseller-customers": (
         "This page will list the reseller customers, with New Reseller (personal details and "
         "company profile with department signatures), Edit, Suspend, Delete and "

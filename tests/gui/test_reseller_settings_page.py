@@ -1,0 +1,51 @@
+"""Home » System Configuration » Reseller Settings, as a provider administrator uses it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from studio.services.reseller_settings import get_reseller_settings
+from tests.gui.conftest import wait_idle
+from tests.gui.test_sign_in import _first_run
+from ui.main_window import MainWindow
+
+
+def _w(window: MainWindow, cls: type, name: str):  # type: ignore[no-untyped-def]
+    widget = window.findChild(cls, name)
+    assert widget is not None, name
+    return widget
+
+
+def test_enable_types_and_set_defaults(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    window.show_page("reseller-settings")
+    wait_idle(qtbot, window)
+    assert window.current_page().objectName() == "page-reseller-settings"
+    commission = _w(window, QLineEdit, "resellerCommissionCommission")
+    assert commission.text() == "10.00"
+    assert _w(window, QCheckBox, "resellerSubscriptionEnabled").isChecked()
+    save = _w(window, QPushButton, "resellerSave")
+    assert not save.isEnabled()
+    commission.clear()
+    qtbot.keyClicks(commission, "101")
+    assert _w(window, QLabel, "resellerCommissionCommissionError").text() == (
+        "must be between 0 and 100"
+    )
+    assert not save.isEnabled()
+    commission.clear()
+    qtbot.keyClicks(commission, "12.5")
+    _w(window, QCheckBox, "resellerSubscriptionEnabled").setChecked(False)
+    currency = _w(window, QLineEdit, "resellerCommissionCurrency")
+    currency.clear()
+    qtbot.keyClicks(currency, "EUR")
+    assert save.isEnabled()
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert _w(window, QLabel, "resellerState").text() == "Saved. Enabled: Commission Based."
+    assert commission.text() == "12.50"
+    assert window.studio is not None and window.provider is not None
+    saved = get_reseller_settings(window.studio, window.provider)
+    assert (saved["commission"].commission_bp, saved["commission"].currency) == (1250, "EUR")
+    assert not saved["subscription"].enabled
