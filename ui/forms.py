@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from studio.errors import FieldError, StudioError
+
 
 def camel(field: str) -> str:
     """``virtual_path`` → ``VirtualPath`` (objectName suffixes)."""
@@ -66,6 +68,21 @@ class FormFields:
             widget.style().polish(widget)
             description = f"Error: {message}" if message else ""
             widget.setAccessibleDescription(description)
+
+    def failure_text(self, error: BaseException, prefix: str = "") -> str:
+        """Show a FieldError beside its fields; return the sentence for the state line.
+
+        One wording for every form: ``<prefix>correct the fields marked above.``, the
+        studio error's own sentence, or an unexpected error (logged by the task runner).
+        """
+        if isinstance(error, FieldError):
+            self.show_errors(error.errors)
+            text = f"{prefix}correct the fields marked above."
+        elif isinstance(error, StudioError):
+            text = f"{prefix}{error}"
+        else:
+            text = f"Unexpected error: {error!r} (details in the log)"
+        return text[:1].upper() + text[1:]
 
     def error_text(self, field: str) -> str:
         """The message shown beside ``field`` (empty when valid)."""

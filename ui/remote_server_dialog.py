@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from studio.actors import Actor
-from studio.errors import FieldError, StudioError
 from studio.provisioning.catalog import CATALOG
 from studio.servers import RemoteServerInput, remote_server_errors
 from ui.forms import FormFields
@@ -145,10 +144,5 @@ class RemoteServerDialog(QDialog):
         self.accept()
 
     def _on_failed(self, error: BaseException) -> None:
-        if isinstance(error, FieldError):
-            self.fields.show_errors(error.errors)
-        elif isinstance(error, StudioError):
-            self.state.setText(str(error))
-        else:
-            self.state.setText(f"Unexpected error: {error!r}")
+        self.state.setText(self.fields.failure_text(error))
         self.save_button.setEnabled(True)

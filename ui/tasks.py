@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from studio.errors import StudioError
+
 log = logging.getLogger(__name__)
 
 SuccessCallback = Callable[[Any], None]
@@ -51,8 +53,8 @@ class _Relay(QObject):
             assert isinstance(error, BaseException)
             if self._on_failure is not None:
                 self._on_failure(error)
-            else:
-                log.error("background task failed", exc_info=error)
+            elif isinstance(error, StudioError):  # others were logged on the worker
+                log.error("background task failed: %s", error)
         finally:
             self._runner._finished(self)
 
@@ -67,6 +69,8 @@ class _Job(QRunnable):
         try:
             result = self._work()
         except Exception as exc:  # delivered to the page, which shows it
+            if not isinstance(exc, StudioError):  # a bug: keep its traceback in the log
+                log.error("background task failed", exc_info=exc)
             self._relay.failed.emit(exc)
         else:
             self._relay.succeeded.emit(result)

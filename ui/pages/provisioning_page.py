@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton
 
 from studio.actors import Actor
-from studio.errors import FieldError, StudioError
 from studio.servers import ProvisioningInput, provisioning_errors
 from ui.forms import FormFields
 from ui.navigation import PageSpec
@@ -226,13 +225,7 @@ class ProvisioningPage(Page):
     def _on_failed(self, error: BaseException) -> None:
         saving = self.state.text() == "Saving…"
         self._busy = False
-        if isinstance(error, FieldError):
-            self.fields.show_errors(error.errors)
-            self.state.setText("Not saved: correct the fields marked above.")
-        elif isinstance(error, StudioError):
-            self.state.setText(f"Not saved: {error}")
-        else:
-            self.state.setText(f"Unexpected error: {error!r} (details in the log)")
+        self.state.setText(self.fields.failure_text(error, "Not saved: "))
         self._enable(self._loaded is not None)
         if saving:
             self.saveFailed.emit(self.state.text())

@@ -16,7 +16,6 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from studio.actors import Actor
-from studio.errors import FieldError, StudioError
 from studio.users import NewUserInput, new_user_errors
 from ui.forms import FormFields
 from ui.navigation import PageSpec
@@ -40,8 +39,14 @@ class _Mode:
 
 def _mode(studio: Studio, username: str) -> _Mode:
     from studio.secrets import keyring_problem
+    from studio.security.passwords import common_passwords
     from studio.services.users import provider_admin_exists, remembered_password
+    from studio.users import email_error
 
+    # Warm what the first-run form checks on every keystroke (the 30,000-password list,
+    # email-validator), here on the pool rather than at the first key on the GUI thread.
+    common_passwords()
+    email_error("warm.up@example.com")
     problem = keyring_problem()
     remembered = remembered_password(studio, username) if username and not problem else None
     return _Mode(provider_admin_exists(studio), problem, remembered)
@@ -299,13 +304,7 @@ class SignInPage(Page):
         self._busy = False
         self.sign_in_button.setEnabled(True)
         self.password.clear()
-        if isinstance(error, FieldError):
-            self.fields.show_errors(error.errors)
-            self.error.setText("Correct the fields marked above.")
-        elif isinstance(error, StudioError):
-            self.error.setText(str(error))
-        else:
-            self.error.setText(f"Unexpected error: {error!r} (details in the log)")
+        self.error.setText(self.fields.failure_text(error))
         self._validate_first_run()
 
 

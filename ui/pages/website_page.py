@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from studio.actors import Actor
-from studio.errors import FieldError, StudioError
 from studio.netcheck import PortCheck, PortState, check_port
 from studio.website import (
     DEFAULT_PORTS,
@@ -289,13 +288,7 @@ class WebsitePage(Page):
         was_saving, self._saving = self._saving, False
         self._busy = False
         self._set_enabled(self._loaded is not None)
-        if isinstance(error, FieldError):
-            self.fields.show_errors(error.errors)
-            self.state.setText("Not saved: correct the fields marked above.")
-        elif isinstance(error, StudioError):
-            self.state.setText(f"Not saved: {error}")
-        else:
-            self.state.setText(f"Unexpected error: {error!r} (details in the log)")
+        self.state.setText(self.fields.failure_text(error, "Not saved: "))
         self.state.setProperty("role", "error")
         self.statusMessage.emit(self.state.text())
         if was_saving:
