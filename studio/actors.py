@@ -31,11 +31,15 @@ class Permission(enum.StrEnum):
     EDIT_CONFIGURATION = "edit configuration"
     SEED_DEMO = "seed demo data"
     MANAGE_USERS = "manage users and the login policy"
+    VIEW_RESELLERS = "view resellers"
+    MANAGE_RESELLERS = "manage resellers"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.PROVIDER_ADMINISTRATOR: frozenset(Permission),
-    Role.PROVIDER_STAFF: frozenset({Permission.VIEW_CONFIGURATION, Permission.VIEW_AUDIT_LOG}),
+    Role.PROVIDER_STAFF: frozenset(
+        {Permission.VIEW_CONFIGURATION, Permission.VIEW_AUDIT_LOG, Permission.VIEW_RESELLERS}
+    ),
     Role.RESELLER: frozenset(),
 }
 

@@ -10,7 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Dialect, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -203,3 +214,63 @@ class ResellerTypeSettings(Base):
     currency: Mapped[str] = mapped_column(String(3))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class Reseller(Base):
+    """A reseller customer: login, personal details and company profile.
+
+    ``username_key`` and ``email_key`` are the case-folded username and e-mail, unique,
+    so two resellers never share either however they are capitalised. ``version`` is
+    the optimistic lock: an update names the version it was read at, and SQLAlchemy
+    refuses a save over someone else's (``version_id_col``). ``password_hash`` is empty
+    for imported resellers, who cannot sign in until a password is set. ``departments``
+    is the ordered list of ``{name, phone, email, signature}``.
+    """
+
+    __tablename__ = "reseller"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    username: Mapped[str] = mapped_column(String(254))
+    username_key: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), default=None)
+    first_name: Mapped[str] = mapped_column(String(64))
+    last_name: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254), unique=True)
+    alternate_email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(32))
+    mobile: Mapped[str] = mapped_column(String(32), default="")
+    fax: Mapped[str] = mapped_column(String(32), default="")
+    address_line1: Mapped[str] = mapped_column(String(120))
+    address_line2: Mapped[str] = mapped_column(String(120), default="")
+    city: Mapped[str] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(80), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="")
+    country: Mapped[str] = mapped_column(String(2))
+    locale: Mapped[str] = mapped_column(String(35), default="en-US")
+    company_name: Mapped[str] = mapped_column(String(120))
+    company_website: Mapped[str] = mapped_column(String(253), default="")
+    company_email: Mapped[str] = mapped_column(String(254), default="")
+    company_phone: Mapped[str] = mapped_column(String(32), default="")
+    company_fax: Mapped[str] = mapped_column(String(32), default="")
+    company_address_line1: Mapped[str] = mapped_column(String(120), default="")
+    company_address_line2: Mapped[str] = mapped_column(String(120), default="")
+    company_city: Mapped[str] = mapped_column(String(80), default="")
+    company_state: Mapped[str] = mapped_column(String(80), default="")
+    company_postal_code: Mapped[str] = mapped_column(String(20), default="")
+    company_country: Mapped[str] = mapped_column(String(2), default="")
+    company_tax_id: Mapped[str] = mapped_column(String(40), default="")
+    departments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
+
+
+#: A reseller's History tab reads its audit events by entity and id.
+Index("ix_audit_event_entity_entity_id", AuditEvent.entity, AuditEvent.entity_id)

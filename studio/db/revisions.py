@@ -15,6 +15,7 @@ KNOWN: tuple[str, ...] = (
     "0003_users",
     "0004_idle_lock",
     "0005_reseller_settings",
+    "0006_resellers",
 )
 
 #: The newest revision: the schema this studio's models describe.

@@ -6,11 +6,8 @@ temporary file and renamed, so a failed export never leaves half a file.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,7 @@ from sqlalchemy import func, select
 
 from studio.actors import Actor, Permission
 from studio.context import Studio
+from studio.csvfile import write_csv_atomically
 from studio.db.models import AuditEvent
 from studio.errors import FieldError
 
@@ -129,30 +127,20 @@ def export_audit_csv(studio: Studio, actor: Actor, where: AuditFilter, path: Pat
         FieldError: naming ``file`` when it cannot be written, or the invalid filter field.
     """
     rows = list_audit_events(studio, actor, where, limit=10**9)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".audit-", suffix=".tmp")
-    except OSError as exc:
-        raise FieldError.single("file", f"{path} cannot be written ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CSV_COLUMNS)
-            for row in rows:
-                writer.writerow(
-                    [
-                        row.id,
-                        row.at.isoformat(),
-                        row.actor,
-                        row.action,
-                        row.entity,
-                        row.entity_id,
-                        row.summary,
-                        json.dumps(row.changes, ensure_ascii=False),
-                    ]
-                )
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise FieldError.single("file", f"{path} cannot be written ({exc.strerror})") from None
-    return len(rows)
+    return write_csv_atomically(
+        path,
+        CSV_COLUMNS,
+        (
+            [
+                row.id,
+                row.at.isoformat(),
+                row.actor,
+                row.action,
+                row.entity,
+                row.entity_id,
+                row.summary,
+                json.dumps(row.changes, ensure_ascii=False),
+            ]
+            for row in rows
+        ),
+    )

@@ -1,0 +1,192 @@
+"""Contact details as the world types them: text, phone numbers, countries, locales, URLs.
+
+Pure, no I/O: one validator set for the New Reseller wizard, Edit, the command line and
+the CSV import. Each ``*_value`` function returns ``(normalised value, error)``; exactly
+one of them is meaningful. Text is stored as typed (accents, CJK, right-to-left scripts,
+emoji, text that looks like SQL or HTML) with surrounding spaces trimmed; control
+characters are refused because they corrupt CSV files and mail headers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from studio.validation import host_error
+
+#: Longest accepted value per kind of field, stated in the refusal message.
+LIMITS = {
+    "name": 64,
+    "email": 254,
+    "phone": 32,
+    "address": 120,
+    "city": 80,
+    "state": 80,
+    "postal_code": 20,
+    "company": 120,
+    "website": 253,
+    "tax_id": 40,
+    "department": 40,
+    "signature": 4000,
+}
+_LINE_BREAKS = {"\n", "\t"}
+
+
+def text_value(
+    value: str, limit: int, *, required: bool = False, multiline: bool = False
+) -> tuple[str, str | None]:
+    """Trimmed text, or why it is refused (required, too long, control characters)."""
+    text = value.strip()
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text:
+        return "", "is required" if required else None
+    if len(text) > limit:
+        return text, f"must be at most {limit} characters (this is {len(text)})"
+    allowed = _LINE_BREAKS if multiline else set()
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in allowed:
+            return text, "must not contain control characters"
+    return text, None
+
+
+def email_value(value: str, *, required: bool = False) -> tuple[str, str | None]:
+    """A syntactically valid e-mail address (email-validator), trimmed; case kept."""
+    text, error = text_value(value, LIMITS["email"], required=required)
+    if error or not text:
+        return text, error
+    # Imported on first use: the window's first paint does not wait for it.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return text, str(exc)
+    return text, None
+
+
+def phone_value(
+    value: str, default_country: str = "", *, required: bool = False
+) -> tuple[str, str | None]:
+    """A phone number stored as E.164 (``+441632960961``), parsed with phonenumbers.
+
+    Numbers without ``+`` are read as national numbers of ``default_country`` (the
+    address's country), as people type them.
+    """
+    text, error = text_value(value, LIMITS["phone"], required=required)
+    if error or not text:
+        return text, error
+    import phonenumbers
+
+    region = default_country.strip().upper() or None
+    if not text.startswith("+") and region is None:
+        return text, "must start with + and the country code (e.g. +1 202 555 0143)"
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return text, "is not a phone number"
+    if not phonenumbers.is_valid_number(number):
+        return text, "is not a valid phone number for its country"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def phone_display(e164: str) -> str:
+    """``+441632960961`` → ``+44 1632 960961`` (international format), for showing."""
+    if not e164:
+        return ""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code → common English name, sorted by name."""
+    import pycountry
+
+    names = {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    return dict(sorted(names.items(), key=lambda item: item[1]))
+
+
+def country_value(value: str, *, required: bool = False) -> tuple[str, str | None]:
+    """An ISO 3166-1 alpha-2 code, upper case."""
+    code = value.strip().upper()
+    if not code:
+        return "", "is required" if required else None
+    if code not in countries():
+        return code, f"{value.strip()!r} is not an ISO 3166 country code (e.g. US, GB, DE)"
+    return code, None
+
+
+@lru_cache(maxsize=1)
+def _languages() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+
+
+_LOCALE = re.compile(r"^([A-Za-z]{2})(?:[-_]([A-Za-z]{2}))?$")
+
+
+def locale_value(value: str) -> tuple[str, str | None]:
+    """A language and optional region, as a BCP 47 tag: ``en-GB``, ``de``, ``ja-JP``."""
+    text = value.strip()
+    if not text:
+        return "", None
+    match = _LOCALE.match(text)
+    if not match or match.group(1).lower() not in _languages():
+        return text, "must be a language code with an optional region, e.g. en-US or de-DE"
+    language, region = match.group(1).lower(), (match.group(2) or "").upper()
+    if region and region not in countries():
+        return text, f"{region!r} is not an ISO 3166 region"
+    return f"{language}-{region}" if region else language, None
+
+
+def website_value(value: str) -> tuple[str, str | None]:
+    """An http(s) URL; ``example.com`` becomes ``https://example.com``."""
+    text, error = text_value(value, LIMITS["website"])
+    if error or not text:
+        return text, error
+    url = text if "://" in text else f"https://{text}"
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname or ""
+    except ValueError:  # e.g. an unbalanced "[" (an IPv6 literal cut short)
+        return text, "is not a web address"
+    if parts.scheme not in ("http", "https"):
+        return text, "must be an http:// or https:// address"
+    host_problem = host_error(hostname)
+    if host_problem:
+        return text, f"host {host_problem}"
+    return url, None
+
+
+#: Logo formats accepted by content, not by file name.
+LOGO_MAX_BYTES = 1024 * 1024
+
+
+def logo_error(data: bytes) -> str | None:
+    """Why ``data`` is not an acceptable logo (PNG, JPEG or SVG, at most 1 MiB)."""
+    if len(data) > LOGO_MAX_BYTES:
+        return f"must be at most 1 MiB (this is {len(data) / 1024 / 1024:.1f} MiB)"
+    if logo_type(data) is None:
+        return "must be a PNG, JPEG or SVG image"
+    return None
+
+
+def logo_type(data: bytes) -> str | None:
+    """``image/png``, ``image/jpeg``, ``image/svg+xml`` by the file's content, or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    head = data[:1024].lstrip().lower()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
+        return "image/svg+xml"
+    return None

@@ -1,0 +1,151 @@
+"""Property-based: whatever text arrives, the validators and create never crash.
+
+Every outcome is either a valid, normalised reseller or a FieldError whose fields are
+ones the wizard, the CLI and the import know how to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from studio.actors import Actor
+from studio.contact import (
+    country_value,
+    email_value,
+    locale_value,
+    logo_error,
+    phone_value,
+    text_value,
+    website_value,
+)
+from studio.context import Studio, open_studio
+from studio.errors import FieldError
+from studio.reseller_io import PERSONAL_FIELDS, from_flat
+from studio.resellers import Address, Company, Department, ResellerInput, check_reseller
+from studio.services.resellers import create_reseller, delete_reseller, get_reseller
+from tests.support.resellers import sample_reseller
+
+anything = st.text(max_size=300)
+KNOWN_FIELDS = set(PERSONAL_FIELDS) | {"password", "password_confirmation", "type"}
+
+
+def _known(field: str) -> bool:
+    return field in KNOWN_FIELDS or field.startswith("company.")
+
+
+@given(anything, st.integers(min_value=1, max_value=200), st.booleans(), st.booleans())
+def test_text_value_trims_or_names_the_problem(
+    value: str, limit: int, required: bool, multiline: bool
+) -> None:
+    text, error = text_value(value, limit, required=required, multiline=multiline)
+    if error is None:
+        assert len(text) <= limit
+        assert text == text.strip()
+        assert bool(text) or not required
+
+
+@given(anything, st.sampled_from(["", "US", "GB", "DE", "JP", "zz"]))
+def test_field_validators_never_raise(value: str, country: str) -> None:
+    for result in (
+        email_value(value),
+        phone_value(value, country),
+        country_value(value),
+        locale_value(value),
+        website_value(value),
+    ):
+        normalised, error = result
+        assert isinstance(normalised, str)
+        assert error is None or (isinstance(error, str) and error)
+
+
+@given(st.binary(max_size=64))
+def test_logo_check_never_raises(data: bytes) -> None:
+    assert logo_error(data) in (None, "must be a PNG, JPEG or SVG image")
+
+
+names = st.text(min_size=0, max_size=80)
+resellers = st.builds(
+    ResellerInput,
+    type=st.sampled_from(["commission", "subscription", "", "gold"]),
+    username=st.one_of(st.from_regex(r"[a-z][a-z0-9._-]{2,20}", fullmatch=True), names),
+    first_name=names,
+    last_name=names,
+    email=st.one_of(st.emails(), names),
+    phone=st.one_of(st.just("+44 20 7946 0958"), names),
+    address=st.builds(
+        Address, names, names, names, names, names, st.sampled_from(["GB", "", "xx"])
+    ),
+    company=st.builds(
+        Company,
+        name=names,
+        website=names,
+        departments=st.lists(
+            st.builds(Department, names, names, names, st.text(max_size=500)), max_size=4
+        ).map(tuple),
+    ),
+    password=st.one_of(st.none(), names),
+    locale=st.sampled_from(["", "en-GB", "xx-YY", "de"]),
+)
+
+
+@given(resellers)
+def test_check_reseller_returns_valid_data_or_known_fields(data: ResellerInput) -> None:
+    normalised, errors = check_reseller(data)
+    assert all(_known(field) and message for field, message in errors.items())
+    if not errors:
+        assert check_reseller(normalised)[1] == {}
+
+
+@given(st.dictionaries(st.sampled_from([*PERSONAL_FIELDS, "company.name"]), names))
+def test_csv_rows_become_input_or_field_errors(row: dict[str, str]) -> None:
+    try:
+        data = from_flat(row)
+    except FieldError as exc:
+        assert all(_known(f) for f in exc.errors)
+        return
+    check_reseller(data)
+
+
+# The autouse fixtures (data folder, keyring) are function-scoped; the examples share one
+# database of their own instead.
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(first=names, last=names, company=names, city=names)
+def test_create_stores_what_it_accepts(first: str, last: str, company: str, city: str) -> None:
+    base = sample_reseller()
+    data = replace(
+        base,
+        first_name=first,
+        last_name=last,
+        company=replace(base.company, name=company),
+        address=replace(base.address, city=city),
+        password=None,
+    )
+    studio = _shared_studio()
+    actor = Actor.local_administrator()
+    try:
+        created = create_reseller(studio, actor, data, require_password=False)
+    except FieldError as exc:
+        assert set(exc.errors) <= {"first_name", "last_name", "company.name", "city"}
+        return
+    stored = get_reseller(studio, actor, created.id).data
+    assert (stored.first_name, stored.last_name) == (first.strip(), last.strip())
+    assert stored.company.name == company.strip()
+    delete_reseller(studio, actor, created.id)
+
+
+_STUDIO: list[Studio] = []
+
+
+def _shared_studio() -> Studio:
+    """One database for every example (opening one per example would be slow)."""
+    import tempfile
+
+    if not _STUDIO:
+        _STUDIO.append(open_studio(Path(tempfile.mkdtemp(prefix="hypothesis-studio-"))))
+    return _STUDIO[0]
