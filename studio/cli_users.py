@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 
 
-def _stdin_line(field: str, what: str) -> str:
+def stdin_line(field: str, what: str) -> str:
     """One line of standard input; typed at a terminal, without echo."""
     if sys.stdin.isatty():
         import getpass
@@ -44,7 +44,7 @@ def actor_for(args: argparse.Namespace, studio: Studio) -> Actor:
     cached = getattr(args, "_actor", None)
     if isinstance(cached, Actor):
         return cached
-    password = _stdin_line("as", f"the password of {username}")
+    password = stdin_line("as", f"the password of {username}")
     actor = authenticate(studio, username, password)
     args._actor = actor
     return actor
@@ -63,9 +63,9 @@ def cmd_admin_create(args: argparse.Namespace, out: TextIO) -> int:
                 "as", "no provider administrator exists yet: leave out --as to create the first"
             )
         actor = None if first else actor_for(args, studio)
-        password = _stdin_line("password", "the new password")
+        password = stdin_line("password", "the new password")
         if sys.stdin.isatty():
-            confirmation = _stdin_line("password_confirmation", "the new password again")
+            confirmation = stdin_line("password_confirmation", "the new password again")
         else:
             confirmation = sys.stdin.readline().rstrip("\r\n") or password
         data = NewUserInput(

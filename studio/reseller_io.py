@@ -31,7 +31,15 @@ PERSONAL_FIELDS = (
 COMPANY_FIELDS = ("name", "website", "email", "phone", "fax", *ADDRESS_FIELDS.values(), "tax_id")
 DEPARTMENT_FIELDS = ("phone", "email", "signature")
 #: Keys ``show --json`` adds; ``create`` accepts and ignores them, so show → create works.
-READ_ONLY_FIELDS = ("id", "status", "version", "has_password", "created_at", "updated_at")
+READ_ONLY_FIELDS = (
+    "id",
+    "status",
+    "version",
+    "has_password",
+    "subscriptions",
+    "created_at",
+    "updated_at",
+)
 CSV_COLUMNS = (
     "id",
     "status",

@@ -14,11 +14,21 @@ import pytest
 
 from studio.actors import Actor, PermissionDenied, Role
 from studio.context import Studio
+from studio.reseller_io import CSV_COLUMNS
 from studio.servers import ProvisioningInput, RemoteServerInput
-from studio.services import audit_log, database, servers, users, website
+from studio.services import (
+    audit_log,
+    database,
+    reseller_settings,
+    resellers,
+    servers,
+    users,
+    website,
+)
 from studio.services.audit_log import AuditFilter
 from studio.users import NewUserInput
 from studio.website import DEFAULT_WEBSITE
+from tests.support.resellers import sample_reseller
 
 TOKEN = "a-token-for-the-table-0123"
 NEW_USER = NewUserInput(
@@ -62,7 +72,34 @@ CALLS: list[tuple[str, Callable[[Studio, Actor, Path], Any]]] = [
     ("manage users", lambda s, a, _p: users.create_user(s, a, NEW_USER)),
     ("manage users", lambda s, a, _p: users.save_login_policy(s, a, users.LoginPolicyView())),
     ("view configuration", lambda s, a, _p: users.get_login_policy(s, a)),
+    ("view configuration", lambda s, a, _p: reseller_settings.get_reseller_settings(s, a)),
+    (
+        "edit configuration",
+        lambda s, a, _p: reseller_settings.save_reseller_settings(
+            s,
+            a,
+            [t.as_input() for t in reseller_settings.get_reseller_settings(s, s_admin()).values()],
+        ),
+    ),
+    ("view configuration", lambda s, a, _p: resellers.count_by_type(s, a)),
+    ("view resellers", lambda s, a, _p: resellers.list_resellers(s, a)),
+    ("view resellers", lambda s, a, p: resellers.export_resellers(s, a, p / "r.csv")),
+    ("manage resellers", lambda s, a, _p: resellers.create_reseller(s, a, sample_reseller())),
+    ("manage resellers", lambda s, a, _p: resellers.availability_errors(s, a, "x.y", "x@y.z")),
+    ("manage resellers", lambda s, a, p: resellers.import_resellers(s, a, _header_only(p))),
 ]
+
+
+def s_admin() -> Actor:
+    """The administrator who reads what the call then saves."""
+    return Actor.local_administrator()
+
+
+def _header_only(folder: Path) -> Path:
+    path = folder / "empty.csv"
+    path.write_text(",".join(CSV_COLUMNS) + "\n", encoding="utf-8")
+    return path
+
 
 #: What each role may do, by the action's words.
 ALLOWED = {
@@ -71,8 +108,10 @@ ALLOWED = {
         "edit configuration",
         "view the audit log",
         "manage users",
+        "view resellers",
+        "manage resellers",
     },
-    Role.PROVIDER_STAFF: {"view configuration", "view the audit log"},
+    Role.PROVIDER_STAFF: {"view configuration", "view the audit log", "view resellers"},
     Role.RESELLER: set(),
 }
 
