@@ -243,7 +243,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         print("machpanel-studio: error: argument --self-test: takes no command", file=sys.stderr)
         return EXIT_USAGE
     handler: Handler = _cmd_self_test if args.self_test else args.handler
-    return _run(handler, args, out or sys.stdout)
+    try:
+        return _run(handler, args, out or sys.stdout)
+    except BrokenPipeError:  # `… | head` closed the pipe: stop quietly, as Unix tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
 
 
 def _run(handler: Handler, args: argparse.Namespace, out: TextIO) -> int:

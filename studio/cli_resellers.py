@@ -110,14 +110,18 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
         return EXIT_OK
+    from studio.contact import phone_display
+
     company = data.pop("company")
     departments = company.pop("departments")
+    phones = ("phone", "mobile", "fax")
     for key, value in data.items():
-        print(f"{key}: {value}", file=out)
+        print(f"{key}: {phone_display(value) if key in phones else value}", file=out)
     for key, value in company.items():
-        print(f"company.{key}: {value}", file=out)
+        print(f"company.{key}: {phone_display(value) if key in phones else value}", file=out)
     for name, dept in departments.items():
-        print(f"department {name}: {dept['phone']} {dept['email']}".rstrip(), file=out)
+        line = f"department {name}: {phone_display(dept['phone'])} {dept['email']}"
+        print(line.rstrip(), file=out)
         for line in dept["signature"].splitlines():
             print(f"    {line}", file=out)
     return EXIT_OK

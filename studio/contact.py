@@ -82,7 +82,7 @@ def phone_value(
 
     region = default_country.strip().upper() or None
     if not text.startswith("+") and region is None:
-        return text, "must start with + and the country code (e.g. +1 202 555 0143)"
+        return text, "choose the country first, or start with + and the country code"
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

@@ -27,4 +27,27 @@ def seed_demo(studio: Studio, actor: Actor) -> list[str]:
     if not get_website_settings(studio, actor).configured:
         view = save_website_settings(studio, actor, DEMO_WEBSITE)
         added.append(f"Control Panel Website: {view.website.url}")
+    added.extend(_demo_resellers(studio, actor))
     return added
+
+
+DEMO_RESELLERS = 50
+
+
+def _demo_resellers(studio: Studio, actor: Actor) -> list[str]:
+    """About 50 resellers of both types; those already there (by username) are kept.
+
+    They have no password: like imported resellers they cannot sign in until an
+    administrator sets one (there are no default passwords).
+    """
+    from studio.demo_resellers import demo_reseller
+    from studio.services.resellers import availability_errors, create_reseller
+
+    count = 0
+    for n in range(1, DEMO_RESELLERS + 1):
+        data = demo_reseller(n)
+        if availability_errors(studio, actor, data.username, data.email):
+            continue
+        create_reseller(studio, actor, data, require_password=False)
+        count += 1
+    return [f"{count} demo resellers with company profiles and signatures"] if count else []

@@ -16,8 +16,8 @@ from studio.errors import FieldError, StudioError
 
 
 def camel(field: str) -> str:
-    """``virtual_path`` → ``VirtualPath`` (objectName suffixes)."""
-    return "".join(part.capitalize() for part in field.split("_"))
+    """``virtual_path`` → ``VirtualPath``, ``company.tax_id`` → ``CompanyTaxId``."""
+    return "".join(part.capitalize() for part in field.replace(".", "_").split("_"))
 
 
 class FormFields:

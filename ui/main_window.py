@@ -62,6 +62,7 @@ _PAGE_CLASSES: dict[str, tuple[str, str]] = {
     "audit-log": ("ui.pages.audit_log_page", "AuditLogPage"),
     "access-control": ("ui.pages.access_control_page", "AccessControlPage"),
     "reseller-settings": ("ui.pages.reseller_settings_page", "ResellerSettingsPage"),
+    "reseller-customers": ("ui.pages.reseller_customers_page", "ResellerCustomersPage"),
 }
 #: Pages that show the health monitor's reports (they take it as a fourth argument).
 _MONITOR_PAGES = frozenset({"remote-servers", "prerequisites"})

@@ -17,15 +17,10 @@ from ui.tasks import TaskRunner
 
 #: What each not-yet-built page will hold, in the article's words.
 COMING = {
-    "reseller-customers": (
-        "This page will list the reseller customers, with New Reseller (personal details and "
-        "company profile with department signatures), Edit, Suspend, Delete and "
-        "Subscribe As Reseller."
-    ),
     "home": (
-        "The Control Panel, as the provider sees it after logging in with provider "
-        "credentials. Provider sign-in arrives with its own issue; until then the studio "
-        "acts as the built-in Local Administrator of this machine."
+        "The Control Panel, as the signed-in provider sees it. System Configuration holds "
+        "Reseller Settings, Access Control and the Audit Log; Customer Manager holds the "
+        "Reseller Customers."
     ),
 }
 

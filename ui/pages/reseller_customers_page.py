@@ -1,0 +1,470 @@
+"""``Home » Customer Manager » Customers » Reseller Customers``: the reseller table.
+
+Search as you type (name, company, e-mail, username), filter by type and status, sort
+by any column, "N of M shown". Actions: New Reseller, Edit, Suspend / Activate, Delete,
+Export CSV (what is shown), Import CSV (all rows or none). Double-click opens the
+details. Every read and write runs off the GUI thread; confirmations use ``open()``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+)
+
+from studio.actors import Actor, Permission
+from studio.errors import StudioError
+from ui.navigation import PageSpec
+from ui.pages.base import Page
+from ui.reseller_list_model import ResellerListModel
+from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from studio.context import Studio
+    from studio.reseller_settings import ResellerType
+    from studio.services.resellers import ResellerDetails, ResellerRow
+    from ui.reseller_details_dialog import ResellerDetailsDialog
+    from ui.reseller_wizard import ResellerWizard
+
+
+def _load(studio: Studio, actor: Actor) -> tuple[list[ResellerRow], dict[str, ResellerType]]:
+    from studio.contact import countries
+    from studio.security.passwords import common_passwords
+    from studio.services.reseller_settings import get_reseller_settings
+    from studio.services.resellers import list_resellers
+
+    # Warm what the wizard checks as you type, so typing never waits for a file.
+    countries()
+    common_passwords()
+    import email_validator  # noqa: F401
+    import phonenumbers  # noqa: F401
+
+    return list_resellers(studio, actor), get_reseller_settings(studio, actor)
+
+
+def _details(studio: Studio, actor: Actor, reseller_id: int) -> ResellerDetails:
+    from studio.services.resellers import get_reseller
+
+    return get_reseller(studio, actor, reseller_id)
+
+
+def _set_status(studio: Studio, actor: Actor, reseller_id: int, status: str) -> ResellerDetails:
+    from studio.services.resellers import set_reseller_status
+
+    return set_reseller_status(studio, actor, reseller_id, status)
+
+
+def _delete(studio: Studio, actor: Actor, reseller_id: int) -> str:
+    from studio.services.resellers import delete_reseller
+
+    return delete_reseller(studio, actor, reseller_id)
+
+
+def _export(studio: Studio, actor: Actor, path: Path, ids: list[int]) -> int:
+    from studio.services.resellers import export_resellers
+
+    return export_resellers(studio, actor, path, ids)
+
+
+def _import(studio: Studio, actor: Actor, path: Path) -> int:
+    from studio.services.resellers import import_resellers
+
+    return import_resellers(studio, actor, path)
+
+
+class ResellerCustomersPage(Page):
+    """The table of resellers and its actions."""
+
+    def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
+        super().__init__(spec, runner, actor)
+        self.types: dict[str, ResellerType] = {}
+        self.wizard: ResellerWizard | None = None
+        self.details_dialog: ResellerDetailsDialog | None = None
+        self.box: QMessageBox | None = None
+        self.file_dialog: QFileDialog | None = None
+        self._select_after_load: int | None = None
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("resellerSearch")
+        self.search.setPlaceholderText("Search name, company, e-mail or username")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search resellers")
+        filters.addWidget(self.search, 1)
+        self.type_filter = QComboBox()
+        self.type_filter.setObjectName("resellerTypeFilter")
+        self.type_filter.setAccessibleName("Type filter")
+        self.type_filter.addItem("All types", "")
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("resellerStatusFilter")
+        self.status_filter.setAccessibleName("Status filter")
+        for text, value in (("All statuses", ""), ("Active", "active"), ("Suspended", "suspended")):
+            self.status_filter.addItem(text, value)
+        filters.addWidget(self.type_filter)
+        filters.addWidget(self.status_filter)
+        self.count = QLabel("")
+        self.count.setObjectName("resellerCount")
+        filters.addWidget(self.count)
+        self.layout_.addLayout(filters)
+
+        self.model = ResellerListModel()
+        self.table = QTableView()
+        self.table.setObjectName("resellerTable")
+        self.table.setAccessibleName("Reseller customers")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((52, 150, 150, 190, 110, 120, 80, 120, 50)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.layout_.addWidget(self.table, 1)
+
+        actions = QHBoxLayout()
+        self.new_button = self._button(actions, "&New Reseller…", "resellerNew", self.new_reseller)
+        self.edit_button = self._button(actions, "&Edit…", "resellerEdit", self.edit_selected)
+        self.status_button = self._button(
+            actions, "&Suspend", "resellerSuspend", self.toggle_status
+        )
+        self.delete_button = self._button(
+            actions, "&Delete…", "resellerDelete", self.delete_selected
+        )
+        actions.addStretch(1)
+        self.export_button = self._button(
+            actions, "E&xport CSV…", "resellerExport", self.choose_export
+        )
+        self.import_button = self._button(
+            actions, "&Import CSV…", "resellerImport", self.choose_import
+        )
+        self.layout_.addLayout(actions)
+        self.state = self.paragraph("", "resellerListState")
+
+        self.search.textChanged.connect(self._filter)
+        self.type_filter.currentIndexChanged.connect(self._filter)
+        self.status_filter.currentIndexChanged.connect(self._filter)
+        self.table.doubleClicked.connect(self._open_details)
+        selection = self.table.selectionModel()
+        selection.selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+
+    def _button(self, row: QHBoxLayout, text: str, name: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+        return button
+
+    # -- loading and filtering ------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload every reseller (off the GUI thread)."""
+        studio = self.studio
+        if studio is None:
+            return
+        self.state.setText("Loading resellers…")
+        self.runner.submit(lambda: _load(studio, self.actor), self._loaded, self._failed)
+
+    def _loaded(self, result: tuple[list[ResellerRow], dict[str, ResellerType]]) -> None:
+        rows, types = result
+        self.types = types
+        current = self.type_filter.currentData()
+        self.type_filter.blockSignals(True)
+        self.type_filter.clear()
+        self.type_filter.addItem("All types", "")
+        for kind, settings in types.items():
+            self.type_filter.addItem(settings.label, kind)
+        self.type_filter.setCurrentIndex(max(0, self.type_filter.findData(current)))
+        self.type_filter.blockSignals(False)
+        selected = self._select_after_load or self.selected_id()
+        self.model.set_rows(rows, {k: t.label for k, t in types.items()})
+        self._filter()
+        if selected is not None:
+            self.select_reseller(selected)
+        self._select_after_load = None
+        self.state.setText("")
+
+    def _filter(self) -> None:
+        selected = self.selected_id()
+        self.model.set_filter(
+            self.search.text(), self.type_filter.currentData(), self.status_filter.currentData()
+        )
+        self.count.setText(f"{self.model.shown:,} of {self.model.total:,} shown")
+        if selected is not None:
+            self.select_reseller(selected)
+
+    def select_reseller(self, reseller_id: int) -> None:
+        """Select the row of ``reseller_id`` if it is shown."""
+        row = self.model.view_row_of(reseller_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def selected_id(self) -> int | None:
+        """The selected reseller's id."""
+        row = self.selected_row()
+        return row.id if row else None
+
+    def selected_row(self) -> ResellerRow | None:
+        """The selected reseller's row."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        row = self.selected_row()
+        may_manage = self.actor.can(Permission.MANAGE_RESELLERS)
+        for button in (self.edit_button, self.status_button, self.delete_button):
+            button.setEnabled(row is not None and may_manage)
+        self.new_button.setEnabled(may_manage)
+        self.import_button.setEnabled(may_manage)
+        self.export_button.setEnabled(self.model.shown > 0)
+        suspended = row is not None and row.status == "suspended"
+        self.status_button.setText("&Activate" if suspended else "&Suspend")
+        self.status_button.setObjectName("resellerActivate" if suspended else "resellerSuspend")
+        if not may_manage:
+            tip = f"{self.actor.name} may view resellers but not change them"
+            for button in (self.new_button, self.edit_button, self.delete_button):
+                button.setToolTip(tip)
+
+    def _failed(self, error: BaseException) -> None:
+        text = str(error) if isinstance(error, StudioError) else f"Unexpected error: {error!r}"
+        self.state.setText(text)
+        self.statusMessage.emit(text)
+
+    # -- wizard and details -------------------------------------------------------------
+
+    def new_reseller(self) -> ResellerWizard | None:
+        """Open the New Reseller wizard."""
+        return self._open_wizard(None)
+
+    def _open_wizard(self, details: ResellerDetails | None) -> ResellerWizard | None:
+        from ui.reseller_wizard import open_reseller_wizard
+
+        if self.studio is None or not self.types:
+            return None
+        self.wizard = open_reseller_wizard(
+            self,
+            self.studio,
+            self.actor,
+            self.runner,
+            types=self.types,
+            details=details,
+            on_saved=self._saved,
+        )
+        self.wizard.openSettingsRequested.connect(
+            lambda: self.navigateRequested.emit("reseller-settings")
+        )
+        return self.wizard
+
+    def edit_selected(self) -> None:
+        """Load the selected reseller, then open the wizard on it."""
+        reseller_id = self.selected_id()
+        if reseller_id is not None:
+            self.edit(reseller_id)
+
+    def edit(self, reseller_id: int) -> None:
+        """Open Edit for ``reseller_id`` once its details are loaded."""
+        studio = self.studio
+        if studio is None:
+            return
+        self.runner.submit(
+            lambda: _details(studio, self.actor, reseller_id),
+            self._edit_loaded,
+            self._failed,
+        )
+
+    def _edit_loaded(self, details: ResellerDetails) -> None:
+        self._open_wizard(details)
+
+    def _saved(self, details: ResellerDetails) -> None:
+        verb = "Saved" if details.version > 1 else "Added"
+        self.statusMessage.emit(f"{verb} reseller {details.name}")
+        self.state.setText(f"{verb} reseller {details.name} ({details.data.username}).")
+        self._select_after_load = details.id
+        self.refresh()
+
+    def _open_details(self, index: QModelIndex) -> None:
+        studio = self.studio
+        if studio is None or not index.isValid():
+            return
+        reseller_id = self.model.row_at(index.row()).id
+        self.runner.submit(
+            lambda: _details(studio, self.actor, reseller_id), self._show_details, self._failed
+        )
+
+    def _show_details(self, details: ResellerDetails) -> None:
+        from ui.reseller_details_dialog import ResellerDetailsDialog
+
+        label = self.types[details.data.type].label if details.data.type in self.types else ""
+        dialog = ResellerDetailsDialog(details, label or details.data.type, self)
+        dialog.editRequested.connect(self.edit)
+        dialog.edit_button.setEnabled(self.actor.can(Permission.MANAGE_RESELLERS))
+        self.details_dialog = dialog
+        dialog.open()
+
+    # -- status and delete --------------------------------------------------------------
+
+    def _ask(self, title: str, text: str, yes: str, then: Any) -> QMessageBox:
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, self
+        )
+        confirm = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        confirm.setObjectName("resellerConfirm")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("resellerConfirmBox")
+        box.finished.connect(lambda _r: then() if box.clickedButton() is confirm else None)
+        self.box = box
+        box.open()
+        return box
+
+    def toggle_status(self) -> None:
+        """Suspend an active reseller (after confirming) or activate a suspended one."""
+        row = self.selected_row()
+        studio = self.studio
+        if row is None or studio is None:
+            return
+
+        def run(status: str) -> None:
+            self.runner.submit(
+                lambda: _set_status(studio, self.actor, row.id, status),
+                self._status_set,
+                self._failed,
+            )
+
+        if row.status == "suspended":
+            run("active")
+        else:
+            self._ask(
+                "Suspend reseller",
+                f"Suspend {row.name} ({row.username})? The reseller cannot sign in "
+                "until it is activated again.",
+                "Suspend",
+                lambda: run("suspended"),
+            )
+
+    def _status_set(self, details: ResellerDetails) -> None:
+        self.state.setText(f"{details.name} is {details.status}.")
+        self._select_after_load = details.id
+        self.refresh()
+
+    def delete_selected(self) -> None:
+        """Delete the selected reseller after confirming."""
+        row = self.selected_row()
+        studio = self.studio
+        if row is None or studio is None:
+            return
+        self._ask(
+            "Delete reseller",
+            f"Delete {row.name} ({row.username})? The record and its history stay in "
+            "the audit log.",
+            "Delete",
+            lambda: self.runner.submit(
+                lambda: _delete(studio, self.actor, row.id), self._deleted, self._failed
+            ),
+        )
+
+    def _deleted(self, name: str) -> None:
+        self.state.setText(f"Deleted {name}; the record and its history stay in the audit log.")
+        self.statusMessage.emit(f"Deleted reseller {name}")
+        self.refresh()
+
+    # -- CSV ----------------------------------------------------------------------------
+
+    def _file_dialog(self, title: str, save: bool, then: Any) -> QFileDialog:
+        dialog = QFileDialog(self, title, "", "CSV files (*.csv)")
+        dialog.setObjectName("resellerFileDialog")
+        if save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setDefaultSuffix("csv")
+            dialog.selectFile("resellers.csv")
+        else:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda name: then(Path(name)))
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def choose_export(self) -> QFileDialog:
+        """Ask where to export the rows shown."""
+        return self._file_dialog("Export resellers", True, self.export_to)
+
+    def export_to(self, path: Path) -> None:
+        """Write the rows shown, in their order, to ``path``."""
+        studio = self.studio
+        if studio is None:
+            return
+        ids = [self.model.rows[i].id for i in self.model.visible]
+        self.state.setText(f"Exporting {len(ids):,} resellers…")
+        self.runner.submit(
+            lambda: _export(studio, self.actor, path, ids),
+            lambda n: self.state.setText(f"Exported {n:,} resellers to {path}."),
+            self._failed,
+        )
+
+    def choose_import(self) -> QFileDialog:
+        """Ask for a CSV file to import."""
+        return self._file_dialog("Import resellers", False, self.import_from)
+
+    def import_from(self, path: Path) -> None:
+        """Import ``path``: every row checked first; all or nothing."""
+        studio = self.studio
+        if studio is None:
+            return
+        self.state.setText(f"Importing {path.name}…")
+        self.runner.submit(
+            lambda: _import(studio, self.actor, path), self._imported, self._import_failed
+        )
+
+    def _imported(self, count: int) -> None:
+        self.state.setText(
+            f"Imported {count:,} resellers. They have no password and cannot sign in "
+            "until one is set (Edit)."
+        )
+        self.refresh()
+
+    def _import_failed(self, error: BaseException) -> None:
+        from studio.services.resellers import ImportRejected
+
+        if not isinstance(error, ImportRejected):
+            self._failed(error)
+            return
+        lines = {line for line, _f, _m in error.problems}
+        summary = (
+            f"Nothing was imported: {len(error.problems)} problems on {len(lines)} lines. "
+            "Correct the file and import it again."
+        )
+        self.state.setText(summary)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Import refused", summary, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("resellerImportReport")
+        box.setDetailedText("\n".join(f"line {ln}, {f}: {m}" for ln, f, m in error.problems))
+        self.box = box
+        box.open()
+
+    def showEvent(self, event: Any) -> None:
+        """Put the cursor in the search box when the page appears."""
+        super().showEvent(event)
+        QTimer.singleShot(0, self.search.setFocus)

@@ -1,0 +1,152 @@
+"""A reseller's details, opened by double-clicking its row: Personal, Company,
+Signatures, Subscriptions and History tabs, every value shown as plain text."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.contact import countries, phone_display
+from studio.resellers import Address
+from ui.departments_editor import signature_preview_html
+
+if TYPE_CHECKING:
+    from studio.services.resellers import ResellerDetails
+
+
+def _plain(text: str) -> QLabel:
+    label = QLabel(text or "—")
+    label.setTextFormat(label.textFormat().PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+def _address(address: Address) -> str:
+    country = countries().get(address.country, address.country)
+    lines = [
+        address.line1,
+        address.line2,
+        " ".join(p for p in (address.postal_code, address.city) if p),
+        address.state,
+        country,
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def _form(rows: list[tuple[str, str]]) -> QWidget:
+    page = QWidget()
+    form = QFormLayout(page)
+    for label, value in rows:
+        form.addRow(f"{label}:", _plain(value))
+    return page
+
+
+class ResellerDetailsDialog(QDialog):
+    """Read-only view; Edit asks the page to open the wizard on this reseller."""
+
+    editRequested = Signal(int)
+
+    def __init__(
+        self, details: ResellerDetails, type_label: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("resellerDetails")
+        self.details = details
+        data = details.data
+        self.setWindowTitle(f"Reseller {details.name}")
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("resellerDetailsTabs")
+        layout.addWidget(self.tabs)
+        state = details.status.capitalize() + ("" if details.has_password else ", no password set")
+        self.tabs.addTab(
+            _form(
+                [
+                    ("Type", type_label),
+                    ("Status", state),
+                    ("Username", data.username),
+                    ("Name", details.name),
+                    ("E-mail", data.email),
+                    ("Alternate e-mail", data.alternate_email),
+                    ("Phone", phone_display(data.phone)),
+                    ("Mobile", phone_display(data.mobile)),
+                    ("Fax", phone_display(data.fax)),
+                    ("Address", _address(data.address)),
+                    ("Locale", data.locale),
+                    ("Created", details.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+                ]
+            ),
+            "Personal",
+        )
+        company = data.company
+        self.tabs.addTab(
+            _form(
+                [
+                    ("Company", company.name),
+                    ("Web URL", company.website),
+                    ("E-mail", company.email),
+                    ("Phone", phone_display(company.phone)),
+                    ("Fax", phone_display(company.fax)),
+                    ("Address", _address(company.address)),
+                    ("Tax / VAT number", company.tax_id),
+                    ("Logo", f"{len(company.logo)} bytes" if company.logo else ""),
+                ]
+            ),
+            "Company",
+        )
+        signatures = QTextBrowser()
+        signatures.setObjectName("resellerDetailsSignatures")
+        signatures.setHtml(
+            "<hr>".join(
+                f"<h4>{html.escape(d.name)}</h4>" + signature_preview_html(d, company.name)
+                for d in company.departments
+            )
+            or "<i>No departments.</i>"
+        )
+        self.tabs.addTab(signatures, "Signatures")
+        subscriptions = QLabel(
+            f"{details.subscriptions} subscriptions. Subscribe As Reseller and service "
+            "offerings arrive with service subscriptions."
+        )
+        subscriptions.setWordWrap(True)
+        self.tabs.addTab(subscriptions, "Subscriptions")
+        history = QTableWidget(len(details.history), 4)
+        history.setObjectName("resellerDetailsHistory")
+        history.setHorizontalHeaderLabels(["When", "Who", "What", "Details"])
+        for row, entry in enumerate(details.history):
+            values = [
+                entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                entry.actor,
+                entry.action.removeprefix("reseller."),
+                entry.summary,
+            ]
+            for column, value in enumerate(values):
+                history.setItem(row, column, QTableWidgetItem(value))
+        history.horizontalHeader().setStretchLastSection(True)
+        history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.tabs.addTab(history, "History")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.edit_button = buttons.addButton("Edit…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.edit_button.setObjectName("resellerDetailsEdit")
+        buttons.rejected.connect(self.reject)
+        self.edit_button.clicked.connect(self._edit)
+        layout.addWidget(buttons)
+        self.resize(620, 480)
+
+    def _edit(self) -> None:
+        self.editRequested.emit(self.details.id)
+        self.accept()
