@@ -467,6 +467,7 @@ class ResellerWizard(QWizard):
         self.touched: set[str] = set()
         self._filling = False
         self._discard_confirmed = False
+        self._ready = False  # pages being built: nothing to check yet
         editing = details is not None
         self.setWindowTitle("Edit Reseller" if editing else "New Reseller")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -481,6 +482,7 @@ class ResellerWizard(QWizard):
         for index, page in enumerate((self.type_page, self.personal, self.company, self.summary)):
             self.setPage(index, page)
         self.resize(760, 600)
+        self._ready = True
         if details is not None:
             self.fill(details)
         self._initial = self.value()
@@ -576,6 +578,8 @@ class ResellerWizard(QWizard):
 
     def revalidate(self) -> None:
         """Check everything with the studio's rules; each page shows its part."""
+        if not self._ready:
+            return
         _, errors = check_reseller(self.value(), password_required=self.details is None)
         for field, message in self.server_errors.items():
             errors.setdefault(field, message)
