@@ -76,7 +76,8 @@ def _check(data_dir: str | None, database_url: str | None) -> str:
 
 
 def _check_native_parts() -> None:
-    """argon2 (a compiled extension) hashes and verifies; e-mail validation loads."""
+    """argon2 (a compiled extension) hashes and verifies; e-mail, phone, country and
+    locale validation find their data."""
     from studio.security.passwords import hash_password, verify_password
     from studio.users import email_error
 
@@ -85,3 +86,14 @@ def _check_native_parts() -> None:
         raise RuntimeError("argon2: a password did not verify against its own hash")
     if email_error("admin@example.com") is not None:
         raise RuntimeError("e-mail validation rejected a valid address")
+    from studio.contact import country_value, locale_value, phone_value
+
+    # Metadata loaded by name at run time: a frozen build must have carried it along.
+    for result, expected in (
+        (phone_value("020 7946 0958", "GB"), "+442079460958"),
+        (phone_value("+81 3-1234-5678"), "+81312345678"),
+        (country_value("de"), "DE"),
+        (locale_value("pt_br"), "pt-BR"),
+    ):
+        if result != (expected, None):
+            raise RuntimeError(f"contact validation: expected {expected}, got {result}")

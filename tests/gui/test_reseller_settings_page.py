@@ -49,3 +49,34 @@ def test_enable_types_and_set_defaults(qtbot: QtBot, window: MainWindow) -> None
     saved = get_reseller_settings(window.studio, window.provider)
     assert (saved["commission"].commission_bp, saved["commission"].currency) == (1250, "EUR")
     assert not saved["subscription"].enabled
+
+
+def test_disabling_a_type_says_how_many_resellers_keep_it(qtbot: QtBot, window: MainWindow) -> None:
+    from studio.actors import Actor
+    from studio.services.resellers import create_reseller
+    from tests.support.resellers import sample_reseller
+
+    _first_run(qtbot, window)
+    assert window.studio is not None
+    for n in (1, 2):
+        create_reseller(
+            window.studio,
+            Actor.local_administrator(),
+            sample_reseller(n, type="commission"),
+            require_password=False,
+        )
+    window.show_page("reseller-settings")
+    wait_idle(qtbot, window)
+    note = _w(window, QLabel, "resellerCommissionInUse")
+    assert note.text() == "2 resellers have this type."
+    assert _w(window, QLabel, "resellerSubscriptionInUse").text() == (
+        "No reseller has this type yet."
+    )
+    _w(window, QCheckBox, "resellerCommissionEnabled").setChecked(False)
+    assert note.text() == (
+        "2 resellers have this type: they keep working, but no new reseller can be given it."
+    )
+    qtbot.mouseClick(_w(window, QPushButton, "resellerSave"), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert _w(window, QLabel, "resellerState").text() == "Saved. Enabled: Subscription Based."
+    assert note.text().startswith("2 resellers have this type: they keep working")

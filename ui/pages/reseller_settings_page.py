@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -38,18 +39,33 @@ _TITLES = {
 }
 
 
-def _load(studio: Studio, actor: Actor) -> dict[str, ResellerType]:
+Loaded = tuple[dict[str, "ResellerType"], dict[str, int]]
+
+
+def _load(studio: Studio, actor: Actor) -> Loaded:
     from studio.reseller_settings import currency_error
     from studio.services.reseller_settings import get_reseller_settings
+    from studio.services.resellers import count_by_type
 
     currency_error("USD")  # loads pycountry's currencies here, not on the GUI thread
-    return get_reseller_settings(studio, actor)
+    return get_reseller_settings(studio, actor), count_by_type(studio, actor)
 
 
-def _save(studio: Studio, actor: Actor, data: list[ResellerTypeInput]) -> dict[str, ResellerType]:
+def _save(studio: Studio, actor: Actor, data: list[ResellerTypeInput]) -> Loaded:
     from studio.services.reseller_settings import save_reseller_settings
+    from studio.services.resellers import count_by_type
 
-    return save_reseller_settings(studio, actor, data)
+    return save_reseller_settings(studio, actor, data), count_by_type(studio, actor)
+
+
+def in_use_text(count: int, enabled: bool) -> str:
+    """What disabling a type means for the resellers that have it."""
+    if count == 0:
+        return "No reseller has this type yet."
+    resellers = "1 reseller has" if count == 1 else f"{count:,} resellers have"
+    if enabled:
+        return f"{resellers} this type."
+    return f"{resellers} this type: they keep working, but no new reseller can be given it."
 
 
 class _TypeForm:
@@ -75,6 +91,12 @@ class _TypeForm:
         self.terms.setPlaceholderText("Shown to resellers of this type in their panel")
         self.terms.setMaximumHeight(80)
         self.fields.add("enabled", "Enabled", self.enabled)
+        self.in_use = QLabel("")
+        self.in_use.setObjectName(f"{prefix}InUse")
+        self.in_use.setWordWrap(True)
+        self.fields.layout.addRow("", self.in_use)
+        self.count = 0
+        self.enabled.toggled.connect(self.show_in_use)
         self.fields.add("label", "Label", self.label, required=True)
         if kind == "commission":
             self.fields.add("commission", "Commission %", self.commission, required=True)
@@ -86,6 +108,10 @@ class _TypeForm:
         self.terms.textChanged.connect(page.validate)
         self.enabled.toggled.connect(page.validate)
         self.payout_cycle.currentIndexChanged.connect(page.validate)
+
+    def show_in_use(self) -> None:
+        """How many resellers have this type, and what disabling it means for them."""
+        self.in_use.setText(in_use_text(self.count, self.enabled.isChecked()))
 
     def fill(self, settings: ResellerType) -> None:
         values = settings.as_input()
@@ -164,10 +190,13 @@ class ResellerSettingsPage(Page):
         if studio is not None and not self.has_unsaved_changes():
             self.runner.submit(lambda: _load(studio, self.actor), self._show, self._failed)
 
-    def _show(self, settings: dict[str, ResellerType]) -> None:
+    def _show(self, loaded: Loaded) -> None:
+        settings, counts = loaded
         self._ready = False
         for kind, form in self.forms.items():
+            form.count = counts[kind]
             form.fill(settings[kind])
+            form.show_in_use()
         self._loaded = {kind: s.as_input() for kind, s in settings.items()}
         self._ready = True
         self.validate()
@@ -181,8 +210,9 @@ class ResellerSettingsPage(Page):
         self.save_button.setEnabled(False)
         self.runner.submit(lambda: _save(studio, self.actor, data), self._saved, self._failed)
 
-    def _saved(self, settings: dict[str, ResellerType]) -> None:
-        self._show(settings)
+    def _saved(self, loaded: Loaded) -> None:
+        self._show(loaded)
+        settings = loaded[0]
         enabled = [s.label for s in settings.values() if s.enabled]
         self.state.setText(f"Saved. Enabled: {', '.join(enabled) or 'none'}.")
         self.statusMessage.emit("Reseller Settings saved")
