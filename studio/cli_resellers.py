@@ -265,8 +265,13 @@ def cmd_settings_set(args: argparse.Namespace, out: TextIO) -> int:
     for kind in args.disable or []:
         if counts[kind]:
             print(
-                f"{saved[kind].label}: {counts[kind]} reseller{'s' if counts[kind] != 1 else ''} "
-                "of this type keep working; no new reseller can be given it",
+                f"{saved[kind].label}: "
+                + (
+                    "1 reseller of this type keeps"
+                    if counts[kind] == 1
+                    else f"{counts[kind]} resellers of this type keep"
+                )
+                + " working; no new reseller can be given it",
                 file=out,
             )
     _print_settings(_settings_json(saved, counts), args.json, out)
