@@ -125,7 +125,7 @@ def test_settings_show_and_set(
     assert code == 0
     first, _, rest = out.partition("\n")
     assert first == (
-        "Commission Based: 1 resellers of this type keep working; no new reseller can be given it"
+        "Commission Based: 1 reseller of this type keeps working; no new reseller can be given it"
     )
     data = json.loads(rest)
     assert data["commission"] == {
