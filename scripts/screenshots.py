@@ -14,6 +14,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QScrollArea
 
 from studio.actors import Actor
 from studio.context import open_studio
@@ -28,6 +29,7 @@ PAGES = {
     "remote-servers": "remote-servers",
     "prerequisites-check": "prerequisites",
     "reseller-settings": "reseller-settings",
+    "reseller-customers": "reseller-customers",
     "audit-log": "audit-log",
     "access-control": "access-control",
     "control-panel-home": "home",
@@ -75,6 +77,73 @@ def _create_first_admin(window: MainWindow) -> None:
         _settle(window, 50)
 
 
+def _reseller_screens(window: MainWindow, out: Path) -> None:
+    """The New Reseller wizard's pages, filled as an administrator would, and the details."""
+    from PySide6.QtCore import QModelIndex
+
+    from ui.pages.reseller_customers_page import ResellerCustomersPage
+
+    window.show_page("reseller-customers")
+    _settle(window, 200)
+    page = window.current_page()
+    assert isinstance(page, ResellerCustomersPage)
+    wizard = page.new_reseller()
+    assert wizard is not None
+    _settle(window, 200)
+    wizard.type_page.buttons["subscription"].setChecked(True)
+    _save(wizard.grab(), out / "new-reseller-1-type.png")
+    wizard.next()
+    p = wizard.personal
+    for edit, text in (
+        (p.username, "acme.hosting"),
+        (p.first_name, "Zoë"),
+        (p.last_name, "Lovelace"),
+        (p.email, "zoe@acme"),
+        (p.password, "violet-harbour-lantern-42"),
+        (p.confirmation, "violet-harbour-lantern-42"),
+        (p.address.edits["line1"], "12 Analytical Row"),
+        (p.address.edits["city"], "London"),
+        (p.phone, "020 7946 0958"),
+    ):
+        edit.setText(text)
+    p.address.country.set_code("GB")
+    _settle(window, 100)
+    _save(wizard.grab(), out / "new-reseller-2-personal.png")
+    p.email.setText("zoe@acme.example")
+    wizard.next()
+    _settle(window, 300)
+    c = wizard.company
+    c.name.setText("Acme Hosting Ltd")
+    c.website.setText("acme.example")
+    c.same_as_personal.click()
+    c.departments.list.setCurrentRow(0)
+    c.departments.email.setText("billing@acme.example")
+    c.departments.signature.setPlainText("Kind regards,\nZoë Lovelace\nBilling · Acme Hosting Ltd")
+    scroll = c.findChild(QScrollArea)
+    assert scroll is not None
+    scroll.ensureWidgetVisible(c.departments)
+    _settle(window, 100)
+    _save(wizard.grab(), out / "new-reseller-3-company.png")
+    wizard.next()
+    _settle(window, 100)
+    _save(wizard.grab(), out / "new-reseller-4-summary.png")
+    wizard.done(0)
+    _settle(window, 100)
+    index: QModelIndex = page.model.index(0, 1)
+    page._open_details(index)
+    _settle(window, 200)
+    dialog = page.details_dialog
+    assert dialog is not None
+    dialog.tabs.setCurrentIndex(2)
+    _save(dialog.grab(), out / "reseller-details-signatures.png")
+    dialog.close()
+
+
+def _save(pixmap: object, path: Path) -> None:
+    pixmap.save(str(path))  # type: ignore[attr-defined]
+    print(path)
+
+
 def main() -> int:
     """Write one PNG per page into the output folder."""
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
@@ -101,6 +170,7 @@ def main() -> int:
             _settle(window, 200)
             window.grab().save(str(out / f"{name}.png"))
             print(out / f"{name}.png")
+        _reseller_screens(window, out)
         about = window.show_about()
         _settle(window, 200)
         about.grab().save(str(out / "about.png"))

@@ -45,6 +45,8 @@ def text_value(
         return "", "is required" if required else None
     if len(text) > limit:
         return text, f"must be at most {limit} characters (this is {len(text)})"
+    if text.isprintable():  # the common case, checked in C: no control character
+        return text, None
     allowed = _LINE_BREAKS if multiline else set()
     for char in text:
         if unicodedata.category(char) == "Cc" and char not in allowed:
@@ -57,14 +59,20 @@ def email_value(value: str, *, required: bool = False) -> tuple[str, str | None]
     text, error = text_value(value, LIMITS["email"], required=required)
     if error or not text:
         return text, error
+    return text, _email_syntax_error(text)
+
+
+@lru_cache(maxsize=8192)
+def _email_syntax_error(text: str) -> str | None:
+    """email-validator's verdict; cached because an import repeats addresses a lot."""
     # Imported on first use: the window's first paint does not wait for it.
     from email_validator import EmailNotValidError, validate_email
 
     try:
         validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        return text, str(exc)
-    return text, None
+        return str(exc)
+    return None
 
 
 def phone_value(
@@ -78,9 +86,15 @@ def phone_value(
     text, error = text_value(value, LIMITS["phone"], required=required)
     if error or not text:
         return text, error
+    return _parse_phone(text, default_country.strip().upper())
+
+
+@lru_cache(maxsize=8192)
+def _parse_phone(text: str, country: str) -> tuple[str, str | None]:
+    """Parse and validate once per (text, country): departments often share a number."""
     import phonenumbers
 
-    region = default_country.strip().upper() or None
+    region = country or None
     if not text.startswith("+") and region is None:
         return text, "choose the country first, or start with + and the country code"
     try:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.contact import phone_display
 from studio.resellers import MAX_DEPARTMENTS, Department
 from ui.forms import FormFields
 
@@ -35,7 +36,10 @@ _PREFIX = "company.departments."
 def signature_preview_html(department: Department, company: str) -> str:
     """The preview's HTML: a mail body, the separator, the signature escaped."""
     lines = [html.escape(line) or "&nbsp;" for line in department.signature.splitlines()]
-    contact = " · ".join(html.escape(v) for v in (department.phone, department.email) if v)
+    phone = (
+        phone_display(department.phone) if department.phone.startswith("+") else department.phone
+    )
+    contact = " · ".join(html.escape(v) for v in (phone, department.email) if v)
     body = "<br>".join(lines) if lines else "<i>(no signature yet)</i>"
     return (
         "<div style='font-family: sans-serif'>"

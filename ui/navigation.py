@@ -101,7 +101,7 @@ class NavigationTree(QTreeWidget):
         self.setAccessibleName("Navigation")
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)
-        self.setMinimumWidth(230)  # wide pages must not squeeze the tree's labels
+        self.setMinimumWidth(255)  # wide pages must not squeeze the tree's labels
         self._items: dict[str, QTreeWidgetItem] = {}
         for spec in PAGES:
             parent_item = self._items.get(spec.parent) if spec.parent else None
