@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from studio.actors import Actor, PermissionDenied, Role
-from studio.context import Studio
+from studio.context import Studio, open_studio
 from studio.db.models import AuditEvent, Reseller
 from studio.errors import FieldError
 from studio.reseller_settings import ResellerTypeInput
@@ -228,3 +229,33 @@ def test_only_administrators_change_resellers(studio: Studio, admin: Actor, role
     else:
         with pytest.raises(PermissionDenied):
             list_resellers(studio, actor)
+
+
+def test_two_studios_on_one_database_cannot_overwrite_each_other(
+    data_dir: Path, admin: Actor
+) -> None:
+    first, second = open_studio(data_dir), open_studio(data_dir)
+    try:
+        created = create_reseller(first, admin, sample_reseller())
+        in_second = get_reseller(second, admin, created.id)
+        update_reseller(
+            first,
+            Actor("mallory", Role.PROVIDER_ADMINISTRATOR),
+            created.id,
+            replace(created.data, first_name="Augusta", password=None),
+            created.version,
+        )
+        with pytest.raises(ConflictError) as caught:
+            update_reseller(
+                second,
+                admin,
+                created.id,
+                replace(in_second.data, last_name="King"),
+                in_second.version,
+            )
+        assert caught.value.changed_by == "mallory"
+        final = get_reseller(second, admin, created.id).data
+        assert (final.first_name, final.last_name) == ("Augusta", "Lovelace1")
+    finally:
+        first.close()
+        second.close()
