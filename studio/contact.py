@@ -168,6 +168,8 @@ def website_value(value: str) -> tuple[str, str | None]:
     if error or not text:
         return text, error
     url = text if "://" in text else f"https://{text}"
+    if len(url) > LIMITS["website"]:
+        return text, f"must be at most {LIMITS['website']} characters (this is {len(url)})"
     try:
         parts = urlsplit(url)
         hostname = parts.hostname or ""

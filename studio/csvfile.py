@@ -56,7 +56,13 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             header = list(reader.fieldnames or [])
-            rows = [(reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader]
+            rows = []
+            for row in reader:
+                if None in row:  # more cells than the header has columns
+                    raise FieldError.single(
+                        "file", f"line {reader.line_num} has more cells than the header"
+                    )
+                rows.append((reader.line_num, {k: v or "" for k, v in row.items() if k}))
     except FileNotFoundError:
         raise FieldError.single("file", f"{path} does not exist") from None
     except UnicodeDecodeError:

@@ -41,11 +41,15 @@ def _demo_resellers(studio: Studio, actor: Actor) -> list[str]:
     administrator sets one (there are no default passwords).
     """
     from studio.demo_resellers import demo_reseller
+    from studio.services.reseller_settings import enabled_types
     from studio.services.resellers import availability_errors, create_reseller
 
+    enabled = {t.type for t in enabled_types(studio, actor)}
     count = 0
     for n in range(1, DEMO_RESELLERS + 1):
         data = demo_reseller(n)
+        if data.type not in enabled:  # an administrator disabled it: respect that
+            continue
         if availability_errors(studio, actor, data.username, data.email):
             continue
         create_reseller(studio, actor, data, require_password=False)

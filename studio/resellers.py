@@ -97,8 +97,8 @@ class ResellerInput:
     phone: str
     address: Address
     company: Company
-    password: str | None = None
-    password_confirmation: str | None = None
+    password: str | None = field(default=None, repr=False)
+    password_confirmation: str | None = field(default=None, repr=False)
     alternate_email: str = ""
     mobile: str = ""
     fax: str = ""

@@ -84,6 +84,7 @@ class DepartmentsEditor(QWidget):
         self.name_error.setObjectName("departmentNameError")
         self.name_error.setProperty("role", "fieldError")
         self.name_error.setWordWrap(True)
+        self.name_error.setTextFormat(Qt.TextFormat.PlainText)
         self.name_error.setVisible(False)
         left.addWidget(self.name_error)
         row.addLayout(left)
@@ -242,7 +243,8 @@ class DepartmentsEditor(QWidget):
                 continue
             mine = self._department_errors(dept.name, index)
             item.setForeground(QColor("#c62828") if mine else QColor())
-            item.setToolTip("\n".join(f"{k}: {v}" for k, v in mine.items()))
+            lines = "<br>".join(html.escape(f"{k}: {v}") for k, v in mine.items())
+            item.setToolTip(f"<p>{lines}</p>" if mine else "")  # escaped: names are typed
         self._show_current_errors()
 
     def _department_errors(self, name: str, index: int) -> dict[str, str]:

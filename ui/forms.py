@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from studio.errors import FieldError, StudioError
@@ -37,6 +38,7 @@ class FormFields:
         error = QLabel()
         error.setObjectName(f"{self.prefix}{camel(field)}Error")
         error.setProperty("role", "fieldError")
+        error.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
         error.setWordWrap(True)
         error.setVisible(False)
         error.setAccessibleName(f"{label} error")

@@ -137,7 +137,7 @@ class ResellerListModel(QAbstractTableModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text (as typed: never interpreted as markup)."""
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role != Qt.ItemDataRole.DisplayRole:  # no tool tips: Qt would render markup
             if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 8):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None

@@ -360,6 +360,7 @@ class SummaryPage(QWizardPage):
         if self.saving:
             return False
         self.saving = True
+        self._lock_buttons(True)  # the save cannot be called back once it has started
         self.state.setText("Saving…")
         data = wizard.value()
         wizard.runner.submit(
@@ -368,6 +369,12 @@ class SummaryPage(QWizardPage):
             self._failed,
         )
         return False
+
+    def _lock_buttons(self, locked: bool) -> None:
+        for which in (QWizard.WizardButton.CancelButton, QWizard.WizardButton.BackButton):
+            button = self.wizard_.button(which)
+            if button is not None:
+                button.setEnabled(not locked)
 
     def _saved(self, details: ResellerDetails) -> None:
         self.saving = False
@@ -379,6 +386,7 @@ class SummaryPage(QWizardPage):
         from studio.services.resellers import ConflictError
 
         self.saving = False
+        self._lock_buttons(False)
         wizard = self.wizard_
         if isinstance(error, FieldError):
             wizard.server_errors = error.errors
@@ -622,7 +630,9 @@ class ResellerWizard(QWizard):
         return self.saved is None and self.value() != self._initial
 
     def reject(self) -> None:
-        """Cancel: ask first when something was typed."""
+        """Cancel: ask first when something was typed; never while a save is under way."""
+        if self.summary.saving:
+            return
         if self._discard_confirmed or not self.has_typed_input():
             super().reject()
             return

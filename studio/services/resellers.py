@@ -10,6 +10,7 @@ database is never held while argon2 works.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,8 +205,14 @@ def _columns(data: ResellerInput) -> dict[str, Any]:
 
 
 def _audit_fields(data: ResellerInput) -> dict[str, str]:
+    """Every field as the audit log shows it; the logo by size and content hash."""
     fields = to_flat(data)
-    fields["company.logo"] = f"{len(data.company.logo)} bytes" if data.company.logo else ""
+    logo = data.company.logo
+    if logo:
+        digest = hashlib.sha256(logo).hexdigest()[:12]
+        fields["company.logo"] = f"{len(logo)} bytes, sha256 {digest}"
+    else:
+        fields["company.logo"] = ""
     return fields
 
 
@@ -447,15 +454,17 @@ def _update(
         if errors := _taken(session, clean.username, clean.email, reseller_id):
             raise FieldError(errors)
         before = _audit_fields(_input_of(row))
-        for name, value in _columns(clean).items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
+        changed_columns = [
+            name for name, value in _columns(clean).items() if getattr(row, name) != value
+        ]
+        if not changed_columns and password_hash is None:
+            return _details(session, row)  # nothing to save: the version stays
+        for name in changed_columns:
+            setattr(row, name, _columns(clean)[name])
         changes = audit.diff(before, _audit_fields(clean))
         if password_hash is not None:
+            changes["password"] = [audit.MASK if row.password_hash else None, audit.MASK]
             row.password_hash = password_hash
-            changes["password"] = [audit.MASK, audit.MASK]
-        if not changes:
-            return _details(session, row)
         row.updated_by = actor.name
         try:
             _flush_unique(session)
@@ -539,7 +548,7 @@ def _import_problems(
     with studio.unit_of_work() as session:
         used = set(session.scalars(select(Reseller.username_key)))
         used |= set(session.scalars(select(Reseller.email_key)))
-        used |= {u.casefold() for u in session.scalars(select(User.username))}
+        provider_users = {u.casefold() for u in session.scalars(select(User.username))}
     seen: dict[str, int] = {}
     for line, cells in rows:
         try:
@@ -558,6 +567,8 @@ def _import_problems(
                 continue
             if key in used:
                 errors[field] = "is already used by another reseller"
+            elif field == "username" and key in provider_users:
+                errors[field] = "is already used by a provider user"
             elif key in seen and seen[key] != line:
                 errors[field] = f"is also on line {seen[key]} of this file"
         seen.setdefault(clean.username.casefold(), line)
@@ -579,6 +590,10 @@ def import_resellers(studio: Studio, actor: Actor, path: Path) -> int:
     """
     actor.require(Permission.MANAGE_RESELLERS)
     header, rows = read_csv(path)
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if unknown:
+        names = ", ".join(repr(c) for c in unknown)
+        raise FieldError.single("file", f"has unknown columns {names} (see docs/resellers.md)")
     missing = [c for c in ("type", "username", "email") if c not in header]
     if missing:
         raise FieldError.single(
@@ -613,11 +628,11 @@ def import_resellers(studio: Studio, actor: Actor, path: Path) -> int:
                     "action": "reseller.import",
                     "entity": "reseller",
                     "entity_id": str(rid),
-                    "changes": {},
+                    "changes": {"status": [None, status]},
                     "summary": f"{full_name(c.first_name, c.last_name)} ({c.username}), "
                     f"{c.type}, from {path.name}",
                 }
-                for rid, (c, _status) in zip(ids, accepted, strict=True)
+                for rid, (c, status) in zip(ids, accepted, strict=True)
             ],
         )
         audit.record(
@@ -648,13 +663,12 @@ def export_resellers(
         rows = {row.id: row for row in session.scalars(select(Reseller).order_by(Reseller.id))}
         chosen = [rows[i] for i in ids if i in rows] if ids is not None else list(rows.values())
         lines = [_csv_line(row) for row in chosen]
-    count = write_csv_atomically(path, CSV_COLUMNS, lines)
-    with studio.unit_of_work() as session:
+        # Recorded in the transaction that writes the file: no file leaves unrecorded.
         audit.record(
             session,
             actor,
             action="reseller.export",
             entity="reseller_export",
-            summary=f"{count} resellers to {path.name}",
+            summary=f"{len(lines)} resellers to {path.name}",
         )
-    return count
+        return write_csv_atomically(path, CSV_COLUMNS, lines)

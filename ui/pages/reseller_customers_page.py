@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QWidget,
 )
 
 from studio.actors import Actor, Permission
@@ -85,6 +86,13 @@ def _import(studio: Studio, actor: Actor, path: Path) -> int:
     return import_resellers(studio, actor, path)
 
 
+def _discard(window: QWidget | None) -> None:
+    """Free a finished dialog when the page opens the next one (at most one is kept,
+    for automation and tests to read after it closed)."""
+    if window is not None and not window.isVisible():
+        window.deleteLater()
+
+
 class ResellerCustomersPage(Page):
     """The table of resellers and its actions."""
 
@@ -96,6 +104,7 @@ class ResellerCustomersPage(Page):
         self.box: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
         self._select_after_load: int | None = None
+        self._generation = 0
         filters = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("resellerSearch")
@@ -185,9 +194,19 @@ class ResellerCustomersPage(Page):
         if studio is None:
             return
         self.state.setText("Loading resellers…")
-        self.runner.submit(lambda: _load(studio, self.actor), self._loaded, self._failed)
+        self._generation += 1
+        generation = self._generation
+        self.runner.submit(
+            lambda: _load(studio, self.actor),
+            lambda result: self._loaded(result, generation),
+            self._failed,
+        )
 
-    def _loaded(self, result: tuple[list[ResellerRow], dict[str, ResellerType]]) -> None:
+    def _loaded(
+        self, result: tuple[list[ResellerRow], dict[str, ResellerType]], generation: int
+    ) -> None:
+        if generation != self._generation:
+            return  # an older load finished after a newer one: its rows are stale
         rows, types = result
         self.types = types
         current = self.type_filter.currentData()
@@ -264,6 +283,7 @@ class ResellerCustomersPage(Page):
 
         if self.studio is None or not self.types:
             return None
+        _discard(self.wizard)
         self.wizard = open_reseller_wizard(
             self,
             self.studio,
@@ -271,7 +291,7 @@ class ResellerCustomersPage(Page):
             self.runner,
             types=self.types,
             details=details,
-            on_saved=self._saved,
+            on_saved=lambda saved: self._saved(saved, created=details is None),
         )
         self.wizard.openSettingsRequested.connect(
             lambda: self.navigateRequested.emit("reseller-settings")
@@ -298,8 +318,8 @@ class ResellerCustomersPage(Page):
     def _edit_loaded(self, details: ResellerDetails) -> None:
         self._open_wizard(details)
 
-    def _saved(self, details: ResellerDetails) -> None:
-        verb = "Saved" if details.version > 1 else "Added"
+    def _saved(self, details: ResellerDetails, created: bool) -> None:
+        verb = "Added" if created else "Saved"
         self.statusMessage.emit(f"{verb} reseller {details.name}")
         self.state.setText(f"{verb} reseller {details.name} ({details.data.username}).")
         self._select_after_load = details.id
@@ -321,6 +341,7 @@ class ResellerCustomersPage(Page):
         dialog = ResellerDetailsDialog(details, label or details.data.type, self)
         dialog.editRequested.connect(self.edit)
         dialog.edit_button.setEnabled(self.actor.can(Permission.MANAGE_RESELLERS))
+        _discard(self.details_dialog)
         self.details_dialog = dialog
         dialog.open()
 
@@ -335,6 +356,7 @@ class ResellerCustomersPage(Page):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setObjectName("resellerConfirmBox")
         box.finished.connect(lambda _r: then() if box.clickedButton() is confirm else None)
+        _discard(self.box)
         self.box = box
         box.open()
         return box
@@ -402,6 +424,7 @@ class ResellerCustomersPage(Page):
         else:
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(lambda name: then(Path(name)))
+        _discard(self.file_dialog)
         self.file_dialog = dialog
         dialog.open()
         return dialog
@@ -461,6 +484,7 @@ class ResellerCustomersPage(Page):
         )
         box.setObjectName("resellerImportReport")
         box.setDetailedText("\n".join(f"line {ln}, {f}: {m}" for ln, f, m in error.problems))
+        _discard(self.box)
         self.box = box
         box.open()
 

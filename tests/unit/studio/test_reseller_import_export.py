@@ -80,7 +80,7 @@ def test_a_file_without_the_needed_columns_is_refused(
     studio: Studio, admin: Actor, tmp_path: Path
 ) -> None:
     path = tmp_path / "wrong.csv"
-    path.write_text("name,mail\nx,y\n", encoding="utf-8")
+    path.write_text("first_name,last_name\nx,y\n", encoding="utf-8")
     with pytest.raises(FieldError) as caught:
         import_resellers(studio, admin, path)
     assert caught.value.errors["file"].startswith("has no column type, username, email")
@@ -106,3 +106,19 @@ def test_json_round_trips_and_names_bad_shapes() -> None:
         "company.name": "must be text, not list",
         "company.departments.B": "must be an object with phone, email and signature",
     }
+
+
+def test_unknown_columns_and_extra_cells_are_refused(
+    studio: Studio, admin: Actor, tmp_path: Path
+) -> None:
+    path = tmp_path / "typo.csv"
+    path.write_text("type,username,email,mobile_phone\nsubscription,a.b,a@b.example,1\n")
+    with pytest.raises(FieldError) as caught:
+        import_resellers(studio, admin, path)
+    assert caught.value.errors == {
+        "file": "has unknown columns 'mobile_phone' (see docs/resellers.md)"
+    }
+    path.write_text("type,username,email\nsubscription,a.b,a@b.example,extra\n")
+    with pytest.raises(FieldError) as caught:
+        import_resellers(studio, admin, path)
+    assert caught.value.errors == {"file": "line 2 has more cells than the header"}

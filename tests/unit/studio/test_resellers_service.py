@@ -259,3 +259,31 @@ def test_two_studios_on_one_database_cannot_overwrite_each_other(
     finally:
         first.close()
         second.close()
+
+
+def test_a_new_logo_of_the_same_size_is_saved_and_recorded(studio: Studio, admin: Actor) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"a" * 100
+    other = b"\x89PNG\r\n\x1a\n" + b"b" * 100
+    created = create_reseller(
+        studio, admin, sample_reseller(company=replace(sample_reseller().company, logo=png))
+    )
+    data = replace(created.data, company=replace(created.data.company, logo=other))
+    saved = update_reseller(studio, admin, created.id, data, created.version)
+    assert saved.data.company.logo == other
+    assert [h.action for h in saved.history] == ["reseller.create", "reseller.update"]
+    unchanged = update_reseller(studio, admin, saved.id, saved.data, saved.version)
+    assert unchanged.version == saved.version and len(unchanged.history) == 2
+
+
+def test_setting_the_first_password_is_recorded_as_new(studio: Studio, admin: Actor) -> None:
+    created = create_reseller(studio, admin, sample_reseller(password=None), require_password=False)
+    assert not created.has_password
+    data = replace(created.data, password=PASSWORD, password_confirmation=PASSWORD)
+    saved = update_reseller(studio, admin, created.id, data, created.version)
+    assert saved.has_password
+    with studio.unit_of_work() as session:
+        changes = session.scalars(
+            select(AuditEvent.changes).where(AuditEvent.action == "reseller.update")
+        ).one()
+    assert changes == {"password": [None, "********"]}
+    assert PASSWORD not in repr(data)
