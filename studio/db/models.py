@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -270,6 +271,84 @@ class Reseller(Base):
     updated_by: Mapped[str] = mapped_column(String(120))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
+
+
+class ServiceOffering(Base):
+    """A provider service plan: a service with quotas and a price per billing cycle.
+
+    ``audience`` is ``reseller`` (a plan Subscription Based resellers subscribe to) or
+    ``customer`` (a plan end customers buy, which Commission Based resellers sell).
+    Prices are whole cents: money is never a float.
+    """
+
+    __tablename__ = "service_offering"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    service: Mapped[str] = mapped_column(String(20))
+    audience: Mapped[str] = mapped_column(String(10))
+    quotas: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    billing_cycle: Mapped[str] = mapped_column(String(10), default="monthly")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class Subscription(Base):
+    """A service subscribed for a reseller on a Remote Server.
+
+    ``status``: ``pending`` until its provisioning job succeeds (then ``active``), or
+    ``failed``; ``cancelled`` when its job was cancelled. ``resource_id`` is what the
+    Provisioning Service created.
+    """
+
+    __tablename__ = "subscription"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reseller_id: Mapped[int] = mapped_column(ForeignKey("reseller.id"), index=True)
+    service: Mapped[str] = mapped_column(String(20))
+    server: Mapped[str] = mapped_column(String(15))
+    offering_id: Mapped[int | None] = mapped_column(ForeignKey("service_offering.id"), default=None)
+    quotas: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    resource_id: Mapped[str | None] = mapped_column(String(80), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProvisioningJob(Base):
+    """One request to a Provisioning Service, tracked until it ends.
+
+    Written in the transaction that creates its subscription (``pending``); the runner
+    submits it with ``idempotency_key`` (the server returns the same job for the same
+    key, so a resubmission after a crash never creates a second resource) and records
+    ``remote_id``, ``state`` and ``progress`` as the server reports them. Network
+    failures are retried: ``attempts`` and ``next_attempt_at`` bound the back-off.
+    """
+
+    __tablename__ = "provisioning_job"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"), index=True)
+    operation: Mapped[str] = mapped_column(String(20))
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    server: Mapped[str] = mapped_column(String(15))
+    service: Mapped[str] = mapped_column(String(20))
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    remote_id: Mapped[str | None] = mapped_column(String(80), default=None)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Failed here (the server could not be reached), not on the server: Retry asks the
+    #: server again under the same key, which finds the job if it ran after all.
+    local_failure: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    requested_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 #: A reseller's History tab reads its audit events by entity and id.

@@ -16,6 +16,7 @@ KNOWN: tuple[str, ...] = (
     "0004_idle_lock",
     "0005_reseller_settings",
     "0006_resellers",
+    "0007_subscriptions",
 )
 
 #: The newest revision: the schema this studio's models describe.

@@ -1,0 +1,409 @@
+"""Subscribe As Reseller, and the provisioning jobs that carry subscriptions out.
+
+A subscription and its job are written in one transaction (``pending``); the job runner
+(``studio.provisioning.runner``) submits the job with its idempotency key and tracks it,
+and the subscription becomes ``active`` only when the job succeeds. Retry makes a new
+job (with a new key: the old key's job stays failed on the server); Cancel asks the
+runner to cancel it on the server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from studio import audit
+from studio.actors import Actor, Permission
+from studio.context import Studio
+from studio.db.models import ProvisioningJob, RemoteServer, Reseller, Subscription
+from studio.errors import FieldError, StudioError
+from studio.provisioning.catalog import CATALOG
+
+#: Job states the runner still works on; the others are final.
+ACTIVE_STATES = ("pending", "queued", "running", "cancelling")
+FINAL_STATES = ("succeeded", "failed", "cancelled")
+
+
+class PrerequisitesFailed(StudioError):
+    """The prerequisites check failed: nothing was submitted."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "the prerequisites check failed, nothing was submitted: " + "; ".join(problems)
+        )
+
+
+class JobNotFound(StudioError):
+    """No such provisioning job."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"provisioning job {job_id} does not exist")
+
+
+@dataclass(frozen=True)
+class SubscribeInput:
+    """Subscribe As Reseller, as typed: quotas are text until checked."""
+
+    reseller_id: int
+    service: str
+    server: str
+    quotas: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class JobView:
+    """A provisioning job as the Provisioning Jobs view and ``jobs list`` show it."""
+
+    id: int
+    subscription_id: int
+    reseller_id: int
+    reseller: str
+    operation: str
+    service: str
+    server: str
+    state: str
+    progress: int
+    error: str
+    attempts: int
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+    @property
+    def finished(self) -> bool:
+        """Whether the runner is done with it."""
+        return self.state in FINAL_STATES
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``jobs list --json`` object."""
+        return {
+            "id": self.id,
+            "subscription_id": self.subscription_id,
+            "reseller_id": self.reseller_id,
+            "reseller": self.reseller,
+            "operation": self.operation,
+            "service": self.service,
+            "server": self.server,
+            "state": self.state,
+            "progress": self.progress,
+            "error": self.error,
+            "attempts": self.attempts,
+            "created_at": self.created_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    """A subscription with the job that carries it out now."""
+
+    id: int
+    reseller_id: int
+    service: str
+    server: str
+    quotas: dict[str, int]
+    status: str
+    resource_id: str | None
+    job: JobView | None
+
+
+def quota_values(service: str, quotas: Mapping[str, str]) -> tuple[dict[str, int], dict[str, str]]:
+    """Whole-number quotas within the catalog's limits; errors name ``quota.<name>``."""
+    spec = CATALOG.get(service)
+    if spec is None:
+        return {}, {"service": f"must be one of {', '.join(CATALOG)}"}
+    values: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for name in quotas:
+        if spec.quota(name) is None:
+            errors[f"quota.{name}"] = f"{spec.title} has no quota {name!r}"
+    for quota in spec.quotas:
+        text = str(quotas.get(quota.name, "")).strip().replace(",", "")
+        field = f"quota.{quota.name}"
+        if not text:
+            errors[field] = "is required"
+            continue
+        try:
+            value = int(text)
+        except ValueError:
+            errors[field] = "must be a whole number"
+            continue
+        if not quota.minimum <= value <= quota.maximum:
+            errors[field] = f"must be between {quota.minimum:,} and {quota.maximum:,} {quota.unit}"
+            continue
+        values[quota.name] = value
+    return values, errors
+
+
+def _job_view(job: ProvisioningJob, reseller: Reseller) -> JobView:
+    return JobView(
+        id=job.id,
+        subscription_id=job.subscription_id,
+        reseller_id=reseller.id,
+        reseller=f"{reseller.first_name} {reseller.last_name}".strip(),
+        operation=job.operation,
+        service=job.service,
+        server=job.server,
+        state=job.state,
+        progress=job.progress,
+        error=job.error,
+        attempts=job.attempts,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )
+
+
+def _latest_job(session: Session, subscription_id: int) -> ProvisioningJob | None:
+    return session.scalars(
+        select(ProvisioningJob)
+        .where(ProvisioningJob.subscription_id == subscription_id)
+        .order_by(ProvisioningJob.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _subscription_view(session: Session, sub: Subscription) -> SubscriptionView:
+    job = _latest_job(session, sub.id)
+    reseller = session.get(Reseller, sub.reseller_id)
+    assert reseller is not None
+    return SubscriptionView(
+        id=sub.id,
+        reseller_id=sub.reseller_id,
+        service=sub.service,
+        server=sub.server,
+        quotas={k: int(v) for k, v in sub.quotas.items()},
+        status=sub.status,
+        resource_id=sub.resource_id,
+        job=_job_view(job, reseller) if job else None,
+    )
+
+
+def new_idempotency_key() -> str:
+    """A key no other job, in any database using the same server, will ever have."""
+    return f"mp-{uuid.uuid4().hex}"
+
+
+def _check_subscribe(
+    session: Session, data: SubscribeInput
+) -> tuple[Reseller, dict[str, int], RemoteServer]:
+    errors: dict[str, str] = {}
+    reseller = session.get(Reseller, data.reseller_id)
+    if reseller is None:
+        raise FieldError.single("reseller", f"reseller {data.reseller_id} does not exist")
+    if reseller.type != "subscription":
+        errors["reseller"] = (
+            "is Commission Based: it sells your offerings and does not subscribe itself"
+        )
+    elif reseller.status != "active":
+        errors["reseller"] = "is suspended: activate it first"
+    quotas, quota_errors = quota_values(data.service, data.quotas)
+    errors.update(quota_errors)
+    server = session.scalars(
+        select(RemoteServer).where(func.upper(RemoteServer.name) == data.server.strip().upper())
+    ).first()
+    if server is None:
+        errors["server"] = f"no Remote Server is called {data.server.strip()!r}"
+    elif data.service in CATALOG and data.service not in server.services:
+        errors["server"] = f"{server.name} does not host {CATALOG[data.service].title}"
+    if errors:
+        raise FieldError(errors)
+    assert server is not None
+    return reseller, quotas, server
+
+
+def subscribe_reseller(
+    studio: Studio, actor: Actor, data: SubscribeInput, *, check: Any = None
+) -> SubscriptionView:
+    """Check the input and the prerequisites, then write the subscription and its job.
+
+    ``check`` is the prerequisites check to run (default: the real one, off the
+    caller's thread in the GUI); a failure raises :class:`PrerequisitesFailed` naming
+    each problem and its fix, and nothing is written.
+    """
+    actor.require(Permission.MANAGE_RESELLERS)
+    with studio.unit_of_work() as session:
+        reseller, quotas, server = _check_subscribe(session, data)
+        server_name = server.name
+    if check is None:
+        from studio.services.provisioning import check_prerequisites
+
+        check = check_prerequisites
+    report = check(studio, actor)
+    problems = [
+        f"{p.message} (fix: {p.fix})" if p.fix else p.message for p in report.failures(server_name)
+    ]
+    if problems or not report.server_ready(server_name):
+        raise PrerequisitesFailed(problems or [f"{server_name} is not ready"])
+    name = reseller.company_name or f"{reseller.first_name} {reseller.last_name}"
+    with studio.unit_of_work() as session:
+        sub = Subscription(
+            reseller_id=reseller.id,
+            service=data.service,
+            server=server_name,
+            quotas=quotas,
+            status="pending",
+        )
+        session.add(sub)
+        session.flush()
+        job = ProvisioningJob(
+            subscription_id=sub.id,
+            operation="provision",
+            idempotency_key=new_idempotency_key(),
+            server=server_name,
+            service=data.service,
+            parameters={"name": name[:120], **quotas},
+            state="pending",
+            requested_by=actor.name,
+        )
+        session.add(job)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action="subscription.create",
+            entity="reseller",
+            entity_id=reseller.id,
+            changes={
+                "service": [None, data.service],
+                "server": [None, server_name],
+                **{f"quota.{k}": [None, v] for k, v in quotas.items()},
+            },
+            summary=f"{CATALOG[data.service].title} on {server_name}, job {job.id} pending",
+        )
+        return _subscription_view(session, sub)
+
+
+def list_jobs(studio: Studio, actor: Actor, *, unfinished_only: bool = False) -> list[JobView]:
+    """Jobs, newest first."""
+    actor.require(Permission.VIEW_RESELLERS)
+    with studio.unit_of_work() as session:
+        stmt = (
+            select(ProvisioningJob, Reseller)
+            .join(Subscription, Subscription.id == ProvisioningJob.subscription_id)
+            .join(Reseller, Reseller.id == Subscription.reseller_id)
+            .order_by(ProvisioningJob.id.desc())
+        )
+        if unfinished_only:
+            stmt = stmt.where(ProvisioningJob.state.in_(ACTIVE_STATES))
+        return [_job_view(job, reseller) for job, reseller in session.execute(stmt).tuples()]
+
+
+def get_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
+    """One job."""
+    actor.require(Permission.VIEW_RESELLERS)
+    with studio.unit_of_work() as session:
+        job = session.get(ProvisioningJob, job_id)
+        if job is None:
+            raise JobNotFound(job_id)
+        sub = session.get(Subscription, job.subscription_id)
+        assert sub is not None
+        reseller = session.get(Reseller, sub.reseller_id)
+        assert reseller is not None
+        return _job_view(job, reseller)
+
+
+def count_running_jobs(studio: Studio, actor: Actor) -> int:
+    """Jobs the runner is still working on (the status bar's count)."""
+    actor.require(Permission.VIEW_RESELLERS)
+    with studio.unit_of_work() as session:
+        stmt = select(func.count()).where(ProvisioningJob.state.in_(ACTIVE_STATES))
+        return int(session.scalar(stmt) or 0)
+
+
+def list_subscriptions(studio: Studio, actor: Actor, reseller_id: int) -> list[SubscriptionView]:
+    """A reseller's subscriptions with their current jobs."""
+    actor.require(Permission.VIEW_RESELLERS)
+    with studio.unit_of_work() as session:
+        subs = session.scalars(
+            select(Subscription)
+            .where(Subscription.reseller_id == reseller_id)
+            .order_by(Subscription.id)
+        )
+        return [_subscription_view(session, sub) for sub in subs]
+
+
+def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
+    """A failed (or cancelled) job again, as a new job with a new key."""
+    actor.require(Permission.MANAGE_RESELLERS)
+    with studio.unit_of_work() as session:
+        old = session.get(ProvisioningJob, job_id)
+        if old is None:
+            raise JobNotFound(job_id)
+        if old.state not in ("failed", "cancelled"):
+            raise FieldError.single(
+                "job", f"is {old.state}: only a failed or cancelled job can be retried"
+            )
+        sub = session.get(Subscription, old.subscription_id)
+        assert sub is not None
+        latest = _latest_job(session, sub.id)
+        if latest is not None and latest.id != old.id:
+            raise FieldError.single("job", f"was retried already as job {latest.id}")
+        sub.status = "pending"
+        reseller = session.get(Reseller, sub.reseller_id)
+        assert reseller is not None
+        if old.local_failure:
+            # The server may have done it after all: ask again under the same key.
+            old.state, old.error, old.attempts = "pending", "", 0
+            old.local_failure, old.finished_at, old.next_attempt_at = False, None, None
+            audit.record(
+                session,
+                actor,
+                action="provisioning_job.retry",
+                entity="reseller",
+                entity_id=sub.reseller_id,
+                summary=f"job {old.id} retried (same key: the server may have done it)",
+            )
+            return _job_view(old, reseller)
+        job = ProvisioningJob(
+            subscription_id=sub.id,
+            operation=old.operation,
+            idempotency_key=new_idempotency_key(),
+            server=old.server,
+            service=old.service,
+            parameters=dict(old.parameters),
+            state="pending",
+            requested_by=actor.name,
+        )
+        session.add(job)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action="provisioning_job.retry",
+            entity="reseller",
+            entity_id=sub.reseller_id,
+            summary=f"job {old.id} retried as job {job.id}",
+        )
+        return _job_view(job, reseller)
+
+
+def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
+    """Ask the runner to cancel a job that has not finished (on the server too)."""
+    actor.require(Permission.MANAGE_RESELLERS)
+    with studio.unit_of_work() as session:
+        job = session.get(ProvisioningJob, job_id)
+        if job is None:
+            raise JobNotFound(job_id)
+        if job.state in FINAL_STATES:
+            raise FieldError.single("job", f"is {job.state}: it can no longer be cancelled")
+        job.state = "cancelling"
+        job.next_attempt_at = None
+        sub = session.get(Subscription, job.subscription_id)
+        assert sub is not None
+        audit.record(
+            session,
+            actor,
+            action="provisioning_job.cancel",
+            entity="reseller",
+            entity_id=sub.reseller_id,
+            summary=f"job {job.id} ({job.operation} {job.service} on {job.server}) cancelling",
+        )
+        reseller = session.get(Reseller, sub.reseller_id)
+        assert reseller is not None
+        return _job_view(job, reseller)

@@ -1,0 +1,203 @@
+"""Subscribe As Reseller end to end: the job runner against stubs running as processes."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+
+from studio.actors import Actor
+from studio.context import Studio
+from studio.db.models import ProvisioningJob, Subscription
+from studio.errors import FieldError
+from studio.provisioning.runner import JobRunner
+from studio.servers import ProvisioningInput, RemoteServerInput
+from studio.services.resellers import create_reseller
+from studio.services.servers import add_remote_server, save_provisioning_settings
+from studio.services.subscriptions import (
+    PrerequisitesFailed,
+    SubscribeInput,
+    cancel_job,
+    get_job,
+    list_subscriptions,
+    retry_job,
+    subscribe_reseller,
+)
+from tests.e2e.conftest import StubFactory
+from tests.support.resellers import sample_reseller
+from tests.support.stub_process import StubProcess
+
+pytestmark = pytest.mark.slow
+
+QUOTAS = {"mailboxes": "25", "mailbox_size_mb": "2048"}
+
+
+@dataclass
+class Setup:
+    studio: Studio
+    admin: Actor
+    remote: StubProcess
+    reseller_id: int
+
+    def subscribe(self) -> int:
+        """Subscribe the reseller to Exchange on EXCH01; the job's id."""
+        view = subscribe_reseller(
+            self.studio, self.admin, SubscribeInput(self.reseller_id, "exchange", "EXCH01", QUOTAS)
+        )
+        assert view.status == "pending" and view.job is not None
+        return view.job.id
+
+    def run(self, job_id: int, until: tuple[str, ...], timeout: float = 20.0, **kw: object) -> str:
+        """Run a job runner until the job reaches one of ``until``; its final state."""
+        runner = JobRunner(self.studio, self.admin, **kw)  # type: ignore[arg-type]
+        try:
+            assert runner.run_until(lambda: self.state(job_id) in until, timeout), self.state(
+                job_id
+            )
+        finally:
+            runner.stop()
+        return self.state(job_id)
+
+    def state(self, job_id: int) -> str:
+        return get_job(self.studio, self.admin, job_id).state
+
+
+@pytest.fixture
+def setup(studio: Studio, admin: Actor, start_stub: StubFactory) -> Setup:
+    control = start_stub(role="control", name="CP01", services=())
+    remote = start_stub(name="EXCH01", job_seconds=0.5)
+    save_provisioning_settings(
+        studio, admin, ProvisioningInput("external", "127.0.0.1", str(control.port), control.token)
+    )
+    add_remote_server(
+        studio,
+        admin,
+        RemoteServerInput(
+            "EXCH01", "127.0.0.1", str(remote.port), ("exchange", "sharepoint"), remote.token
+        ),
+    )
+    reseller = create_reseller(studio, admin, sample_reseller(), require_password=False)
+    return Setup(studio, admin, remote, reseller.id)
+
+
+def _resources(remote: StubProcess) -> list[dict[str, object]]:
+    with remote.client() as client:
+        return client.resources()
+
+
+def test_a_subscription_becomes_active_when_its_job_succeeds(setup: Setup) -> None:
+    job_id = setup.subscribe()
+    assert setup.run(job_id, ("succeeded", "failed")) == "succeeded"
+    [sub] = list_subscriptions(setup.studio, setup.admin, setup.reseller_id)
+    assert sub.status == "active" and sub.quotas == {"mailboxes": 25, "mailbox_size_mb": 2048}
+    [resource] = _resources(setup.remote)
+    assert resource["id"] == sub.resource_id
+    assert resource["quotas"] == {"mailboxes": 25, "mailbox_size_mb": 2048}
+
+
+def test_a_failure_shows_the_service_s_error_and_retry_succeeds(setup: Setup) -> None:
+    with setup.remote.client() as client:
+        client.set_faults(fail_rate=1.0)
+    job_id = setup.subscribe()
+    assert setup.run(job_id, ("succeeded", "failed")) == "failed"
+    failed = get_job(setup.studio, setup.admin, job_id)
+    assert failed.error  # the service's own sentence
+    [sub] = list_subscriptions(setup.studio, setup.admin, setup.reseller_id)
+    assert sub.status == "failed" and sub.resource_id is None
+    assert _resources(setup.remote) == []  # a failed job leaves nothing behind
+    with setup.remote.client() as client:
+        client.set_faults(fail_rate=0.0)
+    again = retry_job(setup.studio, setup.admin, job_id)
+    assert again.id != job_id
+    assert setup.run(again.id, ("succeeded", "failed")) == "succeeded"
+    assert len(_resources(setup.remote)) == 1
+    with pytest.raises(FieldError):
+        retry_job(setup.studio, setup.admin, job_id)  # retried already
+
+
+def test_a_failed_prerequisites_check_submits_nothing(
+    studio: Studio, admin: Actor, start_stub: StubFactory
+) -> None:
+    control = start_stub(role="control", name="CP01", services=())
+    old = start_stub(name="EXCH01", build="8.1.2")
+    save_provisioning_settings(
+        studio, admin, ProvisioningInput("external", "127.0.0.1", str(control.port), control.token)
+    )
+    add_remote_server(
+        studio,
+        admin,
+        RemoteServerInput("EXCH01", "127.0.0.1", str(old.port), ("exchange",), old.token),
+    )
+    reseller = create_reseller(studio, admin, sample_reseller(), require_password=False)
+    with pytest.raises(PrerequisitesFailed) as caught:
+        subscribe_reseller(studio, admin, SubscribeInput(reseller.id, "exchange", "EXCH01", QUOTAS))
+    assert "EXCH01 is on build 8.1.2, the Control Server on 8.2.0" in str(caught.value)
+    assert "Install MachPanel build 8.2.0 on EXCH01" in str(caught.value)
+    with studio.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Subscription)) == 0
+
+
+def test_invalid_input_names_the_field(setup: Setup) -> None:
+    with pytest.raises(FieldError) as caught:
+        subscribe_reseller(
+            setup.studio,
+            setup.admin,
+            SubscribeInput(setup.reseller_id, "exchange", "WEB99", {"mailboxes": "0"}),
+        )
+    assert caught.value.errors == {
+        "quota.mailboxes": "must be between 1 and 100,000 mailboxes",
+        "quota.mailbox_size_mb": "is required",
+        "server": "no Remote Server is called 'WEB99'",
+    }
+
+
+def test_a_stub_restarted_mid_job_finishes_it(setup: Setup) -> None:
+    job_id = setup.subscribe()
+    runner = JobRunner(setup.studio, setup.admin, backoff=(0.2, 0.4, 0.8, 1.6, 3.2))
+    try:
+        assert runner.run_until(lambda: setup.state(job_id) in ("queued", "running"), 10)
+        port = setup.remote.port
+        setup.remote.kill()
+        time.sleep(0.5)
+        setup.remote.start(port=port)
+        assert runner.run_until(lambda: setup.state(job_id) == "succeeded", 20)
+    finally:
+        runner.stop()
+    assert len(_resources(setup.remote)) == 1
+
+
+def test_cancel_stops_the_job_on_the_server(setup: Setup) -> None:
+    with setup.remote.client() as client:
+        client.set_faults(latency_ms=0)
+    job_id = setup.subscribe()
+    runner = JobRunner(setup.studio, setup.admin)
+    try:
+        assert runner.run_until(lambda: setup.state(job_id) in ("queued", "running"), 10)
+        cancel_job(setup.studio, setup.admin, job_id)
+        runner.wake()
+        assert runner.run_until(lambda: setup.state(job_id) in ("cancelled", "succeeded"), 10)
+    finally:
+        runner.stop()
+    if setup.state(job_id) == "cancelled":  # it may have finished in the same instant
+        [sub] = list_subscriptions(setup.studio, setup.admin, setup.reseller_id)
+        assert sub.status == "cancelled"
+        assert _resources(setup.remote) == []
+
+
+def test_an_unreachable_server_is_retried_then_fails_with_the_reason(setup: Setup) -> None:
+    job_id = setup.subscribe()
+    setup.remote.stop()
+    assert setup.run(job_id, ("failed",), backoff=(0.05, 0.05, 0.05)) == "failed"
+    job = get_job(setup.studio, setup.admin, job_id)
+    assert job.error.startswith("EXCH01 could not be reached after 4 attempts")
+    with setup.studio.unit_of_work() as session:
+        row = session.get(ProvisioningJob, job_id)
+        assert row is not None and row.local_failure
+    # Retry after a failure of ours asks the server again under the same key.
+    setup.remote.start(port=setup.remote.port)
+    again = retry_job(setup.studio, setup.admin, job_id)
+    assert again.id == job_id
+    assert setup.run(job_id, ("succeeded", "failed")) == "succeeded"
+    assert len(_resources(setup.remote)) == 1
