@@ -291,7 +291,7 @@ def list_jobs(studio: Studio, actor: Actor, *, unfinished_only: bool = False) ->
         )
         if unfinished_only:
             stmt = stmt.where(ProvisioningJob.state.in_(ACTIVE_STATES))
-        return [_job_view(job, reseller) for job, reseller in session.execute(stmt).tuples()]
+        return [_job_view(job, reseller) for job, reseller in session.execute(stmt)]
 
 
 def get_job(studio: Studio, actor: Actor, job_id: int) -> JobView:

@@ -1,0 +1,193 @@
+"""Command-line handlers of subscriptions and provisioning jobs.
+
+``subscribe RESELLER --service S --server NAME --quota k=v ... [--wait]``, and
+``jobs list|retry|cancel|wait``. Without ``--wait`` a subscription's job is left
+``pending`` for the window's job runner or ``jobs wait`` to carry out; with it, this
+process runs the job runner until the job ends (exit 0 when the subscription is active,
+1 when the job failed or was cancelled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TextIO
+
+from studio.cli_users import actor_for
+from studio.errors import FieldError
+
+if TYPE_CHECKING:
+    from studio.actors import Actor
+    from studio.context import Studio
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+
+
+def _quotas(items: list[str]) -> dict[str, str]:
+    quotas: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise FieldError.single("quota", f"{item!r} must be NAME=VALUE, e.g. mailboxes=25")
+        quotas[name.strip()] = value
+    return quotas
+
+
+@contextmanager
+def _provisioning(studio: Studio, actor: Actor) -> Iterator[None]:
+    """The embedded stubs running for this command (started if needed, stopped after if
+    this process started them); nothing to do in external mode."""
+    from studio.services.provisioning import start_embedded, stop_embedded
+
+    start_embedded(studio, actor)
+    try:
+        yield
+    finally:
+        stop_embedded(studio, only_started=True)
+
+
+def _run_jobs(studio: Studio, actor: Actor, done: Any, timeout: float) -> bool:
+    from studio.provisioning.runner import JobRunner
+
+    runner = JobRunner(studio, actor)
+    try:
+        return runner.run_until(done, timeout)
+    finally:
+        runner.stop()
+
+
+def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
+    """Subscribe As Reseller; with ``--wait``, until the subscription is active or failed."""
+    from studio.cli import opened
+    from studio.services.subscriptions import SubscribeInput, get_job, subscribe_reseller
+
+    data = SubscribeInput(args.reseller, args.service, args.server, _quotas(args.quota or []))
+    with opened(args) as studio:
+        actor = actor_for(args, studio)
+        with _provisioning(studio, actor):
+            view = subscribe_reseller(studio, actor, data)
+            assert view.job is not None
+            job_id = view.job.id
+            print(
+                f"subscription {view.id}: {view.service} on {view.server}, job {job_id} pending",
+                file=out,
+                flush=True,
+            )
+            if not args.wait:
+                print(
+                    "the job runs when the studio is open or `machpanel-studio jobs wait` runs",
+                    file=out,
+                )
+                return EXIT_OK
+            finished = _run_jobs(
+                studio, actor, lambda: get_job(studio, actor, job_id).finished, args.timeout
+            )
+            job = get_job(studio, actor, job_id)
+    if not finished:
+        print(f"job {job_id} is still {job.state} after {args.timeout:.0f} s", file=out)
+        return EXIT_FAILURE
+    if job.state == "succeeded":
+        print(f"subscription {view.id} is active", file=out)
+        return EXIT_OK
+    print(f"job {job_id} {job.state}: {job.error}", file=out)
+    return EXIT_FAILURE
+
+
+def cmd_jobs_list(args: argparse.Namespace, out: TextIO) -> int:
+    """Jobs, newest first."""
+    from studio.cli import opened
+    from studio.services.subscriptions import list_jobs
+
+    with opened(args) as studio:
+        jobs = list_jobs(studio, actor_for(args, studio), unfinished_only=args.unfinished)
+    if args.json:
+        print(json.dumps([j.as_json() for j in jobs], indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
+    for j in jobs:
+        print(
+            f"{j.id:>6}  {j.state:<10} {j.progress:>3}%  {j.operation:<11} {j.service:<10} "
+            f"{j.server:<8} {j.reseller}" + (f"  — {j.error}" if j.error else ""),
+            file=out,
+        )
+    print(f"{len(jobs)} jobs", file=out)
+    return EXIT_OK
+
+
+def cmd_jobs_retry(args: argparse.Namespace, out: TextIO) -> int:
+    """A failed or cancelled job again."""
+    from studio.cli import opened
+    from studio.services.subscriptions import retry_job
+
+    with opened(args) as studio:
+        job = retry_job(studio, actor_for(args, studio), args.id)
+    print(f"job {job.id} pending (retry of job {args.id})", file=out)
+    return EXIT_OK
+
+
+def cmd_jobs_cancel(args: argparse.Namespace, out: TextIO) -> int:
+    """Ask for a job to be cancelled (on the server too, by the runner)."""
+    from studio.cli import opened
+    from studio.services.subscriptions import cancel_job
+
+    with opened(args) as studio:
+        job = cancel_job(studio, actor_for(args, studio), args.id)
+    print(f"job {job.id} is cancelling", file=out)
+    return EXIT_OK
+
+
+def cmd_jobs_wait(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the job runner until no job is unfinished (resumes jobs a killed studio left)."""
+    from studio.cli import opened
+    from studio.services.subscriptions import count_running_jobs, list_jobs
+
+    started = time.monotonic()
+    with opened(args) as studio:
+        actor = actor_for(args, studio)
+        before = {j.id for j in list_jobs(studio, actor, unfinished_only=True)}
+        with _provisioning(studio, actor):
+            done = _run_jobs(
+                studio, actor, lambda: count_running_jobs(studio, actor) == 0, args.timeout
+            )
+        jobs = [j for j in list_jobs(studio, actor) if j.id in before]
+    for j in sorted(jobs, key=lambda j: j.id):
+        print(f"job {j.id}: {j.state}" + (f" — {j.error}" if j.error else ""), file=out)
+    if not done:
+        print(f"jobs still unfinished after {args.timeout:.0f} s", file=out)
+        return EXIT_FAILURE
+    print(f"no unfinished jobs ({time.monotonic() - started:.1f} s)", file=out)
+    return EXIT_OK if all(j.state == "succeeded" for j in jobs) else EXIT_FAILURE
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``subscribe`` and ``jobs …``."""
+    subscribe = commands.add_parser(
+        "subscribe", help="Subscribe As Reseller: a service on a Remote Server"
+    )
+    subscribe.add_argument("reseller", type=int, help="the reseller's id")
+    subscribe.add_argument("--service", required=True, help="exchange, sharepoint, web, dns, mssql")
+    subscribe.add_argument("--server", required=True, help="the Remote Server's name")
+    subscribe.add_argument("--quota", action="append", metavar="NAME=VALUE")
+    subscribe.add_argument("--wait", action="store_true", help="until active or failed")
+    subscribe.add_argument("--timeout", type=float, default=300.0, help="with --wait, seconds")
+    subscribe.set_defaults(handler=cmd_subscribe)
+    jobs = commands.add_parser("jobs", help="provisioning jobs")
+    actions = jobs.add_subparsers(title="jobs commands", metavar="ACTION", required=True)
+    list_ = actions.add_parser("list", help="jobs, newest first")
+    list_.add_argument("--unfinished", action="store_true", help="only those still running")
+    list_.add_argument("--json", action="store_true", help="print a JSON array")
+    list_.set_defaults(handler=cmd_jobs_list)
+    retry = actions.add_parser("retry", help="run a failed or cancelled job again")
+    retry.add_argument("id", type=int)
+    retry.set_defaults(handler=cmd_jobs_retry)
+    cancel = actions.add_parser("cancel", help="cancel a job that has not finished")
+    cancel.add_argument("id", type=int)
+    cancel.set_defaults(handler=cmd_jobs_cancel)
+    wait = actions.add_parser(
+        "wait", help="carry out every unfinished job (e.g. those a killed studio left)"
+    )
+    wait.add_argument("--timeout", type=float, default=300.0, help="seconds (default 300)")
+    wait.set_defaults(handler=cmd_jobs_wait)
