@@ -520,9 +520,27 @@ def set_reseller_status(
 def delete_reseller(studio: Studio, actor: Actor, reseller_id: int) -> str:
     """Delete the reseller; the audit log keeps its last details and its history."""
     actor.require(Permission.MANAGE_RESELLERS)
+    from studio.db.models import ProvisioningJob, Subscription
+
     with studio.unit_of_work() as session:
         row = _row(session, reseller_id)
         name = full_name(row.first_name, row.last_name)
+        subscriptions = list(
+            session.scalars(select(Subscription).where(Subscription.reseller_id == row.id))
+        )
+        live = [s for s in subscriptions if s.status not in ("failed", "cancelled", "removed")]
+        if live:
+            raise StudioError(
+                f"{name} has {len(live)} subscription(s) still {live[0].status}: they must be "
+                "removed on their servers first; suspend the reseller instead"
+            )
+        for sub in subscriptions:  # failed or cancelled: their history stays in the audit log
+            for job in session.scalars(
+                select(ProvisioningJob).where(ProvisioningJob.subscription_id == sub.id)
+            ):
+                session.delete(job)
+            session.delete(sub)
+        session.flush()
         audit.record(
             session,
             actor,

@@ -201,3 +201,14 @@ def test_an_unreachable_server_is_retried_then_fails_with_the_reason(setup: Setu
     assert again.id == job_id
     assert setup.run(job_id, ("succeeded", "failed")) == "succeeded"
     assert len(_resources(setup.remote)) == 1
+
+
+def test_a_reseller_with_an_active_subscription_cannot_be_deleted(setup: Setup) -> None:
+    from studio.errors import StudioError
+    from studio.services.resellers import delete_reseller
+
+    job_id = setup.subscribe()
+    assert setup.run(job_id, ("succeeded",)) == "succeeded"
+    with pytest.raises(StudioError) as caught:
+        delete_reseller(setup.studio, setup.admin, setup.reseller_id)
+    assert "1 subscription(s) still active" in str(caught.value)
