@@ -33,6 +33,7 @@ from ui.about_dialog import AboutDialog
 from ui.breadcrumb import Breadcrumb
 from ui.health_monitor import HealthMonitor
 from ui.idle_lock import IdleWatcher
+from ui.job_monitor import JobMonitor
 from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, NavigationTree, breadcrumb_text
 from ui.pages.base import Page
 from ui.pages.info_page import InfoPage
@@ -63,6 +64,7 @@ _PAGE_CLASSES: dict[str, tuple[str, str]] = {
     "access-control": ("ui.pages.access_control_page", "AccessControlPage"),
     "reseller-settings": ("ui.pages.reseller_settings_page", "ResellerSettingsPage"),
     "reseller-customers": ("ui.pages.reseller_customers_page", "ResellerCustomersPage"),
+    "provisioning-jobs": ("ui.pages.provisioning_jobs_page", "ProvisioningJobsPage"),
 }
 #: Pages that show the health monitor's reports (they take it as a fourth argument).
 _MONITOR_PAGES = frozenset({"remote-servers", "prerequisites"})
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.actor = actor or Actor.local_administrator()
         self.runner = TaskRunner(self)
         self.monitor = HealthMonitor(self.runner, self.actor, self)
+        self.jobs = JobMonitor(self.runner, self.actor, self)
         self.embedded_provisioning = embedded_provisioning
         self.studio: Studio | None = None
         self.database_error: str | None = None
@@ -150,6 +153,10 @@ class MainWindow(QMainWindow):
         self.provisioning_status = QLabel("Provisioning: not checked")
         self.provisioning_status.setObjectName("statusProvisioning")
         self.statusBar().addPermanentWidget(self.provisioning_status)
+        self.jobs_status = QLabel("")
+        self.jobs_status.setObjectName("statusJobs")
+        self.statusBar().addPermanentWidget(self.jobs_status)
+        self.jobs.runningCount.connect(self._on_running_jobs)
         self.database_status = QLabel("Database: opening…")
         self.database_status.setObjectName("statusDatabase")
         self.statusBar().addPermanentWidget(self.database_status)
@@ -217,6 +224,7 @@ class MainWindow(QMainWindow):
         panel.addAction(self._page_action("home", "&Home", "Ctrl+H"))
         panel.addAction(self._page_action("reseller-settings", "Reseller &Settings"))
         panel.addAction(self._page_action("reseller-customers", "Reseller &Customers"))
+        panel.addAction(self._page_action("provisioning-jobs", "Provisioning &Jobs"))
         panel.addAction(self._page_action("audit-log", "&Audit Log"))
 
         help_menu = bar.addMenu("&Help")
@@ -247,6 +255,7 @@ class MainWindow(QMainWindow):
             page = _page_class(key)(spec, self.runner, actor, self.monitor)
         else:
             page = _page_class(key)(spec, self.runner, actor)
+        page.set_job_monitor(self.jobs)
         page.statusMessage.connect(self.show_status)
         page.navigateRequested.connect(self.show_page)
         page.saved.connect(self._close_when_saved)
@@ -475,22 +484,33 @@ class MainWindow(QMainWindow):
         self._start_provisioning(studio)
 
     def _start_provisioning(self, studio: Studio) -> None:
-        """Start the embedded stubs (in embedded mode), then check health periodically."""
+        """Start the embedded stubs (in embedded mode), then check health periodically
+        and carry out provisioning jobs (those a killed studio left included)."""
         if not self.embedded_provisioning:
             self.monitor.start(studio)
+            self.jobs.start(studio)
             return
         self.provisioning_status.setText("Provisioning: starting…")
         self.runner.submit(
             lambda: _start_embedded(studio, self.actor),
-            lambda _names: self.monitor.start(studio) if not self._closed else None,
+            lambda _names: self._provisioning_started(studio),
             self._on_provisioning_failed,
         )
+
+    def _provisioning_started(self, studio: Studio) -> None:
+        if not self._closed:
+            self.monitor.start(studio)
+            self.jobs.start(studio)
+
+    def _on_running_jobs(self, count: int) -> None:
+        self.jobs_status.setText(f"Jobs: {count} running" if count else "")
 
     def _on_provisioning_failed(self, error: BaseException) -> None:
         self.provisioning_status.setText("Provisioning: not available")
         self.show_status(f"The embedded Provisioning Service did not start: {error}")
         if self.studio is not None and not self._closed:
             self.monitor.start(self.studio)
+            self.jobs.start(self.studio)
 
     def _on_health(self, report: PrerequisitesReport) -> None:
         ready = sum(1 for r in report.remotes if report.server_ready(r.name))
@@ -587,6 +607,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.monitor.stop()
         self.runner.wait_for_done(5000)
+        self.jobs.stop()  # after the pool: a start under way has delivered its runner
         if self.studio is not None:
             _stop_embedded(self.studio)
             self.studio.close()

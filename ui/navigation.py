@@ -55,6 +55,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("reseller-settings", "Reseller Settings", "system-configuration", "settings", "panel"),
     PageSpec("access-control", "Access Control", "system-configuration", "settings", "panel"),
     PageSpec("audit-log", "Audit Log", "system-configuration", "settings", "panel"),
+    PageSpec("provisioning-jobs", "Provisioning Jobs", "home", "provisioning", "panel"),
     PageSpec("customer-manager", "Customer Manager", "home", "customers", "panel"),
     PageSpec("customers", "Customers", "customer-manager", "customers", "panel"),
     PageSpec("reseller-customers", "Reseller Customers", "customers", "customers", "panel"),

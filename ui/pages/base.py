@@ -14,6 +14,7 @@ from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from studio.context import Studio
+    from ui.job_monitor import JobMonitor
 
 
 class Page(QWidget):
@@ -51,6 +52,9 @@ class Page(QWidget):
         """Called once the database is open; pages load their data here."""
         self.studio = studio
         self.refresh()
+
+    def set_job_monitor(self, monitor: JobMonitor) -> None:
+        """Pages that show provisioning jobs listen to the window's job runner here."""
 
     def set_database_error(self, message: str) -> None:
         """Called when the database could not be opened; pages that need it say so."""

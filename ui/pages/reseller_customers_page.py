@@ -37,8 +37,10 @@ if TYPE_CHECKING:
     from studio.context import Studio
     from studio.reseller_settings import ResellerType
     from studio.services.resellers import ResellerDetails, ResellerRow
+    from ui.job_monitor import JobMonitor
     from ui.reseller_details_dialog import ResellerDetailsDialog
     from ui.reseller_wizard import ResellerWizard
+    from ui.subscribe_wizard import SubscribeWizard
 
 
 def _load(studio: Studio, actor: Actor) -> tuple[list[ResellerRow], dict[str, ResellerType]]:
@@ -105,6 +107,13 @@ class ResellerCustomersPage(Page):
         self.file_dialog: QFileDialog | None = None
         self._select_after_load: int | None = None
         self._generation = 0
+        self.job_monitor: JobMonitor | None = None
+        self.subscribe_wizard: SubscribeWizard | None = None
+        # Subscription counts change as jobs finish: reload, at most every 2 seconds.
+        self._jobs_changed = QTimer(self)
+        self._jobs_changed.setSingleShot(True)
+        self._jobs_changed.setInterval(2000)
+        self._jobs_changed.timeout.connect(self.refresh)
         filters = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("resellerSearch")
@@ -159,6 +168,9 @@ class ResellerCustomersPage(Page):
         )
         self.delete_button = self._button(
             actions, "&Delete…", "resellerDelete", self.delete_selected
+        )
+        self.subscribe_button = self._button(
+            actions, "Su&bscribe As Reseller…", "resellerSubscribe", self.subscribe_selected
         )
         actions.addStretch(1)
         self.export_button = self._button(
@@ -259,6 +271,7 @@ class ResellerCustomersPage(Page):
         self.new_button.setEnabled(may_manage)
         self.import_button.setEnabled(may_manage)
         self.export_button.setEnabled(self.model.shown > 0)
+        self._update_subscribe(row, may_manage)
         suspended = row is not None and row.status == "suspended"
         self.status_button.setText("&Activate" if suspended else "&Suspend")
         self.status_button.setObjectName("resellerActivate" if suspended else "resellerSuspend")
@@ -266,6 +279,48 @@ class ResellerCustomersPage(Page):
             tip = f"{self.actor.name} may view resellers but not change them"
             for button in (self.new_button, self.edit_button, self.delete_button):
                 button.setToolTip(tip)
+
+    def _update_subscribe(self, row: ResellerRow | None, may_manage: bool) -> None:
+        """Subscribe As Reseller is for active Subscription Based resellers; say why not."""
+        reason = ""
+        if row is None:
+            reason = "Select a reseller"
+        elif not may_manage:
+            reason = f"{self.actor.name} may not change resellers"
+        elif row.type != "subscription":
+            reason = (
+                "Commission Based resellers sell your offerings for a commission; "
+                "they do not subscribe to services themselves"
+            )
+        elif row.status != "active":
+            reason = "Activate the reseller first"
+        self.subscribe_button.setEnabled(not reason)
+        self.subscribe_button.setToolTip(reason or "Subscribe this reseller to a service")
+
+    def set_job_monitor(self, monitor: JobMonitor) -> None:
+        """Subscribe As Reseller follows its job through the window's runner."""
+        self.job_monitor = monitor
+        monitor.jobChanged.connect(lambda _id: self._jobs_changed.start())
+
+    def subscribe_selected(self) -> SubscribeWizard | None:
+        """Open Subscribe As Reseller for the selected reseller."""
+        from ui.subscribe_wizard import SubscribeWizard
+
+        row = self.selected_row()
+        if row is None or self.studio is None or not self.subscribe_button.isEnabled():
+            return None
+        _discard(self.subscribe_wizard)
+        self.subscribe_wizard = SubscribeWizard(
+            self.studio,
+            self.actor,
+            self.runner,
+            self.job_monitor,
+            reseller_id=row.id,
+            reseller_name=row.company or row.name,
+            parent=self,
+        )
+        self.subscribe_wizard.open()
+        return self.subscribe_wizard
 
     def _failed(self, error: BaseException) -> None:
         text = str(error) if isinstance(error, StudioError) else f"Unexpected error: {error!r}"
