@@ -26,6 +26,7 @@ from ui.departments_editor import signature_preview_html
 
 if TYPE_CHECKING:
     from studio.services.resellers import ResellerDetails
+    from studio.services.subscriptions import SubscriptionView
 
 
 def _plain(text: str) -> QLabel:
@@ -55,13 +56,37 @@ def _form(rows: list[tuple[str, str]]) -> QWidget:
     return page
 
 
+def _subscriptions_table(subscriptions: list[SubscriptionView] | None) -> QWidget:
+    """One row per job of each subscription: service, server, quotas, status, job."""
+    from studio.provisioning.catalog import CATALOG
+
+    rows = [(sub, job) for sub in subscriptions or [] for job in (sub.history or (None,))]
+    table = QTableWidget(len(rows), 6)
+    table.setObjectName("resellerDetailsSubscriptions")
+    table.setHorizontalHeaderLabels(["Service", "Server", "Quotas", "Status", "Job", "Error"])
+    for row, (sub, job) in enumerate(rows):
+        service = CATALOG[sub.service].title if sub.service in CATALOG else sub.service
+        quotas = ", ".join(f"{k} {v:,}" for k, v in sub.quotas.items())
+        job_text = f"{job.id}: {job.operation} {job.state} {job.progress} %" if job else ""
+        values = [service, sub.server, quotas, sub.status, job_text, job.error if job else ""]
+        for column, value in enumerate(values):
+            table.setItem(row, column, QTableWidgetItem(value))
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    return table
+
+
 class ResellerDetailsDialog(QDialog):
     """Read-only view; Edit asks the page to open the wizard on this reseller."""
 
     editRequested = Signal(int)
 
     def __init__(
-        self, details: ResellerDetails, type_label: str, parent: QWidget | None = None
+        self,
+        details: ResellerDetails,
+        type_label: str,
+        subscriptions: list[SubscriptionView] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("resellerDetails")
@@ -118,12 +143,7 @@ class ResellerDetailsDialog(QDialog):
             or "<i>No departments.</i>"
         )
         self.tabs.addTab(signatures, "Signatures")
-        subscriptions = QLabel(
-            f"{details.subscriptions} subscriptions. Subscribe As Reseller and service "
-            "offerings arrive with service subscriptions."
-        )
-        subscriptions.setWordWrap(True)
-        self.tabs.addTab(subscriptions, "Subscriptions")
+        self.tabs.addTab(_subscriptions_table(subscriptions), "Subscriptions")
         history = QTableWidget(len(details.history), 4)
         history.setObjectName("resellerDetailsHistory")
         history.setHorizontalHeaderLabels(["When", "Who", "What", "Details"])

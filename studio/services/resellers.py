@@ -46,8 +46,8 @@ from studio.services.reseller_settings import get_reseller_settings
 class ResellerRow(NamedTuple):
     """One line of the Reseller Customers table (a tuple: 100,000 of them stay small).
 
-    ``subscriptions`` counts the reseller's service subscriptions; none exist until
-    the subscription capability (issue 6) adds them, so it is 0 for now.
+    ``subscriptions`` counts the reseller's subscriptions that are active or on their
+    way (pending); failed and cancelled ones are not counted.
     """
 
     id: int
@@ -238,7 +238,7 @@ def _details(session: Session, row: Reseller) -> ResellerDetails:
         created_at=row.created_at,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
-        subscriptions=0,
+        subscriptions=_live_subscriptions(session, row.id).get(row.id, 0),
         history=tuple(HistoryEntry(e.at, e.actor, e.action, e.summary) for e in events),
     )
 
@@ -261,11 +261,36 @@ def list_resellers(studio: Studio, actor: Actor) -> list[ResellerRow]:
         Reseller.created_at,
     )
     with studio.unit_of_work() as session:
+        counts = _live_subscriptions(session)
         result = session.execute(select(*columns).order_by(Reseller.id))
         return [
-            ResellerRow(rid, full_name(first, last), company, email, user, kind, status, at, 0)
+            ResellerRow(
+                rid,
+                full_name(first, last),
+                company,
+                email,
+                user,
+                kind,
+                status,
+                at,
+                counts.get(rid, 0),
+            )
             for rid, first, last, company, email, user, kind, status, at in result
         ]
+
+
+def _live_subscriptions(session: Session, reseller_id: int | None = None) -> dict[int, int]:
+    """Reseller id → subscriptions active or pending (one query for the whole list)."""
+    from studio.db.models import Subscription
+
+    stmt = (
+        select(Subscription.reseller_id, func.count())
+        .where(Subscription.status.in_(("pending", "active", "suspended")))
+        .group_by(Subscription.reseller_id)
+    )
+    if reseller_id is not None:
+        stmt = stmt.where(Subscription.reseller_id == reseller_id)
+    return {rid: int(count) for rid, count in session.execute(stmt)}
 
 
 def search_text(row: ResellerRow) -> str:

@@ -111,6 +111,7 @@ class SubscriptionView:
     status: str
     resource_id: str | None
     job: JobView | None
+    history: tuple[JobView, ...] = ()
 
 
 def quota_values(service: str, quotas: Mapping[str, str]) -> tuple[dict[str, int], dict[str, str]]:
@@ -172,7 +173,13 @@ def _subscription_view(session: Session, sub: Subscription) -> SubscriptionView:
     job = _latest_job(session, sub.id)
     reseller = session.get(Reseller, sub.reseller_id)
     assert reseller is not None
+    jobs = session.scalars(
+        select(ProvisioningJob)
+        .where(ProvisioningJob.subscription_id == sub.id)
+        .order_by(ProvisioningJob.id)
+    )
     return SubscriptionView(
+        history=tuple(_job_view(j, reseller) for j in jobs),
         id=sub.id,
         reseller_id=sub.reseller_id,
         service=sub.service,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWizard
+from PySide6.QtWidgets import QLabel, QTableWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from studio.actors import Actor
@@ -79,6 +79,19 @@ def test_subscribe_as_reseller_until_the_subscription_is_active(
     assert sub.status == "active" and sub.quotas["mailboxes"] == 25
     qtbot.waitUntil(lambda: window.jobs_status.text() == "", timeout=5000)
     wizard.accept()
+    page.refresh()
+    wait_idle(qtbot, window)
+    row = page.model.view_row_of(prepaid)
+    assert page.model.row_at(row).subscriptions == 1
+    page._open_details(page.model.index(row, 1))
+    wait_idle(qtbot, window)
+    dialog = page.details_dialog
+    assert dialog is not None
+    table = dialog.findChild(QTableWidget, "resellerDetailsSubscriptions")
+    assert table is not None and table.rowCount() == 1
+    cells = [table.item(0, c).text() for c in range(4)]  # type: ignore[union-attr]
+    assert cells == ["Hosted Exchange", "EXCH01", "mailboxes 25, mailbox_size_mb 500", "active"]
+    dialog.close()
 
 
 def test_a_failed_job_is_retried_from_the_jobs_page(

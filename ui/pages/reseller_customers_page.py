@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from studio.context import Studio
     from studio.reseller_settings import ResellerType
     from studio.services.resellers import ResellerDetails, ResellerRow
+    from studio.services.subscriptions import SubscriptionView
     from ui.job_monitor import JobMonitor
     from ui.reseller_details_dialog import ResellerDetailsDialog
     from ui.reseller_wizard import ResellerWizard
@@ -62,6 +63,14 @@ def _details(studio: Studio, actor: Actor, reseller_id: int) -> ResellerDetails:
     from studio.services.resellers import get_reseller
 
     return get_reseller(studio, actor, reseller_id)
+
+
+def _details_and_subscriptions(
+    studio: Studio, actor: Actor, reseller_id: int
+) -> tuple[ResellerDetails, list[SubscriptionView]]:
+    from studio.services.subscriptions import list_subscriptions
+
+    return _details(studio, actor, reseller_id), list_subscriptions(studio, actor, reseller_id)
 
 
 def _set_status(studio: Studio, actor: Actor, reseller_id: int, status: str) -> ResellerDetails:
@@ -386,14 +395,17 @@ class ResellerCustomersPage(Page):
             return
         reseller_id = self.model.row_at(index.row()).id
         self.runner.submit(
-            lambda: _details(studio, self.actor, reseller_id), self._show_details, self._failed
+            lambda: _details_and_subscriptions(studio, self.actor, reseller_id),
+            self._show_details,
+            self._failed,
         )
 
-    def _show_details(self, details: ResellerDetails) -> None:
+    def _show_details(self, loaded: tuple[ResellerDetails, list[SubscriptionView]]) -> None:
         from ui.reseller_details_dialog import ResellerDetailsDialog
 
+        details, subscriptions = loaded
         label = self.types[details.data.type].label if details.data.type in self.types else ""
-        dialog = ResellerDetailsDialog(details, label or details.data.type, self)
+        dialog = ResellerDetailsDialog(details, label or details.data.type, subscriptions, self)
         dialog.editRequested.connect(self.edit)
         dialog.edit_button.setEnabled(self.actor.can(Permission.MANAGE_RESELLERS))
         _discard(self.details_dialog)

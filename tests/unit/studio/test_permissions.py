@@ -22,6 +22,7 @@ from studio.services import (
     reseller_settings,
     resellers,
     servers,
+    subscriptions,
     users,
     website,
 )
@@ -87,7 +88,42 @@ CALLS: list[tuple[str, Callable[[Studio, Actor, Path], Any]]] = [
     ("manage resellers", lambda s, a, _p: resellers.create_reseller(s, a, sample_reseller())),
     ("manage resellers", lambda s, a, _p: resellers.availability_errors(s, a, "x.y", "x@y.z")),
     ("manage resellers", lambda s, a, p: resellers.import_resellers(s, a, _header_only(p))),
+    ("view resellers", lambda s, a, _p: subscriptions.list_jobs(s, a)),
+    ("view resellers", lambda s, a, _p: subscriptions.count_running_jobs(s, a)),
+    ("view resellers", lambda s, a, _p: subscriptions.list_subscriptions(s, a, 1)),
+    (
+        "manage resellers",
+        lambda s, a, _p: _expect_field_error(
+            lambda: subscriptions.subscribe_reseller(
+                s, a, subscriptions.SubscribeInput(999, "exchange", "X", {})
+            )
+        ),
+    ),
+    (
+        "manage resellers",
+        lambda s, a, _p: _expect(
+            subscriptions.JobNotFound, lambda: subscriptions.retry_job(s, a, 999)
+        ),
+    ),
+    (
+        "manage resellers",
+        lambda s, a, _p: _expect(
+            subscriptions.JobNotFound, lambda: subscriptions.cancel_job(s, a, 999)
+        ),
+    ),
 ]
+
+
+def _expect(kind: type[Exception], call: Callable[[], object]) -> None:
+    """Allowed roles get past the permission check to the service's own refusal."""
+    with pytest.raises(kind):
+        call()
+
+
+def _expect_field_error(call: Callable[[], object]) -> None:
+    from studio.errors import FieldError
+
+    _expect(FieldError, call)
 
 
 def s_admin() -> Actor:
