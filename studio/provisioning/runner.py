@@ -37,6 +37,7 @@ from studio.provisioning.client import (
     TimedOut,
     Unreachable,
 )
+from studio.provisioning.health import Endpoint
 from studio.provisioning.protocol import JobState
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ ACTIVE_STATES = ("pending", "queued", "running", "cancelling")
 #: Waits between attempts after network failures; one more failure then fails the job.
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 TRANSIENT = (Unreachable, TimedOut, ServiceUnavailable)
+#: How long server addresses and tokens are reused before being read again.
+ENDPOINTS_TTL_S = 5.0
 #: What a finished provision/update/deprovision makes of its subscription.
 _ON_SUCCESS = {"provision": "active", "update": "active", "deprovision": "removed"}
 
@@ -65,12 +68,25 @@ class _Clients:
     def __post_init__(self) -> None:
         self._clients: dict[str, tuple[str, ProvisioningClient]] = {}
         self._lock = threading.Lock()
+        self._endpoints: dict[str, Endpoint] = {}
+        self._read_at = -ENDPOINTS_TTL_S
 
-    def get(self, server: str) -> ProvisioningClient:
+    def forget(self) -> None:
+        """A server failed to answer: read the addresses again before the next call."""
+        self._read_at = -ENDPOINTS_TTL_S
+
+    def _endpoint(self, server: str) -> Endpoint | None:
+        """Addresses and tokens, read at most every few seconds (not per call)."""
         from studio.services.provisioning import endpoints
 
-        _control, remotes = endpoints(self.studio, self.actor)
-        endpoint = next((e for e in remotes if e.name.upper() == server.upper()), None)
+        if time.monotonic() - self._read_at > ENDPOINTS_TTL_S:
+            _control, remotes = endpoints(self.studio, self.actor)
+            self._endpoints = {e.name.upper(): e for e in remotes}
+            self._read_at = time.monotonic()
+        return self._endpoints.get(server.upper())
+
+    def get(self, server: str) -> ProvisioningClient:
+        endpoint = self._endpoint(server)
         if endpoint is None or not endpoint.url or not endpoint.token:
             raise _NotRunning(f"{server} has no address or token (is it running?)")
         with self._lock:
@@ -116,6 +132,8 @@ class JobRunner:
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="job")
         self._in_flight: set[int] = set()
         self._next_poll: dict[int, float] = {}
+        self._meta: dict[int, tuple[str, str, str, str]] = {}
+        self._parameters: dict[int, dict[str, object]] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -209,12 +227,23 @@ class JobRunner:
 
     def _step(self, job_id: int) -> bool:
         with self.studio.unit_of_work() as session:
-            job = session.get(ProvisioningJob, job_id)
-            if job is None or job.state not in ACTIVE_STATES:
+            row = session.execute(
+                select(ProvisioningJob.state, ProvisioningJob.remote_id).where(
+                    ProvisioningJob.id == job_id
+                )
+            ).first()
+            if row is None or row[0] not in ACTIVE_STATES:
                 return False
-            state, server, remote_id = job.state, job.server, job.remote_id
-            key, operation, service = job.idempotency_key, job.operation, job.service
-            parameters = dict(job.parameters)
+            state, remote_id = row
+            meta = self._meta.get(job_id)
+            if meta is None or state == "pending":  # what never changes, read once
+                job = session.get(ProvisioningJob, job_id)
+                assert job is not None
+                meta = (job.server, job.idempotency_key, job.operation, job.service)
+                self._meta[job_id] = meta
+                self._parameters[job_id] = dict(job.parameters)
+        server, key, operation, service = meta
+        parameters = self._parameters[job_id]
         try:
             client = self._clients.get(server)
             if remote_id is None or state == "pending":
@@ -224,6 +253,7 @@ class JobRunner:
             if state == "cancelling" and info.state in ("queued", "running"):
                 info = client.cancel(info.id)
         except (*TRANSIENT, _NotRunning) as exc:
+            self._clients.forget()  # it may have moved (an embedded stub restarted)
             return self._retry_later(job_id, exc)
         except RequestRejected as exc:
             if state == "cancelling" and exc.status == 409 and remote_id:
@@ -249,9 +279,12 @@ class JobRunner:
                 job.progress = info.progress
             else:
                 self._finish(session, job, info)
+                self._forget(job_id)
             changed = before != (job.state, job.progress, job.remote_id)
-        with self._lock:
-            self._next_poll[job_id] = time.monotonic() + self.poll_s
+            finished = job.state not in ACTIVE_STATES
+        if not finished:
+            with self._lock:
+                self._next_poll[job_id] = time.monotonic() + self.poll_s
         return changed
 
     def _finish(self, session: Session, job: ProvisioningJob, info: JobInfo) -> None:
@@ -283,6 +316,13 @@ class JobRunner:
             entity_id=sub.reseller_id,
             summary=f"job {job.id} ({job.operation} {job.service} on {job.server}): {summary}",
         )
+
+    def _forget(self, job_id: int) -> None:
+        """A finished job: nothing of it stays in memory (the runner runs for days)."""
+        self._meta.pop(job_id, None)
+        self._parameters.pop(job_id, None)
+        with self._lock:
+            self._next_poll.pop(job_id, None)
 
     def _retry_later(self, job_id: int, exc: Exception) -> bool:
         with self.studio.unit_of_work() as session:
@@ -318,6 +358,7 @@ class JobRunner:
                 error=reason,
             )
             self._finish(session, job, failed)
+            self._forget(job_id)
             # Ours, not the server's: Retry asks the server again under the same key.
             job.local_failure = True
         return True

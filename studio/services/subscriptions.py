@@ -283,7 +283,11 @@ def subscribe_reseller(
             },
             summary=f"{CATALOG[data.service].title} on {server_name}, job {job.id} pending",
         )
-        return _subscription_view(session, sub)
+        # Built from what was just written: no query (subscribing 1,000 at once counts).
+        view = _job_view(job, reseller)
+        return SubscriptionView(
+            sub.id, reseller.id, sub.service, sub.server, quotas, "pending", None, view, (view,)
+        )
 
 
 def list_jobs(studio: Studio, actor: Actor, *, unfinished_only: bool = False) -> list[JobView]:
