@@ -28,7 +28,87 @@ def seed_demo(studio: Studio, actor: Actor) -> list[str]:
         view = save_website_settings(studio, actor, DEMO_WEBSITE)
         added.append(f"Control Panel Website: {view.website.url}")
     added.extend(_demo_resellers(studio, actor))
+    added.extend(_demo_subscriptions(studio, actor))
     return added
+
+
+#: (demo reseller number, service, server, quotas): Subscription Based demo resellers.
+DEMO_SUBSCRIPTIONS = (
+    (1, "exchange", "EXCH01", {"mailboxes": "50", "mailbox_size_mb": "2048"}),
+    (2, "web", "WEB01", {"sites": "10", "disk_gb": "20", "bandwidth_gb": "500"}),
+    (4, "sharepoint", "EXCH01", {"site_collections": "5", "storage_gb": "100"}),
+)
+#: The subscription whose job is made to fail, to show Retry.
+DEMO_FAILING = (5, "exchange", "EXCH01", {"mailboxes": "20", "mailbox_size_mb": "1024"})
+
+
+def _demo_subscriptions(studio: Studio, actor: Actor) -> list[str]:
+    """A few active subscriptions on the embedded stubs and one failed job (Retry).
+
+    Provisioned for real: the embedded Provisioning Service is started if needed, the
+    jobs run to their end, and the failure is the stub's own (fault injection while
+    that one job runs). Skipped, and said so, when provisioning is not ready.
+    """
+    from sqlalchemy import func, select
+
+    from studio.db.models import Reseller, Subscription
+    from studio.demo_resellers import demo_reseller
+    from studio.provisioning.client import ProvisioningClient
+    from studio.provisioning.runner import JobRunner
+    from studio.services.provisioning import start_embedded, stop_embedded
+    from studio.services.subscriptions import SubscribeInput, get_job, subscribe_reseller
+
+    with studio.unit_of_work() as session:
+        if session.scalar(select(func.count()).select_from(Subscription)):
+            return []
+        usernames = {demo_reseller(n).username: n for n, *_ in (*DEMO_SUBSCRIPTIONS, DEMO_FAILING)}
+        ids = {
+            usernames[u]: i
+            for i, u, kind in session.execute(
+                select(Reseller.id, Reseller.username, Reseller.type).where(
+                    Reseller.username.in_(usernames)
+                )
+            )
+            if kind == "subscription"
+        }
+    if not start_embedded(studio, actor):
+        return [
+            "no demo subscriptions: the Provisioning Service is external "
+            "(the demo uses the embedded one)"
+        ]
+    runner = JobRunner(studio, actor)
+    try:
+        jobs = []
+        for n, service, server, quotas in DEMO_SUBSCRIPTIONS:
+            if n in ids:
+                view = subscribe_reseller(
+                    studio, actor, SubscribeInput(ids[n], service, server, quotas)
+                )
+                assert view.job is not None
+                jobs.append(view.job.id)
+        runner.run_until(lambda: all(get_job(studio, actor, j).finished for j in jobs), 60)
+        added = [f"{len(jobs)} demo subscriptions provisioned on the embedded stubs"]
+        n, service, server, quotas = DEMO_FAILING
+        assert studio.embedded is not None
+        endpoint = studio.embedded.endpoint(server)
+        if n in ids and endpoint.url and endpoint.token:
+            with ProvisioningClient(endpoint.url, endpoint.token) as client:
+                client.set_faults(fail_rate=1.0)
+                try:
+                    view = subscribe_reseller(
+                        studio, actor, SubscribeInput(ids[n], service, server, quotas)
+                    )
+                    assert view.job is not None
+                    job_id = view.job.id
+                    runner.wake()
+                    runner.run_until(lambda: get_job(studio, actor, job_id).finished, 60)
+                finally:
+                    client.set_faults(fail_rate=0.0)
+            added.append(f"1 failed provisioning job (job {job_id}) to show Retry")
+        return added
+    finally:
+        runner.stop()
+        stop_embedded(studio, only_started=True)
 
 
 DEMO_RESELLERS = 50

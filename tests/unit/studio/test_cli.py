@@ -129,6 +129,10 @@ def test_demo_is_idempotent() -> None:
     code, first = run("demo")
     assert code == EXIT_OK
     assert "added Control Panel Website: http://localhost:8080/machpanel" in first
+    assert "added 3 demo subscriptions provisioned on the embedded stubs" in first
+    assert "added 1 failed provisioning job" in first
+    jobs = json.loads(run("jobs", "list", "--json")[1])
+    assert sorted(j["state"] for j in jobs) == ["failed", "succeeded", "succeeded", "succeeded"]
     before = json.loads(run("website", "show", "--json")[1])
     code, second = run("demo")
     assert code == EXIT_OK
