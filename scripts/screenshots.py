@@ -30,6 +30,7 @@ PAGES = {
     "prerequisites-check": "prerequisites",
     "reseller-settings": "reseller-settings",
     "reseller-customers": "reseller-customers",
+    "provisioning-jobs": "provisioning-jobs",
     "audit-log": "audit-log",
     "access-control": "access-control",
     "control-panel-home": "home",
@@ -136,7 +137,20 @@ def _reseller_screens(window: MainWindow, out: Path) -> None:
     assert dialog is not None
     dialog.tabs.setCurrentIndex(2)
     _save(dialog.grab(), out / "reseller-details-signatures.png")
+    dialog.tabs.setCurrentIndex(3)
+    _save(dialog.grab(), out / "reseller-details-subscriptions.png")
     dialog.close()
+    page.select_reseller(7)  # a Subscription Based demo reseller without a subscription
+    subscribe = page.subscribe_selected()
+    assert subscribe is not None
+    subscribe.service_page.quotas["mailboxes"].setValue(25)
+    subscribe.next()
+    for _ in range(100):
+        if subscribe.server_page.isComplete():
+            break
+        _settle(window, 50)
+    _save(subscribe.grab(), out / "subscribe-as-reseller-server.png")
+    subscribe.done(0)
 
 
 def _save(pixmap: object, path: Path) -> None:

@@ -7,6 +7,7 @@ again rather than told twice); Cancel asks the server to cancel a job under way.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from studio.actors import Actor, Permission
 from studio.errors import StudioError
+from studio.provisioning.catalog import CATALOG
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.table_model import RowsTableModel
@@ -68,13 +70,16 @@ class JobsModel(RowsTableModel["JobView"]):
         if role == Qt.ItemDataRole.ForegroundRole and column == 5:
             colour = _COLOURS.get(job.state)
             return QColor(colour) if colour else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == 7 and job.error:
+            return f"<p>{html.escape(job.error)}</p>"  # the server's words, never markup
         if role != Qt.ItemDataRole.DisplayRole:
             return None
+        service = CATALOG[job.service].title if job.service in CATALOG else job.service
         values = (
             str(job.id),
             job.reseller,
             job.operation,
-            job.service,
+            service,
             job.server,
             job.state + (f" (try {job.attempts + 1})" if job.attempts and not job.finished else ""),
             f"{job.progress} %",
@@ -108,7 +113,7 @@ class ProvisioningJobsPage(Page):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((50, 150, 80, 80, 70, 110, 70)):
+        for column, width in enumerate((50, 150, 80, 120, 70, 110, 70)):
             self.table.setColumnWidth(column, width)
         self.layout_.addWidget(self.table, 1)
         buttons = QHBoxLayout()
