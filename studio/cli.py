@@ -222,13 +222,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(stub)
     stub.set_defaults(handler=_cmd_stub)
 
-    from studio import cli_audit, cli_resellers, cli_servers, cli_subscriptions, cli_users
+    from studio import (
+        cli_audit,
+        cli_offerings,
+        cli_resellers,
+        cli_servers,
+        cli_subscriptions,
+        cli_users,
+    )
 
     cli_servers.add_commands(commands)
     cli_audit.add_commands(commands)
     cli_users.add_commands(commands)
     cli_resellers.add_commands(commands)
     cli_subscriptions.add_commands(commands)
+    cli_offerings.add_commands(commands)
     return parser
 
 

@@ -27,7 +27,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 
 
-def _quotas(items: list[str]) -> dict[str, str]:
+def parse_quotas(items: list[str]) -> dict[str, str]:
     quotas: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
@@ -65,7 +65,7 @@ def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
     from studio.cli import opened
     from studio.services.subscriptions import SubscribeInput, get_job, subscribe_reseller
 
-    data = SubscribeInput(args.reseller, args.service, args.server, _quotas(args.quota or []))
+    data = SubscribeInput(args.reseller, args.service, args.server, parse_quotas(args.quota or []))
     with opened(args) as studio:
         actor = actor_for(args, studio)
         with _provisioning(studio, actor):

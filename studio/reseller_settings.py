@@ -77,7 +77,8 @@ def currency_error(code: str) -> str | None:
     return None
 
 
-def _commission(text: str) -> tuple[int | None, str | None]:
+def commission_value(text: str) -> tuple[int | None, str | None]:
+    """A commission % (0-100, two decimals) as basis points, or why not."""
     try:
         value = Decimal(text.strip().rstrip("%").strip())
     except InvalidOperation:
@@ -96,7 +97,7 @@ def type_errors(data: ResellerTypeInput) -> dict[str, str]:
         "terms": None
         if len(data.terms) <= MAX_TERMS
         else f"must be at most {MAX_TERMS} characters",
-        "commission": _commission(data.commission)[1],
+        "commission": commission_value(data.commission)[1],
         "payout_cycle": None
         if data.payout_cycle in PAYOUT_CYCLES
         else f"must be one of {', '.join(PAYOUT_CYCLES)}",
@@ -114,7 +115,7 @@ def parse_type(data: ResellerTypeInput) -> ResellerType:
     errors = type_errors(data)
     if errors:
         raise FieldError({f"{data.type}.{field}": message for field, message in errors.items()})
-    commission, _ = _commission(data.commission)
+    commission, _ = commission_value(data.commission)
     assert commission is not None
     return ResellerType(
         data.type,

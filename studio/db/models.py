@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -292,6 +293,41 @@ class ServiceOffering(Base):
     billing_cycle: Mapped[str] = mapped_column(String(10), default="monthly")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class Addon(Base):
+    """An add-on: resources added to an existing subscription (one more mailbox, more
+    storage). ``quotas`` holds the increments, a subset of the service's quotas."""
+
+    __tablename__ = "addon"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    service: Mapped[str] = mapped_column(String(20))
+    quotas: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    billing_cycle: Mapped[str] = mapped_column(String(10), default="monthly")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class ResellerOffering(Base):
+    """A provider offering a Commission Based reseller may sell, and its commission.
+
+    A change of commission is a new row from its effective date; the old row gets
+    ``effective_to``: statements need the commission in force at the time of a sale.
+    """
+
+    __tablename__ = "reseller_offering"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reseller_id: Mapped[int] = mapped_column(ForeignKey("reseller.id"), index=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("service_offering.id"))
+    commission_bp: Mapped[int] = mapped_column(Integer)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    effective_to: Mapped[dt.date | None] = mapped_column(Date, default=None)
     updated_by: Mapped[str] = mapped_column(String(120))
 
 

@@ -545,7 +545,7 @@ def set_reseller_status(
 def delete_reseller(studio: Studio, actor: Actor, reseller_id: int) -> str:
     """Delete the reseller; the audit log keeps its last details and its history."""
     actor.require(Permission.MANAGE_RESELLERS)
-    from studio.db.models import ProvisioningJob, Subscription
+    from studio.db.models import ProvisioningJob, ResellerOffering, Subscription
 
     with studio.unit_of_work() as session:
         row = _row(session, reseller_id)
@@ -565,6 +565,10 @@ def delete_reseller(studio: Studio, actor: Actor, reseller_id: int) -> str:
             ):
                 session.delete(job)
             session.delete(sub)
+        for offered in session.scalars(
+            select(ResellerOffering).where(ResellerOffering.reseller_id == row.id)
+        ):
+            session.delete(offered)
         session.flush()
         audit.record(
             session,

@@ -1,4 +1,4 @@
-"""Service offerings, subscriptions and their provisioning jobs.
+"""Service offerings and add-ons, commission offerings, subscriptions and their jobs.
 
 Revision ID: 0007_subscriptions
 Revises: 0006_resellers
@@ -36,6 +36,42 @@ def upgrade() -> None:
         sa.Column("updated_by", sa.String(length=120), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_offering")),
         sa.UniqueConstraint("name", name=op.f("uq_service_offering_name")),
+    )
+    op.create_table(
+        "addon",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("service", sa.String(length=20), nullable=False),
+        sa.Column("quotas", sa.JSON(), nullable=False),
+        sa.Column("price_cents", sa.Integer(), nullable=False),
+        sa.Column("billing_cycle", sa.String(length=10), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        _when("updated_at"),
+        sa.Column("updated_by", sa.String(length=120), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_addon")),
+        sa.UniqueConstraint("name", name=op.f("uq_addon_name")),
+    )
+    op.create_table(
+        "reseller_offering",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("reseller_id", sa.Integer(), nullable=False),
+        sa.Column("offering_id", sa.Integer(), nullable=False),
+        sa.Column("commission_bp", sa.Integer(), nullable=False),
+        sa.Column("effective_from", sa.Date(), nullable=False),
+        sa.Column("effective_to", sa.Date(), nullable=True),
+        sa.Column("updated_by", sa.String(length=120), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["offering_id"],
+            ["service_offering.id"],
+            name=op.f("fk_reseller_offering_offering_id_service_offering"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["reseller_id"], ["reseller.id"], name=op.f("fk_reseller_offering_reseller_id_reseller")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reseller_offering")),
+    )
+    op.create_index(
+        op.f("ix_reseller_offering_reseller_id"), "reseller_offering", ["reseller_id"], unique=False
     )
     op.create_table(
         "subscription",
@@ -103,4 +139,6 @@ def downgrade() -> None:
     """Drop them."""
     op.drop_table("provisioning_job")
     op.drop_table("subscription")
+    op.drop_table("reseller_offering")
+    op.drop_table("addon")
     op.drop_table("service_offering")
