@@ -53,6 +53,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "control-panel", "home", "panel"),
     PageSpec("system-configuration", "System Configuration", "home", "settings", "panel"),
     PageSpec("reseller-settings", "Reseller Settings", "system-configuration", "settings", "panel"),
+    PageSpec("services", "Services", "system-configuration", "settings", "panel"),
     PageSpec("access-control", "Access Control", "system-configuration", "settings", "panel"),
     PageSpec("audit-log", "Audit Log", "system-configuration", "settings", "panel"),
     PageSpec("provisioning-jobs", "Provisioning Jobs", "home", "provisioning", "panel"),

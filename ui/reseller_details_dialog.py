@@ -25,6 +25,7 @@ from studio.resellers import Address
 from ui.departments_editor import signature_preview_html
 
 if TYPE_CHECKING:
+    from studio.services.offerings import AssignedOffering
     from studio.services.resellers import ResellerDetails
     from studio.services.subscriptions import SubscriptionView
 
@@ -76,6 +77,33 @@ def _subscriptions_table(subscriptions: list[SubscriptionView] | None) -> QWidge
     return table
 
 
+def _subscriptions_tab(
+    subscriptions: list[SubscriptionView] | None, offerings: list[AssignedOffering] | None
+) -> QWidget:
+    """Subscriptions and their jobs; for Commission Based resellers, what they sell."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.addWidget(_subscriptions_table(subscriptions))
+    if offerings:
+        layout.addWidget(QLabel("Offerings it may sell, with its commission:"))
+        table = QTableWidget(len(offerings), 4)
+        table.setObjectName("resellerDetailsOfferings")
+        table.setHorizontalHeaderLabels(["Offering", "Price", "Commission %", "Since"])
+        for row, a in enumerate(offerings):
+            values = [
+                a.offering.name,
+                f"{a.offering.price_text} {a.offering.billing_cycle}",
+                a.commission_text,
+                a.effective_from.isoformat(),
+            ]
+            for column, value in enumerate(values):
+                table.setItem(row, column, QTableWidgetItem(value))
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(table)
+    return page
+
+
 class ResellerDetailsDialog(QDialog):
     """Read-only view; Edit asks the page to open the wizard on this reseller."""
 
@@ -87,6 +115,7 @@ class ResellerDetailsDialog(QDialog):
         type_label: str,
         subscriptions: list[SubscriptionView] | None = None,
         parent: QWidget | None = None,
+        offerings: list[AssignedOffering] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("resellerDetails")
@@ -143,7 +172,7 @@ class ResellerDetailsDialog(QDialog):
             or "<i>No departments.</i>"
         )
         self.tabs.addTab(signatures, "Signatures")
-        self.tabs.addTab(_subscriptions_table(subscriptions), "Subscriptions")
+        self.tabs.addTab(_subscriptions_tab(subscriptions, offerings), "Subscriptions")
         history = QTableWidget(len(details.history), 4)
         history.setObjectName("resellerDetailsHistory")
         history.setHorizontalHeaderLabels(["When", "Who", "What", "Details"])

@@ -36,10 +36,12 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from studio.context import Studio
     from studio.reseller_settings import ResellerType
+    from studio.services.offerings import AssignedOffering
     from studio.services.resellers import ResellerDetails, ResellerRow
     from studio.services.subscriptions import SubscriptionView
     from ui.job_monitor import JobMonitor
     from ui.reseller_details_dialog import ResellerDetailsDialog
+    from ui.reseller_offerings_dialog import ResellerOfferingsDialog
     from ui.reseller_wizard import ResellerWizard
     from ui.subscribe_wizard import SubscribeWizard
 
@@ -65,12 +67,18 @@ def _details(studio: Studio, actor: Actor, reseller_id: int) -> ResellerDetails:
     return get_reseller(studio, actor, reseller_id)
 
 
-def _details_and_subscriptions(
-    studio: Studio, actor: Actor, reseller_id: int
-) -> tuple[ResellerDetails, list[SubscriptionView]]:
+DetailsLoaded = tuple["ResellerDetails", list["SubscriptionView"], list["AssignedOffering"]]
+
+
+def _details_and_subscriptions(studio: Studio, actor: Actor, reseller_id: int) -> DetailsLoaded:
+    from studio.services.offerings import reseller_offerings
     from studio.services.subscriptions import list_subscriptions
 
-    return _details(studio, actor, reseller_id), list_subscriptions(studio, actor, reseller_id)
+    return (
+        _details(studio, actor, reseller_id),
+        list_subscriptions(studio, actor, reseller_id),
+        reseller_offerings(studio, actor, reseller_id),
+    )
 
 
 def _set_status(studio: Studio, actor: Actor, reseller_id: int, status: str) -> ResellerDetails:
@@ -118,6 +126,7 @@ class ResellerCustomersPage(Page):
         self._generation = 0
         self.job_monitor: JobMonitor | None = None
         self.subscribe_wizard: SubscribeWizard | None = None
+        self.offerings_dialog: ResellerOfferingsDialog | None = None
         # Subscription counts change as jobs finish: reload, at most every 2 seconds.
         self._jobs_changed = QTimer(self)
         self._jobs_changed.setSingleShot(True)
@@ -180,6 +189,9 @@ class ResellerCustomersPage(Page):
         )
         self.subscribe_button = self._button(
             actions, "Su&bscribe As Reseller…", "resellerSubscribe", self.subscribe_selected
+        )
+        self.offerings_button = self._button(
+            actions, "Service &Offerings…", "resellerOfferings", self.offerings_selected
         )
         actions.addStretch(1)
         self.export_button = self._button(
@@ -305,11 +317,48 @@ class ResellerCustomersPage(Page):
             reason = "Activate the reseller first"
         self.subscribe_button.setEnabled(not reason)
         self.subscribe_button.setToolTip(reason or "Subscribe this reseller to a service")
+        why = ""
+        if row is None:
+            why = "Select a reseller"
+        elif not may_manage:
+            why = f"{self.actor.name} may not change resellers"
+        elif row.type != "commission":
+            why = (
+                "Subscription Based resellers subscribe to reseller plans and sell their "
+                "own; service offerings are for Commission Based resellers"
+            )
+        self.offerings_button.setEnabled(not why)
+        self.offerings_button.setToolTip(
+            why or "Choose the offerings this reseller may sell, with its commission"
+        )
 
     def set_job_monitor(self, monitor: JobMonitor) -> None:
         """Subscribe As Reseller follows its job through the window's runner."""
         self.job_monitor = monitor
         monitor.jobChanged.connect(lambda _id: self._jobs_changed.start())
+
+    def offerings_selected(self) -> ResellerOfferingsDialog | None:
+        """Open Service Offerings for the selected Commission Based reseller."""
+        from ui.reseller_offerings_dialog import ResellerOfferingsDialog
+
+        row = self.selected_row()
+        if row is None or self.studio is None or not self.offerings_button.isEnabled():
+            return None
+        _discard(self.offerings_dialog)
+        dialog = ResellerOfferingsDialog(
+            self.studio,
+            self.actor,
+            self.runner,
+            reseller_id=row.id,
+            reseller_name=row.company or row.name,
+            parent=self,
+        )
+        dialog.saved.connect(
+            lambda assigned: self.state.setText(f"{row.name} may sell {len(assigned)} offerings.")
+        )
+        self.offerings_dialog = dialog
+        dialog.open()
+        return dialog
 
     def subscribe_selected(self) -> SubscribeWizard | None:
         """Open Subscribe As Reseller for the selected reseller."""
@@ -400,12 +449,14 @@ class ResellerCustomersPage(Page):
             self._failed,
         )
 
-    def _show_details(self, loaded: tuple[ResellerDetails, list[SubscriptionView]]) -> None:
+    def _show_details(self, loaded: DetailsLoaded) -> None:
         from ui.reseller_details_dialog import ResellerDetailsDialog
 
-        details, subscriptions = loaded
+        details, subscriptions, offerings = loaded
         label = self.types[details.data.type].label if details.data.type in self.types else ""
-        dialog = ResellerDetailsDialog(details, label or details.data.type, subscriptions, self)
+        dialog = ResellerDetailsDialog(
+            details, label or details.data.type, subscriptions, self, offerings
+        )
         dialog.editRequested.connect(self.edit)
         dialog.edit_button.setEnabled(self.actor.can(Permission.MANAGE_RESELLERS))
         _discard(self.details_dialog)

@@ -1,0 +1,173 @@
+"""New / Edit Offering (or Add-on): service, audience, quotas, price per billing cycle.
+
+Saved through ``studio.services.offerings.save_offering`` off the GUI thread; a refused
+field shows its message beside it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.actors import Actor
+from studio.provisioning.catalog import CATALOG
+from ui.forms import FormFields
+from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from studio.context import Studio
+    from studio.services.offerings import OfferingInput, OfferingView
+
+
+def _save(
+    studio: Studio, actor: Actor, data: OfferingInput, offering_id: int | None, addon: bool
+) -> OfferingView:
+    from studio.services.offerings import save_offering
+
+    return save_offering(studio, actor, data, offering_id, addon=addon)
+
+
+class OfferingDialog(QDialog):
+    """Edits one offering or add-on; ``saved(view)`` once written."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        studio: Studio,
+        actor: Actor,
+        tasks: TaskRunner,
+        *,
+        addon: bool,
+        existing: OfferingView | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("offeringDialog")
+        kind = "Add-on" if addon else "Offering"
+        self.setWindowTitle(f"{'Edit' if existing else 'New'} {kind}")
+        self.studio, self.actor, self.tasks, self.addon = studio, actor, tasks, addon
+        self.existing = existing
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.fields = FormFields(form, "offering")
+        self.name = QLineEdit(existing.name if existing else "")
+        self.service = QComboBox()
+        for key, spec in CATALOG.items():
+            self.service.addItem(spec.title, key)
+        self.audience = QComboBox()
+        self.audience.addItem(
+            "Customer plan (end customers; Commission Based resellers sell it)", "customer"
+        )
+        self.audience.addItem("Reseller plan (Subscription Based resellers subscribe)", "reseller")
+        self.price = QLineEdit(existing.price_text if existing else "")
+        self.price.setPlaceholderText("per billing cycle, e.g. 9.99")
+        self.cycle = QComboBox()
+        self.cycle.addItems(["monthly", "quarterly", "yearly"])
+        self.enabled = QCheckBox("Enabled: may be sold and subscribed")
+        self.enabled.setChecked(existing.enabled if existing else True)
+        self.fields.add("name", "Name", self.name, required=True)
+        self.fields.add("service", "Service", self.service)
+        if not addon:
+            self.fields.add("audience", "Audience", self.audience)
+        self.quota_box = QWidget()
+        self.quota_form = QFormLayout(self.quota_box)
+        self.quota_form.setContentsMargins(0, 0, 0, 0)
+        self.fields.add("quotas", "Adds" if addon else "Quotas", self.quota_box)
+        self.fields.add("price", "Price", self.price, required=True)
+        self.fields.add("billing_cycle", "Billing cycle", self.cycle)
+        self.fields.add("enabled", "Enabled", self.enabled)
+        layout.addLayout(form)
+        self.state = QLabel("")
+        self.state.setObjectName("offeringState")
+        self.state.setWordWrap(True)
+        layout.addWidget(self.state)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.quotas: dict[str, QSpinBox] = {}
+        if existing:
+            self.service.setCurrentIndex(self.service.findData(existing.service))
+            self.audience.setCurrentIndex(max(0, self.audience.findData(existing.audience)))
+            self.cycle.setCurrentText(existing.billing_cycle)
+        self.service.currentIndexChanged.connect(self._build_quotas)
+        self._build_quotas()
+
+    def _build_quotas(self) -> None:
+        while self.quota_form.rowCount():
+            self.quota_form.removeRow(0)
+        self.quotas = {}
+        known = self.existing.quotas if self.existing else {}
+        for quota in CATALOG[str(self.service.currentData())].quotas:
+            box = QSpinBox()
+            box.setObjectName(f"offeringQuota_{quota.name}")
+            box.setRange(0 if self.addon else quota.minimum, quota.maximum)
+            box.setSuffix(f" {quota.unit}")
+            box.setGroupSeparatorShown(True)
+            box.setValue(known.get(quota.name, 0 if self.addon else quota.minimum))
+            if self.addon:
+                box.setSpecialValueText("—")
+            self.quota_form.addRow(f"{quota.label}:", box)
+            self.quotas[quota.name] = box
+
+    def value(self) -> OfferingInput:
+        """The dialog as the service's input."""
+        from studio.services.offerings import OfferingInput
+
+        quotas = {n: str(b.value()) for n, b in self.quotas.items() if b.value() or not self.addon}
+        return OfferingInput(
+            self.name.text(),
+            str(self.service.currentData()),
+            "" if self.addon else str(self.audience.currentData()),
+            quotas,
+            self.price.text(),
+            self.cycle.currentText(),
+            self.enabled.isChecked(),
+        )
+
+    def save(self) -> None:
+        """Write it in the background."""
+        data = self.value()
+        offering_id = self.existing.id if self.existing else None
+        self.state.setText("Saving…")
+        self.tasks.submit(
+            lambda: _save(self.studio, self.actor, data, offering_id, self.addon),
+            self._saved,
+            self._failed,
+        )
+
+    def _saved(self, view: OfferingView) -> None:
+        self.saved.emit(view)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        from studio.errors import FieldError
+
+        if isinstance(error, FieldError):
+            shown = {
+                k.split(".")[0] if k.startswith("quota.") else k: v for k, v in error.errors.items()
+            }
+            if any(k.startswith("quota.") for k in error.errors):
+                shown["quotas"] = "; ".join(
+                    f"{k.removeprefix('quota.')}: {v}"
+                    for k, v in error.errors.items()
+                    if k.startswith("quota.")
+                )
+            error = FieldError(shown)
+        self.state.setText(self.fields.failure_text(error, "Not saved: "))
