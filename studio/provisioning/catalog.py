@@ -76,7 +76,7 @@ CATALOG: dict[str, Service] = {
 }
 
 #: What a job can ask a server to do with a resource.
-OPERATIONS = ("provision", "update", "deprovision")
+OPERATIONS = ("provision", "update", "deprovision", "suspend", "resume")
 
 
 class CatalogError(ValueError):

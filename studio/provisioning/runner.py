@@ -49,7 +49,13 @@ TRANSIENT = (Unreachable, TimedOut, ServiceUnavailable)
 #: How long server addresses and tokens are reused before being read again.
 ENDPOINTS_TTL_S = 5.0
 #: What a finished provision/update/deprovision makes of its subscription.
-_ON_SUCCESS = {"provision": "active", "update": "active", "deprovision": "removed"}
+_ON_SUCCESS = {
+    "provision": "active",
+    "update": "active",
+    "deprovision": "removed",
+    "suspend": "suspended",
+    "resume": "active",
+}
 
 Listener = Callable[[int], None]
 

@@ -527,6 +527,7 @@ def set_reseller_status(
     with studio.unit_of_work() as session:
         row = _row(session, reseller_id)
         if row.status != status:
+            _status_jobs(session, actor, row.id, status)
             audit.record(
                 session,
                 actor,
@@ -540,6 +541,37 @@ def set_reseller_status(
             row.updated_by = actor.name
             session.flush()
         return _details(session, row)
+
+
+def _status_jobs(session: Session, actor: Actor, reseller_id: int, status: str) -> None:
+    """Suspend or resume the reseller's subscriptions through provisioning jobs, written
+    in the same transaction as the status (the job runner carries them out)."""
+    from studio.db.models import ProvisioningJob, Subscription
+    from studio.services.subscriptions import new_idempotency_key
+
+    operation, from_status = (
+        ("suspend", "active") if status == "suspended" else ("resume", "suspended")
+    )
+    subs = session.scalars(
+        select(Subscription).where(
+            Subscription.reseller_id == reseller_id,
+            Subscription.status == from_status,
+            Subscription.resource_id.is_not(None),
+        )
+    )
+    for sub in subs:
+        session.add(
+            ProvisioningJob(
+                subscription_id=sub.id,
+                operation=operation,
+                idempotency_key=new_idempotency_key(),
+                server=sub.server,
+                service=sub.service,
+                parameters={"resource_id": sub.resource_id},
+                state="pending",
+                requested_by=actor.name,
+            )
+        )
 
 
 def delete_reseller(studio: Studio, actor: Actor, reseller_id: int) -> str:

@@ -212,3 +212,31 @@ def test_a_reseller_with_an_active_subscription_cannot_be_deleted(setup: Setup) 
     with pytest.raises(StudioError) as caught:
         delete_reseller(setup.studio, setup.admin, setup.reseller_id)
     assert "1 subscription(s) still active" in str(caught.value)
+
+
+def test_suspending_the_reseller_suspends_its_subscriptions_on_the_server(setup: Setup) -> None:
+    from studio.services.resellers import set_reseller_status
+    from studio.services.subscriptions import count_running_jobs
+
+    job_id = setup.subscribe()
+    assert setup.run(job_id, ("succeeded",)) == "succeeded"
+
+    def settle() -> None:
+        runner = JobRunner(setup.studio, setup.admin)
+        try:
+            assert runner.run_until(lambda: count_running_jobs(setup.studio, setup.admin) == 0, 20)
+        finally:
+            runner.stop()
+
+    set_reseller_status(setup.studio, setup.admin, setup.reseller_id, "suspended")
+    settle()
+    [sub] = list_subscriptions(setup.studio, setup.admin, setup.reseller_id)
+    assert sub.status == "suspended"
+    assert [j.operation for j in sub.history] == ["provision", "suspend"]
+    assert _resources(setup.remote)[0]["suspended"] is True
+    set_reseller_status(setup.studio, setup.admin, setup.reseller_id, "active")
+    settle()
+    [sub] = list_subscriptions(setup.studio, setup.admin, setup.reseller_id)
+    assert sub.status == "active"
+    assert _resources(setup.remote)[0]["suspended"] is False
+    assert len(_resources(setup.remote)) == 1

@@ -257,6 +257,7 @@ def test_suspend_activate_and_delete(qtbot: QtBot, window: MainWindow) -> None:
     page.select_reseller(first)
     assert page.status_button.text() == "&Suspend"
     qtbot.mouseClick(page.status_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)  # the question lists the subscriptions it affects: read first
     _confirm(qtbot, page)
     wait_idle(qtbot, window)
     assert page.selected_row() is not None and page.selected_row().status == "suspended"  # type: ignore[union-attr]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTableWidget, QWizard
+from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from studio.actors import Actor
@@ -92,6 +92,21 @@ def test_subscribe_as_reseller_until_the_subscription_is_active(
     cells = [table.item(0, c).text() for c in range(4)]  # type: ignore[union-attr]
     assert cells == ["Hosted Exchange", "EXCH01", "mailboxes 25, mailbox_size_mb 500", "active"]
     dialog.close()
+
+    # Suspending the reseller lists what it affects, then suspends it on the server.
+    page.select_reseller(prepaid)
+    qtbot.mouseClick(page.status_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    box = page.box
+    assert box is not None and "• Hosted Exchange on EXCH01" in box.text()
+    confirm = box.findChild(QPushButton, "resellerConfirm")
+    qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)
+
+    def status() -> str:
+        assert window.studio is not None
+        return list_subscriptions(window.studio, Actor.local_administrator(), prepaid)[0].status
+
+    qtbot.waitUntil(lambda: status() == "suspended", timeout=20_000)
 
 
 def test_a_failed_job_is_retried_from_the_jobs_page(

@@ -81,6 +81,12 @@ def _details_and_subscriptions(studio: Studio, actor: Actor, reseller_id: int) -
     )
 
 
+def _subscriptions(studio: Studio, actor: Actor, reseller_id: int) -> list[SubscriptionView]:
+    from studio.services.subscriptions import list_subscriptions
+
+    return list_subscriptions(studio, actor, reseller_id)
+
+
 def _set_status(studio: Studio, actor: Actor, reseller_id: int, status: str) -> ResellerDetails:
     from studio.services.resellers import set_reseller_status
 
@@ -480,32 +486,56 @@ class ResellerCustomersPage(Page):
         return box
 
     def toggle_status(self) -> None:
-        """Suspend an active reseller (after confirming) or activate a suspended one."""
+        """Suspend or activate the selected reseller, after listing what it affects."""
         row = self.selected_row()
         studio = self.studio
         if row is None or studio is None:
             return
+        target = "active" if row.status == "suspended" else "suspended"
+        self.runner.submit(
+            lambda: _subscriptions(studio, self.actor, row.id),
+            lambda subs: self._confirm_status(row, target, subs),
+            self._failed,
+        )
 
-        def run(status: str) -> None:
+    def _confirm_status(
+        self, row: ResellerRow, target: str, subscriptions: list[SubscriptionView]
+    ) -> None:
+        from studio.provisioning.catalog import CATALOG
+
+        studio = self.studio
+        if studio is None:
+            return
+        touched = "active" if target == "suspended" else "suspended"
+        affected = [s for s in subscriptions if s.status == touched and s.resource_id]
+        items = "\n".join(
+            f"• {CATALOG[s.service].title if s.service in CATALOG else s.service} on {s.server}"
+            for s in affected
+        )
+
+        def run() -> None:
             self.runner.submit(
-                lambda: _set_status(studio, self.actor, row.id, status),
+                lambda: _set_status(studio, self.actor, row.id, target),
                 self._status_set,
                 self._failed,
             )
 
-        if row.status == "suspended":
-            run("active")
-        else:
-            self._ask(
-                "Suspend reseller",
-                f"Suspend {row.name} ({row.username})? The reseller cannot sign in "
-                "until it is activated again.",
-                "Suspend",
-                lambda: run("suspended"),
-            )
+        verb = "Suspend" if target == "suspended" else "Activate"
+        if target == "active" and not affected:
+            run()  # nothing on any server changes: no question
+            return
+        text = f"{verb} {row.name} ({row.username})?"
+        if target == "suspended":
+            text += " The reseller cannot sign in until it is activated again."
+        if affected:
+            action = "suspended" if target == "suspended" else "resumed"
+            text += f"\n\nThese subscriptions will be {action} on their servers:\n{items}"
+        self._ask(f"{verb} reseller", text, verb, run)
 
     def _status_set(self, details: ResellerDetails) -> None:
         self.state.setText(f"{details.name} is {details.status}.")
+        if self.job_monitor is not None:
+            self.job_monitor.wake()  # its subscriptions' jobs, if any
         self._select_after_load = details.id
         self.refresh()
 

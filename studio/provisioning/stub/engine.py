@@ -318,6 +318,14 @@ class StubEngine:
                 current["quotas"] = {**current["quotas"], **changes}
                 entry["resource"] = current
                 job.state, job.result = JobState.SUCCEEDED, {"resource_id": current["id"]}
+        elif job.operation in ("suspend", "resume"):
+            current = self.resources.get(job.parameters["resource_id"])
+            if current is None:
+                job.state, job.error = JobState.FAILED, "the resource no longer exists"
+            else:
+                current["suspended"] = job.operation == "suspend"
+                entry["resource"] = current
+                job.state, job.result = JobState.SUCCEEDED, {"resource_id": current["id"]}
         else:
             resource_id = job.parameters["resource_id"]
             self.resources.pop(resource_id, None)
