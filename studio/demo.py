@@ -28,8 +28,83 @@ def seed_demo(studio: Studio, actor: Actor) -> list[str]:
         view = save_website_settings(studio, actor, DEMO_WEBSITE)
         added.append(f"Control Panel Website: {view.website.url}")
     added.extend(_demo_resellers(studio, actor))
+    added.extend(_demo_offerings(studio, actor))
     added.extend(_demo_subscriptions(studio, actor))
     return added
+
+
+#: (name, service, audience, quotas, price): the demo's service plans and an add-on.
+DEMO_OFFERINGS = (
+    (
+        "Exchange Reseller 500",
+        "exchange",
+        "reseller",
+        {"mailboxes": "500", "mailbox_size_mb": "2048"},
+        "450.00",
+    ),
+    (
+        "Web Reseller 100",
+        "web",
+        "reseller",
+        {"sites": "100", "disk_gb": "200", "bandwidth_gb": "5000"},
+        "199.00",
+    ),
+    (
+        "Exchange Business 10",
+        "exchange",
+        "customer",
+        {"mailboxes": "10", "mailbox_size_mb": "2048"},
+        "39.90",
+    ),
+    (
+        "Web Starter",
+        "web",
+        "customer",
+        {"sites": "1", "disk_gb": "5", "bandwidth_gb": "100"},
+        "4.99",
+    ),
+    (
+        "SharePoint Team",
+        "sharepoint",
+        "customer",
+        {"site_collections": "2", "storage_gb": "50"},
+        "24.00",
+    ),
+)
+
+
+def _demo_offerings(studio: Studio, actor: Actor) -> list[str]:
+    """Reseller and customer plans, one add-on, and what the first Commission Based
+    demo resellers may sell (at the default commission, one at 15 %)."""
+    from studio.services.offerings import (
+        OfferingInput,
+        list_offerings,
+        save_offering,
+        set_reseller_offerings,
+    )
+    from studio.services.resellers import list_resellers
+
+    if list_offerings(studio, actor) or list_offerings(studio, actor, addons=True):
+        return []
+    ids = {}
+    for name, service, audience, quotas, price in DEMO_OFFERINGS:
+        ids[name] = save_offering(
+            studio, actor, OfferingInput(name, service, audience, quotas, price)
+        ).id
+    save_offering(
+        studio,
+        actor,
+        OfferingInput("One more mailbox", "exchange", "", {"mailboxes": "1"}, "3.50"),
+        addon=True,
+    )
+    sellers = [r for r in list_resellers(studio, actor) if r.type == "commission"][:3]
+    for n, seller in enumerate(sellers):
+        choices = [(ids["Exchange Business 10"], "15" if n == 0 else ""), (ids["Web Starter"], "")]
+        set_reseller_offerings(studio, actor, seller.id, choices)
+    return [
+        f"{len(DEMO_OFFERINGS)} service offerings and 1 add-on; "
+        f"{len(sellers)} Commission Based resellers selling them"
+    ]
 
 
 #: (demo reseller number, service, server, quotas): Subscription Based demo resellers.

@@ -19,6 +19,7 @@ from studio.servers import ProvisioningInput, RemoteServerInput
 from studio.services import (
     audit_log,
     database,
+    offerings,
     reseller_settings,
     resellers,
     servers,
@@ -88,6 +89,24 @@ CALLS: list[tuple[str, Callable[[Studio, Actor, Path], Any]]] = [
     ("manage resellers", lambda s, a, _p: resellers.create_reseller(s, a, sample_reseller())),
     ("manage resellers", lambda s, a, _p: resellers.availability_errors(s, a, "x.y", "x@y.z")),
     ("manage resellers", lambda s, a, p: resellers.import_resellers(s, a, _header_only(p))),
+    ("view configuration", lambda s, a, _p: offerings.list_offerings(s, a)),
+    (
+        "edit configuration",
+        lambda s, a, _p: offerings.save_offering(
+            s, a, offerings.OfferingInput("T", "dns", "customer", {"zones": "1"}, "1")
+        ),
+    ),
+    (
+        "edit configuration",
+        lambda s, a, _p: _expect_field_error(lambda: offerings.delete_offering(s, a, 999)),
+    ),
+    ("view resellers", lambda s, a, _p: offerings.reseller_offerings(s, a, 1)),
+    (
+        "manage resellers",
+        lambda s, a, _p: _expect_field_error(
+            lambda: offerings.set_reseller_offerings(s, a, 999, [])
+        ),
+    ),
     ("view resellers", lambda s, a, _p: subscriptions.list_jobs(s, a)),
     ("view resellers", lambda s, a, _p: subscriptions.count_running_jobs(s, a)),
     ("view resellers", lambda s, a, _p: subscriptions.list_subscriptions(s, a, 1)),
