@@ -490,11 +490,34 @@ class ResellerWizard(QWizard):
         for index, page in enumerate((self.type_page, self.personal, self.company, self.summary)):
             self.setPage(index, page)
         self.resize(760, 600)
+        #: "Add and Subscribe Service" (as MachPanel offers) was chosen over Add Reseller.
+        self.then_subscribe = False
+        if not editing:
+            self.setButtonText(QWizard.WizardButton.CustomButton1, "Add and Subscribe Service")
+            self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+            subscribe = self.button(QWizard.WizardButton.CustomButton1)
+            if subscribe is not None:
+                subscribe.setObjectName("resellerWizardAddAndSubscribe")
+                subscribe.setToolTip("Add the reseller, then Subscribe As Reseller at once")
+            self.customButtonClicked.connect(self._add_and_subscribe)
+            self.currentIdChanged.connect(self._show_subscribe_button)
+            self._show_subscribe_button(self.currentId())
         self._ready = True
         if details is not None:
             self.fill(details)
         self._initial = self.value()
         self.revalidate()
+
+    def _show_subscribe_button(self, page_id: int) -> None:
+        """Only on the summary, and only for a Subscription Based reseller."""
+        button = self.button(QWizard.WizardButton.CustomButton1)
+        if button is not None:
+            button.setVisible(page_id == PAGE_SUMMARY and self.type_page.value() == "subscription")
+
+    def _add_and_subscribe(self, which: int) -> None:
+        if which == QWizard.WizardButton.CustomButton1.value:
+            self.then_subscribe = True
+            self.accept()  # validates the summary: the save, as Add Reseller does
 
     # -- fields -------------------------------------------------------------------------
 

@@ -374,3 +374,28 @@ def test_staff_see_resellers_but_cannot_change_them(qtbot: QtBot, window: MainWi
     assert staff.count.text() == "1 of 1 shown"
     assert not staff.new_button.isEnabled() and not staff.delete_button.isEnabled()
     assert "may view resellers but not change them" in staff.new_button.toolTip()
+
+
+def test_add_and_subscribe_service_continues_into_subscribe_as_reseller(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    page = _page(qtbot, window)
+    wizard = _open_wizard(qtbot, window, page)
+    wizard.type_page.buttons["subscription"].setChecked(True)
+    qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
+    _fill_personal(qtbot, wizard)
+    qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentId() == 2, timeout=5000)
+    _type(qtbot, wizard.company.name, "Acme Hosting")
+    add_and_subscribe = wizard.button(QWizard.WizardButton.CustomButton1)
+    assert add_and_subscribe is not None and not add_and_subscribe.isVisible()
+    qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
+    assert add_and_subscribe.isVisible()
+    assert add_and_subscribe.text() == "Add and Subscribe Service"
+    qtbot.mouseClick(add_and_subscribe, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.subscribe_wizard is not None, timeout=10_000)
+    assert not wizard.isVisible()
+    subscribe = page.subscribe_wizard
+    assert subscribe is not None and subscribe.isVisible()
+    assert subscribe.windowTitle() == "Subscribe As Reseller: Acme Hosting"
+    subscribe.reject()

@@ -368,10 +368,16 @@ class ResellerCustomersPage(Page):
 
     def subscribe_selected(self) -> SubscribeWizard | None:
         """Open Subscribe As Reseller for the selected reseller."""
+        row = self.selected_row()
+        if row is None or not self.subscribe_button.isEnabled():
+            return None
+        return self.open_subscribe(row.id, row.company or row.name)
+
+    def open_subscribe(self, reseller_id: int, name: str) -> SubscribeWizard | None:
+        """Subscribe As Reseller for ``reseller_id`` (also right after Add and Subscribe)."""
         from ui.subscribe_wizard import SubscribeWizard
 
-        row = self.selected_row()
-        if row is None or self.studio is None or not self.subscribe_button.isEnabled():
+        if self.studio is None:
             return None
         _discard(self.subscribe_wizard)
         self.subscribe_wizard = SubscribeWizard(
@@ -379,8 +385,8 @@ class ResellerCustomersPage(Page):
             self.actor,
             self.runner,
             self.job_monitor,
-            reseller_id=row.id,
-            reseller_name=row.company or row.name,
+            reseller_id=reseller_id,
+            reseller_name=name,
             parent=self,
         )
         self.subscribe_wizard.open()
@@ -411,6 +417,14 @@ class ResellerCustomersPage(Page):
             types=self.types,
             details=details,
             on_saved=lambda saved: self._saved(saved, created=details is None),
+        )
+        wizard = self.wizard
+        wizard.resellerSaved.connect(
+            lambda saved: (
+                self.open_subscribe(saved.id, saved.data.company.name or saved.name)
+                if wizard.then_subscribe
+                else None
+            )
         )
         self.wizard.openSettingsRequested.connect(
             lambda: self.navigateRequested.emit("reseller-settings")
