@@ -31,6 +31,7 @@ PAGES = {
     "reseller-settings": "reseller-settings",
     "reseller-customers": "reseller-customers",
     "provisioning-jobs": "provisioning-jobs",
+    "services": "services",
     "audit-log": "audit-log",
     "access-control": "access-control",
     "control-panel-home": "home",
@@ -151,6 +152,12 @@ def _reseller_screens(window: MainWindow, out: Path) -> None:
         _settle(window, 50)
     _save(subscribe.grab(), out / "subscribe-as-reseller-server.png")
     subscribe.done(0)
+    page.select_reseller(3)  # the first Commission Based demo reseller
+    offerings = page.offerings_selected()
+    assert offerings is not None
+    _settle(window, 300)
+    _save(offerings.grab(), out / "service-offerings.png")
+    offerings.done(0)
 
 
 def _save(pixmap: object, path: Path) -> None:

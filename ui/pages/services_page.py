@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QTableView,
     QTableWidget,
@@ -98,7 +99,9 @@ class _OfferingsBox:
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         layout.addWidget(self.table)
         row = QHBoxLayout()
         self.new = QPushButton("New Add-on…" if addon else "New Offering…")
@@ -138,7 +141,8 @@ class ServicesPage(Page):
         self.catalog.verticalHeader().setVisible(False)
         self.catalog.horizontalHeader().setStretchLastSection(True)
         self.catalog.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.catalog.setMaximumHeight(190)
+        self.catalog.setMaximumHeight(165)
+        self.catalog.verticalHeader().setDefaultSectionSize(26)
         for row, spec_ in enumerate(CATALOG.values()):
             quotas = "; ".join(
                 f"{q.label} {q.minimum:,} to {q.maximum:,} {q.unit}" for q in spec_.quotas
@@ -150,8 +154,8 @@ class ServicesPage(Page):
         self.layout_.addWidget(self.catalog)
         self.offerings = _OfferingsBox(self, "Offerings (service plans)", addon=False)
         self.addons = _OfferingsBox(self, "Add-ons", addon=True)
-        self.layout_.addWidget(self.offerings.box, 2)
-        self.layout_.addWidget(self.addons.box, 1)
+        self.layout_.addWidget(self.offerings.box, 3)
+        self.layout_.addWidget(self.addons.box, 2)
         self.state = self.paragraph("", "servicesState")
         self.dialog: OfferingDialog | None = None
         may = actor.can(Permission.EDIT_CONFIGURATION)
