@@ -35,6 +35,7 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from studio.context import Studio
     from studio.provisioning.health import PrerequisitesReport
+    from studio.services.offerings import OfferingView
     from studio.services.subscriptions import JobView, SubscriptionView
     from ui.job_monitor import JobMonitor
 
@@ -58,6 +59,12 @@ def _subscribe(studio: Studio, actor: Actor, data: object) -> SubscriptionView:
 
     assert isinstance(data, SubscribeInput)
     return subscribe_reseller(studio, actor, data)
+
+
+def _plans(studio: Studio, actor: Actor) -> list[OfferingView]:
+    from studio.services.offerings import list_offerings
+
+    return list_offerings(studio, actor, "reseller")
 
 
 def _job(studio: Studio, actor: Actor, job_id: int) -> JobView:
@@ -85,6 +92,12 @@ class ServicePage(QWizardPage):
         for key, spec in CATALOG.items():
             self.service.addItem(spec.title, key)
         self.form.addRow("Service:", self.service)
+        self.plan = QComboBox()
+        self.plan.setObjectName("subscribePlan")
+        self.plan.setToolTip("A reseller plan sets the quotas; or choose them yourself")
+        self.form.addRow("Reseller plan:", self.plan)
+        self.plans: list[OfferingView] = []
+        self.plan.currentIndexChanged.connect(self._plan_chosen)
         self.quota_box = QWidget()
         self.quota_form = QFormLayout(self.quota_box)
         self.quota_form.setContentsMargins(0, 0, 0, 0)
@@ -92,6 +105,33 @@ class ServicePage(QWizardPage):
         self.quotas: dict[str, QSpinBox] = {}
         self.service.currentIndexChanged.connect(self._build_quotas)
         self._build_quotas()
+
+    def set_plans(self, plans: list[OfferingView]) -> None:
+        """The provider's enabled reseller plans (loaded off the GUI thread)."""
+        self.plans = [p for p in plans if p.enabled]
+        self._fill_plans()
+
+    def _fill_plans(self) -> None:
+        self.plan.blockSignals(True)
+        self.plan.clear()
+        self.plan.addItem("Custom quotas (within the service's limits)", None)
+        for plan in self.plans:
+            if plan.service == self.key():
+                self.plan.addItem(f"{plan.name} — {plan.price_text} {plan.billing_cycle}", plan.id)
+        self.plan.blockSignals(False)
+        self._plan_chosen()
+
+    def plan_id(self) -> int | None:
+        """The chosen reseller plan's id (None: custom quotas)."""
+        data = self.plan.currentData()
+        return int(data) if data is not None else None
+
+    def _plan_chosen(self) -> None:
+        plan = next((p for p in self.plans if p.id == self.plan_id()), None)
+        for name, box in self.quotas.items():
+            if plan is not None:
+                box.setValue(plan.quotas.get(name, box.value()))
+            box.setEnabled(plan is None)
 
     def key(self) -> str:
         """The chosen service's catalog key."""
@@ -110,6 +150,8 @@ class ServicePage(QWizardPage):
             box.setValue(max(quota.minimum, min(quota.maximum, 10 * quota.minimum)))
             self.quota_form.addRow(f"{quota.label}:", box)
             self.quotas[quota.name] = box
+        if hasattr(self, "plans"):
+            self._fill_plans()
 
     def values(self) -> dict[str, str]:
         """Quotas as the service takes them."""
@@ -235,9 +277,10 @@ class SummaryPage(QWizardPage):
             f"{q.label} {w.service_page.quotas[q.name].value():,} {q.unit}"
             for q in CATALOG[w.service_page.key()].quotas
         )
+        plan = w.service_page.plan.currentText() if w.service_page.plan_id() else "custom"
         self.text.setText(
             f"Reseller: {w.reseller_name}\nService: {CATALOG[w.service_page.key()].title}\n"
-            f"Quotas: {quotas}\nRemote Server: {w.server_page.server()}"
+            f"Plan: {plan}\nQuotas: {quotas}\nRemote Server: {w.server_page.server()}"
         )
         self.state.setText("")
 
@@ -251,7 +294,11 @@ class SummaryPage(QWizardPage):
             return False
         w = self.wizard_
         data = SubscribeInput(
-            w.reseller_id, w.service_page.key(), w.server_page.server(), w.service_page.values()
+            w.reseller_id,
+            w.service_page.key(),
+            w.server_page.server(),
+            w.service_page.values(),
+            w.service_page.plan_id(),
         )
         self._saving = True
         self.state.setText("Checking the prerequisites and submitting…")
@@ -389,6 +436,7 @@ class SubscribeWizard(QWizard):
         if monitor is not None:
             monitor.jobChanged.connect(self.progress_page.on_job_changed)
         self.resize(620, 440)
+        tasks.submit(lambda: _plans(studio, actor), self.service_page.set_plans, lambda _e: None)
 
     def subscribed(self, view: SubscriptionView) -> None:
         """Written: wake the runner and follow the job."""

@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 from studio import audit
 from studio.actors import Actor, Permission
 from studio.context import Studio
-from studio.db.models import ProvisioningJob, RemoteServer, Reseller, Subscription
+from studio.db.models import (
+    ProvisioningJob,
+    RemoteServer,
+    Reseller,
+    ServiceOffering,
+    Subscription,
+)
 from studio.errors import FieldError, StudioError
 from studio.provisioning.catalog import CATALOG
 
@@ -55,6 +61,8 @@ class SubscribeInput:
     service: str
     server: str
     quotas: Mapping[str, str]
+    #: A reseller plan (``service_offering`` with audience ``reseller``): its quotas win.
+    offering_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -209,7 +217,16 @@ def _check_subscribe(
         )
     elif reseller.status != "active":
         errors["reseller"] = "is suspended: activate it first"
-    quotas, quota_errors = quota_values(data.service, data.quotas)
+    requested = data.quotas
+    if data.offering_id is not None:
+        plan = session.get(ServiceOffering, data.offering_id)
+        if plan is None or plan.audience != "reseller" or not plan.enabled:
+            errors["offering"] = "must be an enabled reseller plan"
+        elif plan.service != data.service:
+            errors["offering"] = f"{plan.name} is a plan for {CATALOG[plan.service].title}"
+        else:
+            requested = {k: str(v) for k, v in plan.quotas.items()}
+    quotas, quota_errors = quota_values(data.service, requested)
     errors.update(quota_errors)
     server = session.scalars(
         select(RemoteServer).where(func.upper(RemoteServer.name) == data.server.strip().upper())
@@ -253,6 +270,7 @@ def subscribe_reseller(
             reseller_id=reseller.id,
             service=data.service,
             server=server_name,
+            offering_id=data.offering_id,
             quotas=quotas,
             status="pending",
         )

@@ -240,3 +240,46 @@ def test_suspending_the_reseller_suspends_its_subscriptions_on_the_server(setup:
     assert sub.status == "active"
     assert _resources(setup.remote)[0]["suspended"] is False
     assert len(_resources(setup.remote)) == 1
+
+
+def test_a_reseller_plan_sets_the_quotas(setup: Setup) -> None:
+    from studio.services.offerings import OfferingInput, save_offering
+
+    plan = save_offering(
+        setup.studio,
+        setup.admin,
+        OfferingInput(
+            "Exchange Reseller 500",
+            "exchange",
+            "reseller",
+            {"mailboxes": "500", "mailbox_size_mb": "4096"},
+            "450",
+        ),
+    )
+    customer_plan = save_offering(
+        setup.studio,
+        setup.admin,
+        OfferingInput(
+            "Web Starter",
+            "web",
+            "customer",
+            {"sites": "1", "disk_gb": "5", "bandwidth_gb": "100"},
+            "5",
+        ),
+    )
+    view = subscribe_reseller(
+        setup.studio,
+        setup.admin,
+        SubscribeInput(setup.reseller_id, "exchange", "EXCH01", {}, plan.id),
+    )
+    assert view.quotas == {"mailboxes": 500, "mailbox_size_mb": 4096}
+    assert view.job is not None
+    assert setup.run(view.job.id, ("succeeded",)) == "succeeded"
+    assert _resources(setup.remote)[0]["quotas"] == {"mailboxes": 500, "mailbox_size_mb": 4096}
+    with pytest.raises(FieldError) as caught:
+        subscribe_reseller(
+            setup.studio,
+            setup.admin,
+            SubscribeInput(setup.reseller_id, "exchange", "EXCH01", {}, customer_plan.id),
+        )
+    assert caught.value.errors["offering"] == "must be an enabled reseller plan"
