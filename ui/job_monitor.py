@@ -1,13 +1,16 @@
 """The window's job runner, and what it tells the GUI.
 
 Wraps :class:`studio.provisioning.runner.JobRunner` (plain threads): its listener runs
-on a runner thread and only emits ``jobChanged``, which Qt queues to the GUI thread.
+on a runner thread and only collects job ids; one queued signal per burst brings them
+to the GUI thread as one ``jobsChanged`` (a thousand jobs finishing in one tick must
+not become a thousand events for the window to digest).
 The count of unfinished jobs for the status bar is read off the GUI thread after each
 change. Starting the runner picks up the jobs a killed studio left unfinished.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -33,10 +36,11 @@ def _start(studio: Studio, actor: Actor, listener: object) -> JobRunner:
 
 
 class JobMonitor(QObject):
-    """``jobChanged(job_id)`` after each change; ``runningCount(n)`` after a recount."""
+    """``jobsChanged(ids)`` after changes; ``runningCount(n)`` after a recount."""
 
-    jobChanged = Signal(int)
+    jobsChanged = Signal(object)
     runningCount = Signal(int)
+    _flushRequested = Signal()
 
     def __init__(self, runner: TaskRunner, actor: Actor, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +54,9 @@ class JobMonitor(QObject):
         self._recount.setSingleShot(True)
         self._recount.setInterval(150)  # many changes at once: one recount
         self._recount.timeout.connect(self.recount)
-        self.jobChanged.connect(lambda _id: self._recount.start())
+        self._changed: set[int] = set()
+        self._changed_lock = threading.Lock()
+        self._flushRequested.connect(self._flush)
 
     def start(self, studio: Studio) -> None:
         """Start the runner (off the GUI thread: it reads the database first)."""
@@ -60,8 +66,23 @@ class JobMonitor(QObject):
     def _create(self, studio: Studio) -> JobRunner:
         """On the pool: the runner is kept at once, so ``stop`` finds it even if the
         window closes before this result reaches the GUI thread."""
-        self._created = _start(studio, self.actor, self.jobChanged.emit)
+        self._created = _start(studio, self.actor, self._on_runner_change)
         return self._created
+
+    def _on_runner_change(self, job_id: int) -> None:
+        """On a runner thread: remember the id; ask the GUI thread once per burst."""
+        with self._changed_lock:
+            first = not self._changed
+            self._changed.add(job_id)
+        if first:
+            self._flushRequested.emit()
+
+    def _flush(self) -> None:
+        with self._changed_lock:
+            changed, self._changed = frozenset(self._changed), set()
+        if changed:
+            self.jobsChanged.emit(changed)
+            self._recount.start()
 
     def _started(self, job_runner: JobRunner) -> None:
         if self.studio is None:  # stopped meanwhile

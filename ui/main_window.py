@@ -34,6 +34,7 @@ from ui.breadcrumb import Breadcrumb
 from ui.health_monitor import HealthMonitor
 from ui.idle_lock import IdleWatcher
 from ui.job_monitor import JobMonitor
+from ui.memory import freeze_startup_objects
 from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, NavigationTree, breadcrumb_text
 from ui.pages.base import Page
 from ui.pages.info_page import InfoPage
@@ -482,6 +483,7 @@ class MainWindow(QMainWindow):
             self._sign_in.set_studio(studio)
         self.show_status(f"Opened {studio.masked_url}")
         self.studioOpened.emit(studio)
+        freeze_startup_objects()  # start-up is over: keep GC pauses off the window
         self._start_provisioning(studio)
 
     def _start_provisioning(self, studio: Studio) -> None:

@@ -358,9 +358,9 @@ class ProgressPage(QWizardPage):
         self.retry_button.setVisible(False)
         self.update_job()
 
-    def on_job_changed(self, job_id: int) -> None:
-        """From the job runner: reload if it is ours."""
-        if job_id == self.job_id:
+    def on_jobs_changed(self, job_ids: frozenset[int]) -> None:
+        """From the job runner: reload if ours is among them."""
+        if self.job_id in job_ids:
             self.update_job()
 
     def update_job(self) -> None:
@@ -434,7 +434,7 @@ class SubscribeWizard(QWizard):
             self.setPage(index, page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Close")
         if monitor is not None:
-            monitor.jobChanged.connect(self.progress_page.on_job_changed)
+            monitor.jobsChanged.connect(self.progress_page.on_jobs_changed)
         self.resize(620, 440)
         tasks.submit(lambda: _plans(studio, actor), self.service_page.set_plans, lambda _e: None)
 

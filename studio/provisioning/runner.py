@@ -1,8 +1,9 @@
 """The job runner: carries provisioning jobs out, durably, on plain threads (no Qt).
 
-Every job lives in the database from the moment its subscription is written. The
-runner finds the unfinished ones, submits each with its idempotency key, follows it on
-the server and writes each change in a short transaction. Because the server answers
+Every job lives in the database from the moment its subscription is written. Each tick
+the runner reads the unfinished jobs in one query, submits new ones with their
+idempotency keys (in parallel), follows the others with one ``POST /v1/jobs/query`` per
+server, and writes every change of the tick in one transaction. Because the server answers
 the same key with the same job, a runner started after a crash (SIGKILL included)
 simply submits again and finds the job it lost track of: nothing is done twice.
 
@@ -18,8 +19,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -48,6 +49,8 @@ BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 TRANSIENT = (Unreachable, TimedOut, ServiceUnavailable)
 #: How long server addresses and tokens are reused before being read again.
 ENDPOINTS_TTL_S = 5.0
+#: Jobs asked about in one ``POST /v1/jobs/query``.
+QUERY_BATCH = 500
 #: What a finished provision/update/deprovision makes of its subscription.
 _ON_SUCCESS = {
     "provision": "active",
@@ -115,7 +118,7 @@ class _Clients:
 class JobRunner:
     """Works on every unfinished job of one database until stopped.
 
-    ``listener(job_id)`` is called (on a runner thread) after each change a job goes
+    ``listener(job_id)`` is called (on the runner's thread) after each change a job goes
     through; the GUI turns it into a queued Qt signal.
     """
 
@@ -136,11 +139,8 @@ class JobRunner:
         self.backoff = backoff
         self._clients = _Clients(studio, actor)
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="job")
-        self._in_flight: set[int] = set()
         self._next_poll: dict[int, float] = {}
-        self._meta: dict[int, tuple[str, str, str, str]] = {}
-        self._parameters: dict[int, dict[str, object]] = {}
-        self._lock = threading.Lock()
+        self._no_batch: set[str] = set()  # servers without POST /v1/jobs/query
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -159,7 +159,7 @@ class JobRunner:
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Finish the steps under way, then stop; unfinished jobs stay for next time."""
+        """Finish the tick under way, then stop; unfinished jobs stay for next time."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
@@ -177,137 +177,204 @@ class JobRunner:
             time.sleep(0.05)
         return done()
 
-    # -- dispatching --------------------------------------------------------------------
+    # -- ticks --------------------------------------------------------------------------
 
     def _dispatch(self) -> None:
         while not self._stop.is_set():
+            started = time.monotonic()
             try:
-                for job_id in self._due():
-                    with self._lock:
-                        self._in_flight.add(job_id)
-                    self._pool.submit(self._step_safely, job_id)
-            except Exception:  # the database may be locked for a moment: try next tick
-                log.exception("job runner: cannot read the jobs")
-            self._wake.wait(self.poll_s)
+                changed = self._tick()
+            except Exception:  # the database may be locked for a moment: next tick
+                log.exception("job runner: tick failed")
+                changed = []
+            for job_id in changed:
+                self._notify(job_id)
+            # Woken early (a new job), yet never more often than every poll_s / 4.
+            rest = max(self.poll_s / 4 - (time.monotonic() - started), 0.0)
+            if self._wake.wait(self.poll_s) and rest:
+                time.sleep(rest)
             self._wake.clear()
 
-    def _due(self) -> list[int]:
-        """Unfinished jobs whose back-off has passed and which no worker holds."""
-        now = utcnow()
-        with self.studio.unit_of_work() as session:
-            ids = list(
-                session.scalars(
-                    select(ProvisioningJob.id)
-                    .where(
-                        ProvisioningJob.state.in_(ACTIVE_STATES),
-                        or_(
-                            ProvisioningJob.next_attempt_at.is_(None),
-                            ProvisioningJob.next_attempt_at <= now,
-                        ),
-                    )
-                    .order_by(ProvisioningJob.id)
-                )
-            )
-        clock = time.monotonic()
-        with self._lock:
-            return [
-                i for i in ids if i not in self._in_flight and self._next_poll.get(i, 0.0) <= clock
-            ]
-
-    def _step_safely(self, job_id: int) -> None:
-        try:
-            changed = self._step(job_id)
-        except Exception:  # a bug must not kill the worker; the job is tried again
-            log.exception("job runner: job %s", job_id)
-            changed = False
-        finally:
-            with self._lock:
-                self._in_flight.discard(job_id)
-        if changed and self.listener is not None:
+    def _notify(self, job_id: int) -> None:
+        if self.listener is not None:
             try:
                 self.listener(job_id)
             except Exception:
                 log.exception("job runner: listener failed")
 
-    # -- one step of one job ------------------------------------------------------------
+    def _tick(self) -> list[int]:
+        """One round over every due job; returns the jobs that changed."""
+        snapshots = self._due()
+        if not snapshots:
+            return []
+        futures: list[Future[list[_Outcome]]] = []
+        polls: dict[str, list[_Snapshot]] = {}
+        for snap in snapshots:
+            if snap.remote_id is None or snap.state == "pending":
+                futures.append(self._pool.submit(self._submit_one, snap))
+            elif snap.state == "cancelling":
+                futures.append(self._pool.submit(self._cancel_one, snap))
+            else:
+                polls.setdefault(snap.server, []).append(snap)
+        for server, snaps in polls.items():
+            for start in range(0, len(snaps), QUERY_BATCH):
+                chunk = snaps[start : start + QUERY_BATCH]
+                futures.append(self._pool.submit(self._poll_many, server, chunk))
+        outcomes = [outcome for future in futures for outcome in future.result()]
+        return self._apply(outcomes)
 
-    def _step(self, job_id: int) -> bool:
-        with self.studio.unit_of_work() as session:
-            row = session.execute(
-                select(ProvisioningJob.state, ProvisioningJob.remote_id).where(
-                    ProvisioningJob.id == job_id
+    def _due(self) -> list[_Snapshot]:
+        """Unfinished jobs whose back-off has passed and whose next poll is due."""
+        now, clock = utcnow(), time.monotonic()
+        columns = (
+            ProvisioningJob.id,
+            ProvisioningJob.state,
+            ProvisioningJob.remote_id,
+            ProvisioningJob.server,
+            ProvisioningJob.idempotency_key,
+            ProvisioningJob.operation,
+            ProvisioningJob.service,
+            ProvisioningJob.parameters,
+        )
+        with self.studio.unit_of_work() as session:  # plain rows: no ORM objects to build
+            rows = session.execute(
+                select(*columns)
+                .where(
+                    ProvisioningJob.state.in_(ACTIVE_STATES),
+                    or_(
+                        ProvisioningJob.next_attempt_at.is_(None),
+                        ProvisioningJob.next_attempt_at <= now,
+                    ),
                 )
-            ).first()
-            if row is None or row[0] not in ACTIVE_STATES:
-                return False
-            state, remote_id = row
-            meta = self._meta.get(job_id)
-            if meta is None or state == "pending":  # what never changes, read once
-                job = session.get(ProvisioningJob, job_id)
-                assert job is not None
-                meta = (job.server, job.idempotency_key, job.operation, job.service)
-                self._meta[job_id] = meta
-                self._parameters[job_id] = dict(job.parameters)
-        server, key, operation, service = meta
-        parameters = self._parameters[job_id]
+                .order_by(ProvisioningJob.id)
+            ).all()
+        return [
+            _Snapshot(job_id, state, remote_id, server, key, operation, service, dict(params))
+            for job_id, state, remote_id, server, key, operation, service, params in rows
+            if state in ("pending", "cancelling") or self._next_poll.get(job_id, 0.0) <= clock
+        ]
+
+    # -- talking to the servers (on the pool) -------------------------------------------
+
+    def _submit_one(self, snap: _Snapshot) -> list[_Outcome]:
+        try:
+            client = self._clients.get(snap.server)
+            info = client.submit_job(snap.key, snap.operation, snap.service, snap.parameters)
+            if snap.state == "cancelling" and not info.state.finished:
+                info = client.cancel(info.id)
+        except Exception as exc:
+            return [self._error(snap, exc)]
+        return [_Outcome(snap.id, info=info)]
+
+    def _cancel_one(self, snap: _Snapshot) -> list[_Outcome]:
+        assert snap.remote_id is not None
+        try:
+            client = self._clients.get(snap.server)
+            try:
+                info = client.cancel(snap.remote_id)
+            except RequestRejected as exc:
+                if exc.status != 409:
+                    raise
+                info = client.job(snap.remote_id)  # it finished first: record how
+        except Exception as exc:
+            return [self._error(snap, exc)]
+        return [_Outcome(snap.id, info=info)]
+
+    def _poll_many(self, server: str, snaps: list[_Snapshot]) -> list[_Outcome]:
         try:
             client = self._clients.get(server)
-            if remote_id is None or state == "pending":
-                info = client.submit_job(key, operation, service, parameters)
+            infos = self._query(client, server, [s.remote_id or "" for s in snaps])
+        except Exception as exc:
+            return [self._error(snap, exc) for snap in snaps]
+        by_id = {info.id: info for info in infos}
+        outcomes = []
+        for snap in snaps:
+            info = by_id.get(snap.remote_id or "")
+            if info is None:
+                failure = f"{server} no longer knows job {snap.remote_id}"
+                outcomes.append(_Outcome(snap.id, failure=failure))
             else:
-                info = client.job(remote_id)
-            if state == "cancelling" and info.state in ("queued", "running"):
-                info = client.cancel(info.id)
-        except (*TRANSIENT, _NotRunning) as exc:
-            self._clients.forget()  # it may have moved (an embedded stub restarted)
-            return self._retry_later(job_id, exc)
-        except RequestRejected as exc:
-            if state == "cancelling" and exc.status == 409 and remote_id:
-                return self._record(job_id, self._clients.get(server).job(remote_id))
-            return self._fail(job_id, f"{server} refused the job: {exc}")
-        except ProvisioningError as exc:
-            return self._fail(job_id, f"{server}: {exc}")
-        return self._record(job_id, info)
+                outcomes.append(_Outcome(snap.id, info=info))
+        return outcomes
 
-    def _record(self, job_id: int, info: JobInfo) -> bool:
-        """Write what the server reports; finish the subscription when the job ended."""
+    def _query(self, client: ProvisioningClient, server: str, ids: list[str]) -> list[JobInfo]:
+        """One call for all of them; job by job on a server without the call."""
+        if server not in self._no_batch:
+            try:
+                return client.jobs(ids)
+            except RequestRejected as exc:
+                if exc.status != 404:
+                    raise
+                self._no_batch.add(server)
+        return [client.job(i) for i in ids]
+
+    def _error(self, snap: _Snapshot, exc: Exception) -> _Outcome:
+        if isinstance(exc, (*TRANSIENT, _NotRunning)):
+            self._clients.forget()  # it may have moved (an embedded stub restarted)
+            return _Outcome(snap.id, transient=exc)
+        if isinstance(exc, RequestRejected):
+            return _Outcome(snap.id, failure=f"{snap.server} refused the job: {exc}")
+        if isinstance(exc, ProvisioningError):
+            return _Outcome(snap.id, failure=f"{snap.server}: {exc}")
+        log.error("job runner: job %s", snap.id, exc_info=exc)
+        return _Outcome(snap.id, transient=exc)
+
+    # -- writing what happened (one transaction per tick) -------------------------------
+
+    def _apply(self, outcomes: list[_Outcome]) -> list[int]:
+        changed: list[int] = []
+        clock = time.monotonic()
         with self.studio.unit_of_work() as session:
-            job = session.get(ProvisioningJob, job_id)
-            if job is None or job.state not in ACTIVE_STATES:
-                return False
-            before = (job.state, job.progress, job.remote_id)
-            job.remote_id = info.id
-            job.attempts = 0
-            job.next_attempt_at = None
-            if info.state.value in ("queued", "running"):
-                if job.state != "cancelling":
-                    job.state = info.state.value
-                job.progress = info.progress
-            else:
-                self._finish(session, job, info)
-                self._forget(job_id)
-            changed = before != (job.state, job.progress, job.remote_id)
-            finished = job.state not in ACTIVE_STATES
-        if not finished:
-            with self._lock:
-                self._next_poll[job_id] = time.monotonic() + self.poll_s
+            ids = [o.job_id for o in outcomes]
+            jobs = {
+                j.id: j
+                for j in session.scalars(select(ProvisioningJob).where(ProvisioningJob.id.in_(ids)))
+            }
+            for outcome in outcomes:
+                job = jobs.get(outcome.job_id)
+                if job is None or job.state not in ACTIVE_STATES:
+                    continue
+                if outcome.info is not None:
+                    did_change = self._record(session, job, outcome.info)
+                elif outcome.transient is not None:
+                    did_change = self._retry_later(session, job, outcome.transient)
+                else:
+                    did_change = self._fail(session, job, outcome.failure or "unknown failure")
+                if job.state in ACTIVE_STATES:
+                    self._next_poll[job.id] = clock + self.poll_s
+                else:
+                    self._next_poll.pop(job.id, None)
+                if did_change:
+                    changed.append(job.id)
         return changed
+
+    def _record(self, session: Session, job: ProvisioningJob, info: JobInfo) -> bool:
+        """Write what the server reports; finish the subscription when the job ended."""
+        before = (job.state, job.progress, job.remote_id)
+        job.remote_id = info.id
+        job.attempts = 0
+        job.next_attempt_at = None
+        if info.state.finished:
+            self._finish(session, job, info)
+        else:
+            if job.state != "cancelling":
+                job.state = info.state.value
+            job.progress = info.progress
+        return before != (job.state, job.progress, job.remote_id)
 
     def _finish(self, session: Session, job: ProvisioningJob, info: JobInfo) -> None:
         sub = session.get(Subscription, job.subscription_id)
         assert sub is not None
         job.state = info.state.value
         job.finished_at = utcnow()
-        if info.state.value == "succeeded":
+        if info.state is JobState.SUCCEEDED:
             job.progress = 100
             sub.status = _ON_SUCCESS.get(job.operation, sub.status)
             if job.operation == "provision" and info.result:
                 sub.resource_id = str(info.result.get("resource_id") or "") or None
-            action, summary = (
-                "provisioning_job.succeed",
-                f"{sub.service} on {sub.server} {sub.status}",
-            )
-        elif info.state.value == "cancelled":
+            action = "provisioning_job.succeed"
+            summary = f"{sub.service} on {sub.server} {sub.status}"
+        elif info.state is JobState.CANCELLED:
             sub.status = "cancelled" if job.operation == "provision" else sub.status
             action, summary = "provisioning_job.cancelled", "cancelled on the server"
         else:
@@ -323,48 +390,54 @@ class JobRunner:
             summary=f"job {job.id} ({job.operation} {job.service} on {job.server}): {summary}",
         )
 
-    def _forget(self, job_id: int) -> None:
-        """A finished job: nothing of it stays in memory (the runner runs for days)."""
-        self._meta.pop(job_id, None)
-        self._parameters.pop(job_id, None)
-        with self._lock:
-            self._next_poll.pop(job_id, None)
-
-    def _retry_later(self, job_id: int, exc: Exception) -> bool:
-        with self.studio.unit_of_work() as session:
-            job = session.get(ProvisioningJob, job_id)
-            if job is None or job.state not in ACTIVE_STATES:
-                return False
-            job.attempts += 1
-            job.error = str(exc)
-            if job.attempts > len(self.backoff):
-                tries = job.attempts
-                server = job.server
-            else:
-                wait = self.backoff[job.attempts - 1]
-                job.next_attempt_at = utcnow() + dt.timedelta(seconds=wait)
-                log.info("job %s: %s; trying again in %.1f s", job_id, exc, wait)
-                return True
-        return self._fail(job_id, f"{server} could not be reached after {tries} attempts: {exc}")
-
-    def _fail(self, job_id: int, reason: str) -> bool:
-        with self.studio.unit_of_work() as session:
-            job = session.get(ProvisioningJob, job_id)
-            if job is None or job.state not in ACTIVE_STATES:
-                return False
-            failed = JobInfo(
-                id=job.remote_id or "",
-                idempotency_key=job.idempotency_key,
-                operation=job.operation,
-                service=job.service,
-                parameters=dict(job.parameters),
-                state=JobState.FAILED,
-                progress=job.progress,
-                result=None,
-                error=reason,
-            )
-            self._finish(session, job, failed)
-            self._forget(job_id)
-            # Ours, not the server's: Retry asks the server again under the same key.
-            job.local_failure = True
+    def _retry_later(self, session: Session, job: ProvisioningJob, exc: Exception) -> bool:
+        job.attempts += 1
+        job.error = str(exc)
+        if job.attempts > len(self.backoff):
+            reason = f"{job.server} could not be reached after {job.attempts} attempts: {exc}"
+            return self._fail(session, job, reason)
+        wait = self.backoff[job.attempts - 1]
+        job.next_attempt_at = utcnow() + dt.timedelta(seconds=wait)
+        log.info("job %s: %s; trying again in %.1f s", job.id, exc, wait)
         return True
+
+    def _fail(self, session: Session, job: ProvisioningJob, reason: str) -> bool:
+        failed = JobInfo(
+            id=job.remote_id or "",
+            idempotency_key=job.idempotency_key,
+            operation=job.operation,
+            service=job.service,
+            parameters=dict(job.parameters),
+            state=JobState.FAILED,
+            progress=job.progress,
+            result=None,
+            error=reason,
+        )
+        self._finish(session, job, failed)
+        # Ours, not the server's: Retry asks the server again under the same key.
+        job.local_failure = True
+        return True
+
+
+@dataclass
+class _Snapshot:
+    """What a tick needs of one job, read in the tick's one query."""
+
+    id: int
+    state: str
+    remote_id: str | None
+    server: str
+    key: str
+    operation: str
+    service: str
+    parameters: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class _Outcome:
+    """What talking to the server gave for one job: its report, or an error."""
+
+    job_id: int
+    info: JobInfo | None = None
+    transient: Exception | None = None
+    failure: str | None = None

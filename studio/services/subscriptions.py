@@ -244,28 +244,29 @@ def _check_subscribe(
 def subscribe_reseller(
     studio: Studio, actor: Actor, data: SubscribeInput, *, check: Any = None
 ) -> SubscriptionView:
-    """Check the input and the prerequisites, then write the subscription and its job.
+    """Run the prerequisites check, check the input, then write the subscription and
+    its job in one transaction.
 
-    ``check`` is the prerequisites check to run (default: the real one, off the
-    caller's thread in the GUI); a failure raises :class:`PrerequisitesFailed` naming
-    each problem and its fix, and nothing is written.
+    ``check`` is the prerequisites check to run (default: the real one; the GUI calls
+    this off its thread); a failure raises :class:`PrerequisitesFailed` naming each
+    problem and its fix, and nothing is written.
     """
     actor.require(Permission.MANAGE_RESELLERS)
-    with studio.unit_of_work() as session:
-        reseller, quotas, server = _check_subscribe(session, data)
-        server_name = server.name
     if check is None:
         from studio.services.provisioning import check_prerequisites
 
         check = check_prerequisites
-    report = check(studio, actor)
-    problems = [
-        f"{p.message} (fix: {p.fix})" if p.fix else p.message for p in report.failures(server_name)
-    ]
-    if problems or not report.server_ready(server_name):
-        raise PrerequisitesFailed(problems or [f"{server_name} is not ready"])
-    name = reseller.company_name or f"{reseller.first_name} {reseller.last_name}"
+    report = check(studio, actor)  # first, and with no transaction open while it waits
     with studio.unit_of_work() as session:
+        reseller, quotas, server = _check_subscribe(session, data)
+        server_name = server.name
+        problems = [
+            f"{p.message} (fix: {p.fix})" if p.fix else p.message
+            for p in report.failures(server_name)
+        ]
+        if problems or not report.server_ready(server_name):
+            raise PrerequisitesFailed(problems or [f"{server_name} is not ready"])
+        name = reseller.company_name or f"{reseller.first_name} {reseller.last_name}"
         sub = Subscription(
             reseller_id=reseller.id,
             service=data.service,

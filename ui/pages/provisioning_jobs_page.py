@@ -144,7 +144,7 @@ class ProvisioningJobsPage(Page):
     def set_job_monitor(self, monitor: JobMonitor) -> None:
         """Refresh when the runner reports a change."""
         self.monitor = monitor
-        monitor.jobChanged.connect(lambda _id: self._debounce.start())
+        monitor.jobsChanged.connect(lambda _ids: self._debounce.start())
 
     def refresh(self) -> None:
         """Reload the jobs off the GUI thread."""

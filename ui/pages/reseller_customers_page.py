@@ -341,7 +341,7 @@ class ResellerCustomersPage(Page):
     def set_job_monitor(self, monitor: JobMonitor) -> None:
         """Subscribe As Reseller follows its job through the window's runner."""
         self.job_monitor = monitor
-        monitor.jobChanged.connect(lambda _id: self._jobs_changed.start())
+        monitor.jobsChanged.connect(lambda _ids: self._jobs_changed.start())
 
     def offerings_selected(self) -> ResellerOfferingsDialog | None:
         """Open Service Offerings for the selected Commission Based reseller."""

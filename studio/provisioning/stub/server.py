@@ -23,6 +23,8 @@ from studio.provisioning.stub.engine import Conflict, StubEngine
 
 log = logging.getLogger(__name__)
 _JOB_PATH = re.compile(r"^/v1/jobs/([0-9a-f]{32})$")
+#: At most this many ids in one ``POST /v1/jobs/query``.
+MAX_QUERY_IDS = 500
 _CANCEL_PATH = re.compile(r"^/v1/jobs/([0-9a-f]{32})/cancel$")
 ADMIN_PATH = "/v1/admin/faults"
 
@@ -190,8 +192,17 @@ class StubHandler(BaseHTTPRequestHandler):
             raise ApiError(
                 HTTPStatus.SERVICE_UNAVAILABLE, "stopped", "the Provisioning Service is stopped"
             )
+        return self._job_route(method, path, body, now)
+
+    def _job_route(
+        self, method: str, path: str, body: dict[str, Any], now: float
+    ) -> tuple[HTTPStatus, dict[str, Any]]:
+        """The calls about jobs (the service must be running for them)."""
+        engine = self.server.engine
         if method == "POST" and path == "/v1/jobs":
             return self._submit(body, now)
+        if method == "POST" and path == "/v1/jobs/query":
+            return HTTPStatus.OK, {"jobs": [j.as_dict(now) for j in self._query(body)]}
         match = _JOB_PATH.match(path)
         if method == "GET" and match:
             job = engine.job(match.group(1))
@@ -208,6 +219,24 @@ class StubHandler(BaseHTTPRequestHandler):
                 raise ApiError(HTTPStatus.NOT_FOUND, "not_found", "no such job")
             return HTTPStatus.OK, job.as_dict(time.time())
         raise ApiError(HTTPStatus.NOT_FOUND, "not_found", f"no route {method} {path}")
+
+    def _query(self, body: dict[str, Any]) -> list[Any]:
+        """Several jobs in one call (ids the server does not know are left out)."""
+        ids = body.get("ids")
+        if (
+            not isinstance(ids, list)
+            or len(ids) > MAX_QUERY_IDS
+            or not all(isinstance(i, str) for i in ids)
+        ):
+            raise ApiError(
+                HTTPStatus.UNPROCESSABLE_ENTITY,
+                "unprocessable",
+                f"must be a list of at most {MAX_QUERY_IDS} job ids",
+                "ids",
+            )
+        engine = self.server.engine
+        engine.advance()
+        return [job for job in (engine.jobs.get(i) for i in ids) if job is not None]
 
     def _submit(self, body: dict[str, Any], now: float) -> tuple[HTTPStatus, dict[str, Any]]:
         key = self.headers.get(IDEMPOTENCY_HEADER) or body.get("idempotency_key")
