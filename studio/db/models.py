@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -385,6 +386,21 @@ class ProvisioningJob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: Optimistic lock: the runner, Cancel and Retry never overwrite each other's change.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
+
+
+#: At most one unfinished job per subscription: two Retries (two windows, a double
+#: click) can never both start a job, and suspend/resume never race a provision.
+Index(
+    "uq_provisioning_job_unfinished",
+    ProvisioningJob.subscription_id,
+    unique=True,
+    sqlite_where=text("state IN ('pending', 'queued', 'running', 'cancelling')"),
+    postgresql_where=text("state IN ('pending', 'queued', 'running', 'cancelling')"),
+)
 
 
 #: A reseller's History tab reads its audit events by entity and id.

@@ -29,6 +29,7 @@ from studio import audit
 from studio.actors import Actor
 from studio.context import Studio
 from studio.db.models import ProvisioningJob, Subscription, utcnow
+from studio.errors import DatabaseError
 from studio.provisioning.client import (
     JobInfo,
     ProvisioningClient,
@@ -184,7 +185,10 @@ class JobRunner:
             started = time.monotonic()
             try:
                 changed = self._tick()
-            except Exception:  # the database may be locked for a moment: next tick
+            except DatabaseError as exc:  # locked a moment, or Cancel/Retry came first
+                log.info("job runner: tick not written (%s); next tick reads again", exc)
+                changed = []
+            except Exception:
                 log.exception("job runner: tick failed")
                 changed = []
             for job_id in changed:
@@ -261,7 +265,12 @@ class JobRunner:
             client = self._clients.get(snap.server)
             info = client.submit_job(snap.key, snap.operation, snap.service, snap.parameters)
             if snap.state == "cancelling" and not info.state.finished:
-                info = client.cancel(info.id)
+                try:
+                    info = client.cancel(info.id)
+                except RequestRejected as exc:
+                    if exc.status != 409:
+                        raise
+                    info = client.job(info.id)  # it finished first: record how
         except Exception as exc:
             return [self._error(snap, exc)]
         return [_Outcome(snap.id, info=info)]
@@ -306,7 +315,14 @@ class JobRunner:
                 if exc.status != 404:
                     raise
                 self._no_batch.add(server)
-        return [client.job(i) for i in ids]
+        infos = []
+        for job_id in ids:  # one unknown job must not fail the others
+            try:
+                infos.append(client.job(job_id))
+            except RequestRejected as exc:
+                if exc.status != 404:
+                    raise
+        return infos
 
     def _error(self, snap: _Snapshot, exc: Exception) -> _Outcome:
         if isinstance(exc, (*TRANSIENT, _NotRunning)):
@@ -350,6 +366,13 @@ class JobRunner:
 
     def _record(self, session: Session, job: ProvisioningJob, info: JobInfo) -> bool:
         """Write what the server reports; finish the subscription when the job ended."""
+        if (
+            info.state is JobState.SUCCEEDED
+            and job.operation == "provision"
+            and not (info.result or {}).get("resource_id")
+        ):
+            log.warning("job %s: success without a resource id; asking again", job.id)
+            return False  # a report caught half-written: the next poll completes it
         before = (job.state, job.progress, job.remote_id)
         job.remote_id = info.id
         job.attempts = 0
@@ -370,8 +393,8 @@ class JobRunner:
         if info.state is JobState.SUCCEEDED:
             job.progress = 100
             sub.status = _ON_SUCCESS.get(job.operation, sub.status)
-            if job.operation == "provision" and info.result:
-                sub.resource_id = str(info.result.get("resource_id") or "") or None
+            if job.operation == "provision":
+                sub.resource_id = str((info.result or {}).get("resource_id") or "") or None
             action = "provisioning_job.succeed"
             summary = f"{sub.service} on {sub.server} {sub.status}"
         elif info.state is JobState.CANCELLED:
@@ -389,6 +412,35 @@ class JobRunner:
             entity_id=sub.reseller_id,
             summary=f"job {job.id} ({job.operation} {job.service} on {job.server}): {summary}",
         )
+        if info.state is JobState.SUCCEEDED:
+            self._follow_reseller(session, job, sub)
+
+    def _follow_reseller(self, session: Session, job: ProvisioningJob, sub: Subscription) -> None:
+        """A subscription follows its reseller: one provisioned (or resumed) while the
+        reseller was suspended meanwhile is suspended next, and the other way round."""
+        from studio.db.models import Reseller
+        from studio.services.subscriptions import new_idempotency_key
+
+        reseller = session.get(Reseller, sub.reseller_id)
+        if reseller is None or not sub.resource_id or sub.status not in ("active", "suspended"):
+            return
+        wanted = "suspended" if reseller.status == "suspended" else "active"
+        if sub.status == wanted:
+            return
+        operation = "suspend" if wanted == "suspended" else "resume"
+        session.add(
+            ProvisioningJob(
+                subscription_id=sub.id,
+                operation=operation,
+                idempotency_key=new_idempotency_key(),
+                server=sub.server,
+                service=sub.service,
+                parameters={"resource_id": sub.resource_id},
+                state="pending",
+                requested_by=self.actor.name,
+            )
+        )
+        log.info("job %s: subscription %s follows its %s reseller", job.id, sub.id, wanted)
 
     def _retry_later(self, session: Session, job: ProvisioningJob, exc: Exception) -> bool:
         job.attempts += 1

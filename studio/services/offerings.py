@@ -280,6 +280,48 @@ def _commissions(
     return wanted, errors
 
 
+def _write_periods(
+    session: Session, actor: Actor, reseller_id: int, wanted: dict[int, int], day: dt.date
+) -> dict[str, list[object]]:
+    """Close, replace and open commission periods from ``day``; what changed, for audit."""
+    changes: dict[str, list[object]] = {}
+    # Periods planned from ``day`` on are replaced by this choice (no overlaps).
+    for planned in session.scalars(
+        select(ResellerOffering).where(
+            ResellerOffering.reseller_id == reseller_id,
+            ResellerOffering.effective_from >= day,
+        )
+    ):
+        session.delete(planned)
+    session.flush()
+    current = {row.offering_id: row for row in _current(session, reseller_id, day)}
+    for offering_id, row in current.items():
+        if offering_id not in wanted or wanted[offering_id] != row.commission_bp:
+            row.effective_to = day  # the old period ends where the new one starts
+            if offering_id not in wanted:
+                changes[f"offering.{offering_id}"] = [row.commission_bp / 100, None]
+    for offering_id, bp in wanted.items():
+        old = current.get(offering_id)
+        if old is not None and old.commission_bp == bp and old.effective_to is None:
+            continue
+        if old is not None:
+            old.effective_to = day  # a bounded period in force: this one follows it
+        session.add(
+            ResellerOffering(
+                reseller_id=reseller_id,
+                offering_id=offering_id,
+                commission_bp=bp,
+                effective_from=day,
+                updated_by=actor.name,
+            )
+        )
+        changes[f"offering.{offering_id}"] = [
+            old.commission_bp / 100 if old else None,
+            bp / 100,
+        ]
+    return changes
+
+
 def set_reseller_offerings(
     studio: Studio,
     actor: Actor,
@@ -315,30 +357,7 @@ def set_reseller_offerings(
                 )
         if errors:
             raise FieldError(errors)
-        changes: dict[str, list[object]] = {}
-        current = {row.offering_id: row for row in _current(session, reseller_id, day)}
-        for offering_id, row in current.items():
-            if offering_id not in wanted or wanted[offering_id] != row.commission_bp:
-                row.effective_to = day  # the old period ends where the new one starts
-                if offering_id not in wanted:
-                    changes[f"offering.{offering_id}"] = [row.commission_bp / 100, None]
-        for offering_id, bp in wanted.items():
-            old = current.get(offering_id)
-            if old is not None and old.commission_bp == bp:
-                continue
-            session.add(
-                ResellerOffering(
-                    reseller_id=reseller_id,
-                    offering_id=offering_id,
-                    commission_bp=bp,
-                    effective_from=day,
-                    updated_by=actor.name,
-                )
-            )
-            changes[f"offering.{offering_id}"] = [
-                old.commission_bp / 100 if old else None,
-                bp / 100,
-            ]
+        changes = _write_periods(session, actor, reseller_id, wanted, day)
         if changes:
             audit.record(
                 session,

@@ -552,11 +552,15 @@ def _status_jobs(session: Session, actor: Actor, reseller_id: int, status: str) 
     operation, from_status = (
         ("suspend", "active") if status == "suspended" else ("resume", "suspended")
     )
+    busy = select(ProvisioningJob.subscription_id).where(
+        ProvisioningJob.state.in_(("pending", "queued", "running", "cancelling"))
+    )
     subs = session.scalars(
         select(Subscription).where(
             Subscription.reseller_id == reseller_id,
             Subscription.status == from_status,
             Subscription.resource_id.is_not(None),
+            Subscription.id.not_in(busy),  # the runner makes those follow when they end
         )
     )
     for sub in subs:

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from studio import audit
 from studio.actors import Actor, Permission
@@ -358,9 +360,24 @@ def list_subscriptions(studio: Studio, actor: Actor, reseller_id: int) -> list[S
         return [_subscription_view(session, sub) for sub in subs]
 
 
+def _flush_or_changed(session: Session) -> None:
+    """Write now; a job the runner changed since it was read is a field error, not a
+    database failure (the version check of ``ProvisioningJob``)."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise FieldError.single(
+            "job", "changed meanwhile (the job runner moved on): look again"
+        ) from None
+
+
 def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
     """A failed (or cancelled) job again, as a new job with a new key."""
     actor.require(Permission.MANAGE_RESELLERS)
+    return _retry(studio, actor, job_id)
+
+
+def _retry(studio: Studio, actor: Actor, job_id: int) -> JobView:
     with studio.unit_of_work() as session:
         old = session.get(ProvisioningJob, job_id)
         if old is None:
@@ -374,7 +391,8 @@ def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
         latest = _latest_job(session, sub.id)
         if latest is not None and latest.id != old.id:
             raise FieldError.single("job", f"was retried already as job {latest.id}")
-        sub.status = "pending"
+        if old.operation == "provision":  # suspend/resume keep the status they had
+            sub.status = "pending"
         reseller = session.get(Reseller, sub.reseller_id)
         assert reseller is not None
         if old.local_failure:
@@ -389,6 +407,7 @@ def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
                 entity_id=sub.reseller_id,
                 summary=f"job {old.id} retried (same key: the server may have done it)",
             )
+            _flush_or_changed(session)
             return _job_view(old, reseller)
         job = ProvisioningJob(
             subscription_id=sub.id,
@@ -401,7 +420,12 @@ def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
             requested_by=actor.name,
         )
         session.add(job)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # someone else retried it (or another job is under way)
+            raise FieldError.single(
+                "job", "another job of this subscription is under way: look again"
+            ) from None
         audit.record(
             session,
             actor,
@@ -410,12 +434,17 @@ def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
             entity_id=sub.reseller_id,
             summary=f"job {old.id} retried as job {job.id}",
         )
+        _flush_or_changed(session)
         return _job_view(job, reseller)
 
 
 def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
     """Ask the runner to cancel a job that has not finished (on the server too)."""
     actor.require(Permission.MANAGE_RESELLERS)
+    return _cancel(studio, actor, job_id)
+
+
+def _cancel(studio: Studio, actor: Actor, job_id: int) -> JobView:
     with studio.unit_of_work() as session:
         job = session.get(ProvisioningJob, job_id)
         if job is None:
@@ -434,6 +463,7 @@ def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
             entity_id=sub.reseller_id,
             summary=f"job {job.id} ({job.operation} {job.service} on {job.server}) cancelling",
         )
+        _flush_or_changed(session)
         reseller = session.get(Reseller, sub.reseller_id)
         assert reseller is not None
         return _job_view(job, reseller)

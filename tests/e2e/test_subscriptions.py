@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from studio.actors import Actor
 from studio.context import Studio
@@ -283,3 +283,52 @@ def test_a_reseller_plan_sets_the_quotas(setup: Setup) -> None:
             SubscribeInput(setup.reseller_id, "exchange", "EXCH01", {}, customer_plan.id),
         )
     assert caught.value.errors["offering"] == "must be an enabled reseller plan"
+
+
+def test_a_reseller_suspended_mid_provision_has_its_new_subscription_suspended(
+    setup: Setup,
+) -> None:
+    from studio.services.resellers import set_reseller_status
+    from studio.services.subscriptions import count_running_jobs
+
+    job_id = setup.subscribe()
+    runner = JobRunner(setup.studio, setup.admin)
+    try:
+        assert runner.run_until(lambda: setup.state(job_id) in ("queued", "running"), 10)
+        set_reseller_status(setup.studio, setup.admin, setup.reseller_id, "suspended")
+        assert runner.run_until(
+            lambda: (
+                count_running_jobs(setup.studio, setup.admin) == 0
+                and setup.state(job_id) == "succeeded"
+            ),
+            20,
+        )
+    finally:
+        runner.stop()
+    [sub] = list_subscriptions(setup.studio, setup.admin, setup.reseller_id)
+    assert sub.status == "suspended"
+    assert [j.operation for j in sub.history] == ["provision", "suspend"]
+    assert _resources(setup.remote)[0]["suspended"] is True
+
+
+def test_a_subscription_never_has_two_unfinished_jobs(setup: Setup) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from studio.services.subscriptions import new_idempotency_key
+
+    job_id = setup.subscribe()
+    with pytest.raises(IntegrityError), setup.studio.engine.begin() as connection:
+        row = (
+            connection.execute(
+                select(ProvisioningJob.__table__).where(ProvisioningJob.id == job_id)
+            )
+            .mappings()
+            .one()
+        )
+        connection.execute(
+            insert(ProvisioningJob),
+            {
+                **{k: v for k, v in row.items() if k != "id"},
+                "idempotency_key": new_idempotency_key(),
+            },
+        )

@@ -290,11 +290,11 @@ class StubEngine:
         job.finished_at = now
         entry: dict[str, Any] = {}
         if job.will_fail:
-            job.state = JobState.FAILED
-            job.error = (
+            job.error = (  # the outcome before the state: readers never see one alone
                 f"{CATALOG[job.service].title} on {self.name} refused the {job.operation}: "
                 "simulated failure (fault injection)"
             )
+            job.state = JobState.FAILED
         elif job.operation == "provision":
             resource = {
                 "id": f"{job.service}-{job.id[:12]}",
@@ -306,29 +306,29 @@ class StubEngine:
             }
             self.resources[resource["id"]] = resource
             entry["resource"] = resource
-            job.state, job.result = JobState.SUCCEEDED, {"resource_id": resource["id"]}
+            job.result, job.state = {"resource_id": resource["id"]}, JobState.SUCCEEDED
         elif job.operation == "update":
             current = self.resources.get(job.parameters["resource_id"])
             if current is None:
-                job.state, job.error = JobState.FAILED, "the resource no longer exists"
+                job.error, job.state = "the resource no longer exists", JobState.FAILED
             else:
                 changes = {
                     k: v for k, v in job.parameters.items() if k not in ("resource_id", "name")
                 }
                 current["quotas"] = {**current["quotas"], **changes}
                 entry["resource"] = current
-                job.state, job.result = JobState.SUCCEEDED, {"resource_id": current["id"]}
+                job.result, job.state = {"resource_id": current["id"]}, JobState.SUCCEEDED
         elif job.operation in ("suspend", "resume"):
             current = self.resources.get(job.parameters["resource_id"])
             if current is None:
-                job.state, job.error = JobState.FAILED, "the resource no longer exists"
+                job.error, job.state = "the resource no longer exists", JobState.FAILED
             else:
                 current["suspended"] = job.operation == "suspend"
                 entry["resource"] = current
-                job.state, job.result = JobState.SUCCEEDED, {"resource_id": current["id"]}
+                job.result, job.state = {"resource_id": current["id"]}, JobState.SUCCEEDED
         else:
             resource_id = job.parameters["resource_id"]
             self.resources.pop(resource_id, None)
             entry["resource_removed"] = resource_id
-            job.state, job.result = JobState.SUCCEEDED, {"resource_id": resource_id}
+            job.result, job.state = {"resource_id": resource_id}, JobState.SUCCEEDED
         self.journal.append({**self._job_entry(job), **entry})

@@ -143,3 +143,21 @@ def test_offerings_on_the_command_line(tmp_path: Path) -> None:
     assert code == 0
     assert json.loads(out)[0]["commission"] == "12.50"
     assert run("offerings", "show", "1")[1].endswith("1 offerings\n")
+
+
+def test_choices_dated_in_the_future_or_past_never_overlap(studio: Studio, admin: Actor) -> None:
+    mail = _offering(studio, admin, "Exchange 10")
+    seller = create_reseller(
+        studio, admin, sample_reseller(1, type="commission"), require_password=False
+    )
+    set_reseller_offerings(studio, admin, seller.id, [(mail, "10")], dt.date(2027, 1, 1))
+    set_reseller_offerings(studio, admin, seller.id, [(mail, "20")], dt.date(2026, 12, 1))
+    on = {
+        day: [a.commission_bp for a in reseller_offerings(studio, admin, seller.id, day)]
+        for day in (dt.date(2026, 11, 30), dt.date(2026, 12, 15), dt.date(2027, 2, 1))
+    }
+    assert on == {
+        dt.date(2026, 11, 30): [],
+        dt.date(2026, 12, 15): [2000],
+        dt.date(2027, 2, 1): [2000],  # the plan for January was replaced, not kept beside
+    }

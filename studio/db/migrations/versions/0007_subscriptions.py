@@ -118,6 +118,7 @@ def upgrade() -> None:
         _when("created_at"),
         _when("updated_at"),
         _when("finished_at", nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["subscription_id"],
             ["subscription.id"],
@@ -127,6 +128,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_provisioning_job_idempotency_key")),
     )
     op.create_index(op.f("ix_provisioning_job_state"), "provisioning_job", ["state"], unique=False)
+    unfinished = sa.text("state IN ('pending', 'queued', 'running', 'cancelling')")
+    op.create_index(
+        "uq_provisioning_job_unfinished",
+        "provisioning_job",
+        ["subscription_id"],
+        unique=True,
+        sqlite_where=unfinished,
+        postgresql_where=unfinished,
+    )
     op.create_index(
         op.f("ix_provisioning_job_subscription_id"),
         "provisioning_job",
