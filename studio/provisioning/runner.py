@@ -52,6 +52,8 @@ TRANSIENT = (Unreachable, TimedOut, ServiceUnavailable)
 ENDPOINTS_TTL_S = 5.0
 #: Jobs asked about in one ``POST /v1/jobs/query``.
 QUERY_BATCH = 500
+#: How often a job given up here (its server unreachable) is asked about again.
+RECONCILE_S = 30.0
 #: What a finished provision/update/deprovision makes of its subscription.
 _ON_SUCCESS = {
     "provision": "active",
@@ -132,8 +134,10 @@ class JobRunner:
         poll_s: float = 0.2,
         listener: Listener | None = None,
         backoff: tuple[float, ...] = BACKOFF_S,
+        reconcile_s: float = RECONCILE_S,
     ) -> None:
         self.studio = studio
+        self.reconcile_s = reconcile_s
         self.actor = actor
         self.poll_s = poll_s
         self.listener = listener
@@ -252,11 +256,27 @@ class JobRunner:
                 )
                 .order_by(ProvisioningJob.id)
             ).all()
-        return [
+            # Given up here while the server had the job: ask now and then how it ended.
+            given_up = session.execute(
+                select(*columns).where(
+                    ProvisioningJob.state == "failed",
+                    ProvisioningJob.local_failure.is_(True),
+                    ProvisioningJob.remote_id.is_not(None),
+                )
+            ).all()
+        due = [
             _Snapshot(job_id, state, remote_id, server, key, operation, service, dict(params))
             for job_id, state, remote_id, server, key, operation, service, params in rows
             if state in ("pending", "cancelling") or self._next_poll.get(job_id, 0.0) <= clock
         ]
+        for job_id, _state, remote_id, server, key, operation, service, params in given_up:
+            if self._next_poll.get(job_id, 0.0) <= clock:
+                self._next_poll[job_id] = clock + self.reconcile_s
+                snap = _Snapshot(job_id, "running", remote_id, server, key, operation, service)
+                snap.reconcile = True
+                snap.parameters = dict(params)
+                due.append(snap)
+        return due
 
     # -- talking to the servers (on the pool) -------------------------------------------
 
@@ -294,16 +314,19 @@ class JobRunner:
             client = self._clients.get(server)
             infos = self._query(client, server, [s.remote_id or "" for s in snaps])
         except Exception as exc:
-            return [self._error(snap, exc) for snap in snaps]
+            return [
+                _Outcome(snap.id, reconcile=True) if snap.reconcile else self._error(snap, exc)
+                for snap in snaps
+            ]
         by_id = {info.id: info for info in infos}
         outcomes = []
         for snap in snaps:
             info = by_id.get(snap.remote_id or "")
             if info is None:
                 failure = f"{server} no longer knows job {snap.remote_id}"
-                outcomes.append(_Outcome(snap.id, failure=failure))
+                outcomes.append(_Outcome(snap.id, failure=failure, reconcile=snap.reconcile))
             else:
-                outcomes.append(_Outcome(snap.id, info=info))
+                outcomes.append(_Outcome(snap.id, info=info, reconcile=snap.reconcile))
         return outcomes
 
     def _query(self, client: ProvisioningClient, server: str, ids: list[str]) -> list[JobInfo]:
@@ -348,6 +371,10 @@ class JobRunner:
             }
             for outcome in outcomes:
                 job = jobs.get(outcome.job_id)
+                if job is not None and outcome.reconcile:
+                    if outcome.info is not None and self._reconcile(session, job, outcome.info):
+                        changed.append(job.id)
+                    continue
                 if job is None or job.state not in ACTIVE_STATES:
                     continue
                 if outcome.info is not None:
@@ -442,6 +469,37 @@ class JobRunner:
         )
         log.info("job %s: subscription %s follows its %s reseller", job.id, sub.id, wanted)
 
+    def _reconcile(self, session: Session, job: ProvisioningJob, info: JobInfo) -> bool:
+        """A job failed here (server unreachable) that the server had: how did it end?
+
+        Succeeded after all → the record is corrected (the subscription gets what the
+        server made), so no resource is left unaccounted for. Failed or cancelled
+        there too → the failure is the server's; Retry will use a new key.
+        """
+        if job.state != "failed" or not job.local_failure or not info.state.finished:
+            return False
+        job.local_failure = False
+        if info.state is not JobState.SUCCEEDED:
+            job.error = info.error or job.error
+            return True
+        sub = session.get(Subscription, job.subscription_id)
+        assert sub is not None
+        job.state, job.error, job.progress = "succeeded", "", 100
+        sub.status = _ON_SUCCESS.get(job.operation, sub.status)
+        if job.operation == "provision":
+            sub.resource_id = str((info.result or {}).get("resource_id") or "") or None
+        audit.record(
+            session,
+            self.actor,
+            action="provisioning_job.reconcile",
+            entity="reseller",
+            entity_id=sub.reseller_id,
+            summary=f"job {job.id}: {job.server} finished it after it had been given up "
+            f"here; {sub.service} on {sub.server} is {sub.status}",
+        )
+        self._follow_reseller(session, job, sub)
+        return True
+
     def _retry_later(self, session: Session, job: ProvisioningJob, exc: Exception) -> bool:
         job.attempts += 1
         job.error = str(exc)
@@ -483,6 +541,8 @@ class _Snapshot:
     operation: str
     service: str
     parameters: dict[str, object] = field(default_factory=dict)
+    #: A job given up here, asked again how it ended on the server.
+    reconcile: bool = False
 
 
 @dataclass
@@ -493,3 +553,4 @@ class _Outcome:
     info: JobInfo | None = None
     transient: Exception | None = None
     failure: str | None = None
+    reconcile: bool = False

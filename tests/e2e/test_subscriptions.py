@@ -332,3 +332,24 @@ def test_a_subscription_never_has_two_unfinished_jobs(setup: Setup) -> None:
                 "idempotency_key": new_idempotency_key(),
             },
         )
+
+
+def test_a_job_given_up_here_that_the_server_finished_is_corrected(setup: Setup) -> None:
+    job_id = setup.subscribe()
+    runner = JobRunner(setup.studio, setup.admin, backoff=(0.05, 0.05), reconcile_s=0.2)
+    try:
+        assert runner.run_until(lambda: setup.state(job_id) in ("queued", "running"), 10)
+        port = setup.remote.port
+        setup.remote.kill()  # the server has the job; we cannot reach it
+        assert runner.run_until(lambda: setup.state(job_id) == "failed", 10)
+        assert get_job(setup.studio, setup.admin, job_id).error.startswith(
+            "EXCH01 could not be reached"
+        )
+        setup.remote.start(port=port)  # its journal finishes the job
+        assert runner.run_until(lambda: setup.state(job_id) == "succeeded", 20)
+    finally:
+        runner.stop()
+    [sub] = list_subscriptions(setup.studio, setup.admin, setup.reseller_id)
+    assert sub.status == "active"
+    [resource] = _resources(setup.remote)
+    assert resource["id"] == sub.resource_id
