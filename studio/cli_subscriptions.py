@@ -162,6 +162,58 @@ def cmd_jobs_wait(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if all(j.state == "succeeded" for j in jobs) else EXIT_FAILURE
 
 
+def cmd_subscription_list(args: argparse.Namespace, out: TextIO) -> int:
+    """A reseller's subscriptions with their current job."""
+    from studio.cli import opened
+    from studio.services.subscriptions import list_subscriptions
+
+    with opened(args) as studio:
+        subs = list_subscriptions(studio, actor_for(args, studio), args.reseller)
+    if args.json:
+        data = [
+            {
+                "id": s.id,
+                "service": s.service,
+                "server": s.server,
+                "quotas": s.quotas,
+                "status": s.status,
+                "resource_id": s.resource_id,
+                "job": s.job.as_json() if s.job else None,
+            }
+            for s in subs
+        ]
+        print(json.dumps(data, indent=2), file=out)
+        return EXIT_OK
+    for s in subs:
+        quotas = ", ".join(f"{k}={v}" for k, v in s.quotas.items())
+        print(f"{s.id:>5}  {s.service:<10} {s.server:<8} {s.status:<10} {quotas}", file=out)
+    print(f"{len(subs)} subscriptions", file=out)
+    return EXIT_OK
+
+
+def cmd_subscription_addon(args: argparse.Namespace, out: TextIO) -> int:
+    """Add an add-on to an active subscription (an update job)."""
+    from studio.cli import opened
+    from studio.services.subscriptions import add_addon, get_job
+
+    with opened(args) as studio:
+        actor = actor_for(args, studio)
+        job = add_addon(studio, actor, args.subscription, args.addon)
+        print(f"job {job.id} pending: update of subscription {args.subscription}", file=out)
+        if not args.wait:
+            return EXIT_OK
+        with _provisioning(studio, actor):
+            finished = _run_jobs(
+                studio, actor, lambda: get_job(studio, actor, job.id).finished, args.timeout
+            )
+        job = get_job(studio, actor, job.id)
+    if finished and job.state == "succeeded":
+        print(f"subscription {args.subscription} updated", file=out)
+        return EXIT_OK
+    print(f"job {job.id} {job.state}: {job.error}", file=out)
+    return EXIT_FAILURE
+
+
 def add_commands(commands: Any) -> None:
     """Add ``subscribe`` and ``jobs …``."""
     subscribe = commands.add_parser(
@@ -174,6 +226,20 @@ def add_commands(commands: Any) -> None:
     subscribe.add_argument("--wait", action="store_true", help="until active or failed")
     subscribe.add_argument("--timeout", type=float, default=300.0, help="with --wait, seconds")
     subscribe.set_defaults(handler=cmd_subscribe)
+    subscription = commands.add_parser("subscription", help="a reseller's subscriptions")
+    verbs = subscription.add_subparsers(
+        title="subscription commands", metavar="ACTION", required=True
+    )
+    sub_list = verbs.add_parser("list", help="a reseller's subscriptions")
+    sub_list.add_argument("reseller", type=int)
+    sub_list.add_argument("--json", action="store_true")
+    sub_list.set_defaults(handler=cmd_subscription_list)
+    addon = verbs.add_parser("addon", help="add an add-on's resources (an update job)")
+    addon.add_argument("subscription", type=int)
+    addon.add_argument("--addon", type=int, required=True, help="the add-on's id")
+    addon.add_argument("--wait", action="store_true")
+    addon.add_argument("--timeout", type=float, default=300.0)
+    addon.set_defaults(handler=cmd_subscription_addon)
     jobs = commands.add_parser("jobs", help="provisioning jobs")
     actions = jobs.add_subparsers(title="jobs commands", metavar="ACTION", required=True)
     list_ = actions.add_parser("list", help="jobs, newest first")

@@ -422,6 +422,10 @@ class JobRunner:
             sub.status = _ON_SUCCESS.get(job.operation, sub.status)
             if job.operation == "provision":
                 sub.resource_id = str((info.result or {}).get("resource_id") or "") or None
+            if job.operation == "update":  # an add-on: the subscription holds the new quotas
+                sub.quotas = {
+                    k: v for k, v in job.parameters.items() if k not in ("resource_id", "name")
+                }
             action = "provisioning_job.succeed"
             summary = f"{sub.service} on {sub.server} {sub.status}"
         elif info.state is JobState.CANCELLED:

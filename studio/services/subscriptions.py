@@ -371,6 +371,71 @@ def _flush_or_changed(session: Session) -> None:
         ) from None
 
 
+def add_addon(studio: Studio, actor: Actor, subscription_id: int, addon_id: int) -> JobView:
+    """Add an add-on's resources to an active subscription, through an ``update`` job.
+
+    The new quotas (current + the add-on's increments) must stay within the catalog's
+    limits; the subscription holds them once the job succeeds.
+    """
+    from studio.db.models import Addon
+
+    actor.require(Permission.MANAGE_RESELLERS)
+    with studio.unit_of_work() as session:
+        sub = session.get(Subscription, subscription_id)
+        if sub is None:
+            raise FieldError.single(
+                "subscription", f"subscription {subscription_id} does not exist"
+            )
+        addon = session.get(Addon, addon_id)
+        errors: dict[str, str] = {}
+        if addon is None or not addon.enabled:
+            errors["addon"] = "must be an enabled add-on"
+        elif addon.service != sub.service:
+            errors["addon"] = (
+                f"{addon.name} adds to {CATALOG[addon.service].title}, not this service"
+            )
+        if sub.status != "active" or not sub.resource_id:
+            errors["subscription"] = f"is {sub.status}: only an active subscription takes add-ons"
+        if errors:
+            raise FieldError(errors)
+        assert addon is not None
+        wanted = {k: int(v) for k, v in sub.quotas.items()}
+        for name, increment in addon.quotas.items():
+            wanted[name] = wanted.get(name, 0) + int(increment)
+        _values, quota_errors = quota_values(sub.service, {k: str(v) for k, v in wanted.items()})
+        if quota_errors:
+            raise FieldError(quota_errors)
+        job = ProvisioningJob(
+            subscription_id=sub.id,
+            operation="update",
+            idempotency_key=new_idempotency_key(),
+            server=sub.server,
+            service=sub.service,
+            parameters={"resource_id": sub.resource_id, **wanted},
+            state="pending",
+            requested_by=actor.name,
+        )
+        session.add(job)
+        try:
+            session.flush()
+        except IntegrityError:
+            raise FieldError.single(
+                "subscription", "another job of this subscription is under way: wait for it"
+            ) from None
+        audit.record(
+            session,
+            actor,
+            action="subscription.addon",
+            entity="reseller",
+            entity_id=sub.reseller_id,
+            changes={f"quota.{k}": [sub.quotas.get(k), v] for k, v in wanted.items()},
+            summary=f"{addon.name} on {CATALOG[sub.service].title}, job {job.id} pending",
+        )
+        reseller = session.get(Reseller, sub.reseller_id)
+        assert reseller is not None
+        return _job_view(job, reseller)
+
+
 def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
     """A failed (or cancelled) job again, as a new job with a new key."""
     actor.require(Permission.MANAGE_RESELLERS)

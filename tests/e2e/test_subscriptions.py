@@ -353,3 +353,26 @@ def test_a_job_given_up_here_that_the_server_finished_is_corrected(setup: Setup)
     assert sub.status == "active"
     [resource] = _resources(setup.remote)
     assert resource["id"] == sub.resource_id
+
+
+def test_an_addon_adds_to_an_active_subscription(setup: Setup) -> None:
+    from studio.services.offerings import OfferingInput, save_offering
+    from studio.services.subscriptions import add_addon
+
+    mailbox = save_offering(
+        setup.studio,
+        setup.admin,
+        OfferingInput("One more mailbox", "exchange", "", {"mailboxes": "1"}, "3.5"),
+        addon=True,
+    )
+    job_id = setup.subscribe()
+    [sub] = list_subscriptions(setup.studio, setup.admin, setup.reseller_id)
+    with pytest.raises(FieldError) as caught:
+        add_addon(setup.studio, setup.admin, sub.id, mailbox.id)  # still pending
+    assert caught.value.errors["subscription"].startswith("is pending")
+    assert setup.run(job_id, ("succeeded",)) == "succeeded"
+    update = add_addon(setup.studio, setup.admin, sub.id, mailbox.id)
+    assert setup.run(update.id, ("succeeded", "failed")) == "succeeded"
+    [sub] = list_subscriptions(setup.studio, setup.admin, setup.reseller_id)
+    assert sub.quotas == {"mailboxes": 26, "mailbox_size_mb": 2048}
+    assert _resources(setup.remote)[0]["quotas"] == {"mailboxes": 26, "mailbox_size_mb": 2048}
