@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -25,7 +28,7 @@ from studio.resellers import Address
 from ui.departments_editor import signature_preview_html
 
 if TYPE_CHECKING:
-    from studio.services.offerings import AssignedOffering
+    from studio.services.offerings import AssignedOffering, OfferingView
     from studio.services.resellers import ResellerDetails
     from studio.services.subscriptions import SubscriptionView
 
@@ -108,14 +111,18 @@ class ResellerDetailsDialog(QDialog):
     """Read-only view; Edit asks the page to open the wizard on this reseller."""
 
     editRequested = Signal(int)
+    #: (subscription id, add-on id): Add to Subscription was pressed.
+    addonRequested = Signal(int, int)
 
     def __init__(
         self,
         details: ResellerDetails,
         type_label: str,
+        *,
         subscriptions: list[SubscriptionView] | None = None,
         parent: QWidget | None = None,
         offerings: list[AssignedOffering] | None = None,
+        addons: list[OfferingView] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("resellerDetails")
@@ -172,7 +179,9 @@ class ResellerDetailsDialog(QDialog):
             or "<i>No departments.</i>"
         )
         self.tabs.addTab(signatures, "Signatures")
-        self.tabs.addTab(_subscriptions_tab(subscriptions, offerings), "Subscriptions")
+        tab = _subscriptions_tab(subscriptions, offerings)
+        self._add_addon_row(tab, subscriptions or [], addons or [])
+        self.tabs.addTab(tab, "Subscriptions")
         history = QTableWidget(len(details.history), 4)
         history.setObjectName("resellerDetailsHistory")
         history.setHorizontalHeaderLabels(["When", "Who", "What", "Details"])
@@ -195,6 +204,52 @@ class ResellerDetailsDialog(QDialog):
         self.edit_button.clicked.connect(self._edit)
         layout.addWidget(buttons)
         self.resize(620, 480)
+
+    def _add_addon_row(
+        self, tab: QWidget, subscriptions: list[SubscriptionView], addons: list[OfferingView]
+    ) -> None:
+        """Add-on → active subscription of the same service, when there are both."""
+        pairs = [
+            (sub, addon)
+            for sub in subscriptions
+            if sub.status == "active"
+            for addon in addons
+            if addon.enabled and addon.service == sub.service
+        ]
+        self.addon_choice = QComboBox()
+        self.addon_choice.setObjectName("resellerDetailsAddon")
+        self.addon_button = QPushButton("Add to Subscription")
+        self.addon_button.setObjectName("resellerDetailsAddAddon")
+        self.addon_state = QLabel("")
+        self.addon_state.setObjectName("resellerDetailsAddonState")
+        if not pairs:
+            return
+        for sub, addon in pairs:
+            self.addon_choice.addItem(
+                f"{addon.name} ({addon.price_text} {addon.billing_cycle}) → "
+                f"subscription {sub.id} on {sub.server}",
+                (sub.id, addon.id),
+            )
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Add-on:"))
+        row.addWidget(self.addon_choice, 1)
+        row.addWidget(self.addon_button)
+        layout = tab.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addLayout(row)
+        layout.addWidget(self.addon_state)
+        self.addon_button.clicked.connect(self._request_addon)
+
+    def _request_addon(self) -> None:
+        sub_id, addon_id = self.addon_choice.currentData()
+        self.addon_button.setEnabled(False)
+        self.addon_state.setText("Submitting…")
+        self.addonRequested.emit(sub_id, addon_id)
+
+    def addon_submitted(self, text: str) -> None:
+        """The page's answer: the job, or why not."""
+        self.addon_button.setEnabled(True)
+        self.addon_state.setText(text)
 
     def _edit(self) -> None:
         self.editRequested.emit(self.details.id)

@@ -109,6 +109,50 @@ def test_subscribe_as_reseller_until_the_subscription_is_active(
     qtbot.waitUntil(lambda: status() == "suspended", timeout=20_000)
 
 
+def test_an_addon_is_added_from_the_details(qtbot: QtBot, provisioned_window: MainWindow) -> None:
+    from studio.services.offerings import OfferingInput, save_offering
+    from studio.services.subscriptions import get_job
+
+    window = provisioned_window
+    _first_run(qtbot, window)
+    studio = window.studio
+    assert studio is not None
+    admin = Actor.local_administrator()
+    save_offering(
+        studio,
+        admin,
+        OfferingInput("One more mailbox", "exchange", "", {"mailboxes": "1"}, "3.5"),
+        addon=True,
+    )
+    reseller = _reseller(window)
+    view = subscribe_reseller(
+        studio,
+        admin,
+        SubscribeInput(
+            reseller, "exchange", "EXCH01", {"mailboxes": "5", "mailbox_size_mb": "500"}
+        ),
+    )
+    assert view.job is not None
+    job_id = view.job.id
+    window.jobs.wake()
+    qtbot.waitUntil(lambda: get_job(studio, admin, job_id).state == "succeeded", timeout=20_000)
+    page = _customers(qtbot, window)
+    page._open_details(page.model.index(page.model.view_row_of(reseller), 1))
+    wait_idle(qtbot, window)
+    dialog = page.details_dialog
+    assert dialog is not None
+    assert dialog.addon_choice.count() == 1
+    assert dialog.addon_choice.itemText(0).startswith("One more mailbox (3.50 monthly)")
+    qtbot.mouseClick(dialog.addon_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert dialog.addon_state.text().startswith("Job ")
+    qtbot.waitUntil(
+        lambda: list_subscriptions(studio, admin, reseller)[0].quotas["mailboxes"] == 6,
+        timeout=20_000,
+    )
+    dialog.close()
+
+
 def test_a_failed_job_is_retried_from_the_jobs_page(
     qtbot: QtBot, provisioned_window: MainWindow
 ) -> None:

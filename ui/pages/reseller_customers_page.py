@@ -36,9 +36,9 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from studio.context import Studio
     from studio.reseller_settings import ResellerType
-    from studio.services.offerings import AssignedOffering
+    from studio.services.offerings import AssignedOffering, OfferingView
     from studio.services.resellers import ResellerDetails, ResellerRow
-    from studio.services.subscriptions import SubscriptionView
+    from studio.services.subscriptions import JobView, SubscriptionView
     from ui.job_monitor import JobMonitor
     from ui.reseller_details_dialog import ResellerDetailsDialog
     from ui.reseller_offerings_dialog import ResellerOfferingsDialog
@@ -67,18 +67,27 @@ def _details(studio: Studio, actor: Actor, reseller_id: int) -> ResellerDetails:
     return get_reseller(studio, actor, reseller_id)
 
 
-DetailsLoaded = tuple["ResellerDetails", list["SubscriptionView"], list["AssignedOffering"]]
+DetailsLoaded = tuple[
+    "ResellerDetails", list["SubscriptionView"], list["AssignedOffering"], list["OfferingView"]
+]
 
 
 def _details_and_subscriptions(studio: Studio, actor: Actor, reseller_id: int) -> DetailsLoaded:
-    from studio.services.offerings import reseller_offerings
+    from studio.services.offerings import list_offerings, reseller_offerings
     from studio.services.subscriptions import list_subscriptions
 
     return (
         _details(studio, actor, reseller_id),
         list_subscriptions(studio, actor, reseller_id),
         reseller_offerings(studio, actor, reseller_id),
+        list_offerings(studio, actor, addons=True),
     )
+
+
+def _add_addon(studio: Studio, actor: Actor, subscription_id: int, addon_id: int) -> JobView:
+    from studio.services.subscriptions import add_addon
+
+    return add_addon(studio, actor, subscription_id, addon_id)
 
 
 def _subscriptions(studio: Studio, actor: Actor, reseller_id: int) -> list[SubscriptionView]:
@@ -469,14 +478,41 @@ class ResellerCustomersPage(Page):
             self._failed,
         )
 
+    def _addon(self, dialog: ResellerDetailsDialog, subscription_id: int, addon_id: int) -> None:
+        studio = self.studio
+        if studio is None:
+            return
+
+        def done(job: JobView) -> None:
+            if self.job_monitor is not None:
+                self.job_monitor.wake()
+            dialog.addon_submitted(f"Job {job.id} pending: see Home » Provisioning Jobs.")
+
+        def failed(error: BaseException) -> None:
+            from studio.errors import FieldError
+
+            text = "; ".join(error.errors.values()) if isinstance(error, FieldError) else str(error)
+            dialog.addon_submitted(f"Not submitted: {text}")
+
+        self.runner.submit(
+            lambda: _add_addon(studio, self.actor, subscription_id, addon_id), done, failed
+        )
+
     def _show_details(self, loaded: DetailsLoaded) -> None:
         from ui.reseller_details_dialog import ResellerDetailsDialog
 
-        details, subscriptions, offerings = loaded
+        details, subscriptions, offerings, addons = loaded
         label = self.types[details.data.type].label if details.data.type in self.types else ""
+        may = self.actor.can(Permission.MANAGE_RESELLERS)
         dialog = ResellerDetailsDialog(
-            details, label or details.data.type, subscriptions, self, offerings
+            details,
+            label or details.data.type,
+            subscriptions=subscriptions,
+            parent=self,
+            offerings=offerings,
+            addons=addons if may else [],
         )
+        dialog.addonRequested.connect(lambda sub, addon: self._addon(dialog, sub, addon))
         dialog.editRequested.connect(self.edit)
         dialog.edit_button.setEnabled(self.actor.can(Permission.MANAGE_RESELLERS))
         _discard(self.details_dialog)
