@@ -450,7 +450,7 @@ class JobRunner:
         """A subscription follows its reseller: one provisioned (or resumed) while the
         reseller was suspended meanwhile is suspended next, and the other way round."""
         from studio.db.models import Reseller
-        from studio.services.subscriptions import new_idempotency_key
+        from studio.services.subscriptions import resource_job
 
         reseller = session.get(Reseller, sub.reseller_id)
         if reseller is None or not sub.resource_id or sub.status not in ("active", "suspended"):
@@ -459,18 +459,7 @@ class JobRunner:
         if sub.status == wanted:
             return
         operation = "suspend" if wanted == "suspended" else "resume"
-        session.add(
-            ProvisioningJob(
-                subscription_id=sub.id,
-                operation=operation,
-                idempotency_key=new_idempotency_key(),
-                server=sub.server,
-                service=sub.service,
-                parameters={"resource_id": sub.resource_id},
-                state="pending",
-                requested_by=self.actor.name,
-            )
-        )
+        session.add(resource_job(sub, operation, self.actor.name))
         log.info("job %s: subscription %s follows its %s reseller", job.id, sub.id, wanted)
 
     def _reconcile(self, session: Session, job: ProvisioningJob, info: JobInfo) -> bool:

@@ -547,7 +547,7 @@ def _status_jobs(session: Session, actor: Actor, reseller_id: int, status: str) 
     """Suspend or resume the reseller's subscriptions through provisioning jobs, written
     in the same transaction as the status (the job runner carries them out)."""
     from studio.db.models import ProvisioningJob, Subscription
-    from studio.services.subscriptions import new_idempotency_key
+    from studio.services.subscriptions import resource_job
 
     operation, from_status = (
         ("suspend", "active") if status == "suspended" else ("resume", "suspended")
@@ -564,18 +564,7 @@ def _status_jobs(session: Session, actor: Actor, reseller_id: int, status: str) 
         )
     )
     for sub in subs:
-        session.add(
-            ProvisioningJob(
-                subscription_id=sub.id,
-                operation=operation,
-                idempotency_key=new_idempotency_key(),
-                server=sub.server,
-                service=sub.service,
-                parameters={"resource_id": sub.resource_id},
-                state="pending",
-                requested_by=actor.name,
-            )
-        )
+        session.add(resource_job(sub, operation, actor.name))
 
 
 def delete_reseller(studio: Studio, actor: Actor, reseller_id: int) -> str:

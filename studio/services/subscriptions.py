@@ -206,6 +206,20 @@ def new_idempotency_key() -> str:
     return f"mp-{uuid.uuid4().hex}"
 
 
+def resource_job(sub: Subscription, operation: str, requested_by: str) -> ProvisioningJob:
+    """A new ``pending`` job on the subscription's resource (suspend, resume)."""
+    return ProvisioningJob(
+        subscription_id=sub.id,
+        operation=operation,
+        idempotency_key=new_idempotency_key(),
+        server=sub.server,
+        service=sub.service,
+        parameters={"resource_id": sub.resource_id},
+        state="pending",
+        requested_by=requested_by,
+    )
+
+
 def _check_subscribe(
     session: Session, data: SubscribeInput
 ) -> tuple[Reseller, dict[str, int], RemoteServer]:
@@ -439,10 +453,6 @@ def add_addon(studio: Studio, actor: Actor, subscription_id: int, addon_id: int)
 def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
     """A failed (or cancelled) job again, as a new job with a new key."""
     actor.require(Permission.MANAGE_RESELLERS)
-    return _retry(studio, actor, job_id)
-
-
-def _retry(studio: Studio, actor: Actor, job_id: int) -> JobView:
     with studio.unit_of_work() as session:
         old = session.get(ProvisioningJob, job_id)
         if old is None:
@@ -506,10 +516,6 @@ def _retry(studio: Studio, actor: Actor, job_id: int) -> JobView:
 def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
     """Ask the runner to cancel a job that has not finished (on the server too)."""
     actor.require(Permission.MANAGE_RESELLERS)
-    return _cancel(studio, actor, job_id)
-
-
-def _cancel(studio: Studio, actor: Actor, job_id: int) -> JobView:
     with studio.unit_of_work() as session:
         job = session.get(ProvisioningJob, job_id)
         if job is None:
