@@ -52,7 +52,8 @@ def cmd_audit_export(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _date(text: str) -> dt.date:
+def iso_date(text: str) -> dt.date:
+    """An argparse type: ``YYYY-MM-DD``."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -70,8 +71,8 @@ def add_commands(commands: Any) -> None:
         action = actions.add_parser(name, help=helptext)
         action.add_argument("--actor", help="exactly this actor")
         action.add_argument("--entity", help="e.g. website_settings, remote_server")
-        action.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="from this day")
-        action.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="to this day")
+        action.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="from this day")
+        action.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="to this day")
         if name == "list":
             action.add_argument("--limit", type=int, default=200)
             action.add_argument("--json", action="store_true", help="print JSON")

@@ -8,13 +8,15 @@ Settings); offerings left out stop on the effective date.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from typing import Any, TextIO
 
+from studio.cli_audit import iso_date
 from studio.cli_subscriptions import parse_quotas
 from studio.cli_users import actor_for
 from studio.errors import FieldError
+from studio.provisioning.catalog import AUDIENCES, BILLING_CYCLES
+from studio.validation import whole_number
 
 EXIT_OK = 0
 
@@ -76,17 +78,11 @@ def _choices(items: list[str]) -> list[tuple[int, str]]:
     choices = []
     for item in items:
         ident, _, pct = item.partition(":")
-        if not ident.strip().isdigit():
+        offering_id = whole_number(ident)
+        if offering_id is None:
             raise FieldError.single("offering", f"{item!r} must be ID or ID:PCT, e.g. 3:12.5")
-        choices.append((int(ident), pct))
+        choices.append((offering_id, pct))
     return choices
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _print_assigned(assigned: list[Any], as_json: bool, out: TextIO) -> None:
@@ -143,17 +139,17 @@ def add_commands(commands: Any) -> None:
     offerings = commands.add_parser("offerings", help="service offerings and add-ons")
     actions = offerings.add_subparsers(title="offerings commands", metavar="ACTION", required=True)
     list_ = actions.add_parser("list", help="the provider's offerings (or --addons)")
-    list_.add_argument("--audience", choices=("reseller", "customer"))
+    list_.add_argument("--audience", choices=AUDIENCES)
     list_.add_argument("--addons", action="store_true")
     list_.add_argument("--json", action="store_true")
     list_.set_defaults(handler=cmd_list)
     add = actions.add_parser("add", help="a new offering (or --addon)")
     add.add_argument("--name", required=True)
     add.add_argument("--service", required=True)
-    add.add_argument("--audience", default="customer", choices=("reseller", "customer"))
+    add.add_argument("--audience", default="customer", choices=AUDIENCES)
     add.add_argument("--quota", action="append", metavar="NAME=VALUE")
     add.add_argument("--price", required=True, help="per billing cycle, e.g. 9.99")
-    add.add_argument("--cycle", default="monthly", choices=("monthly", "quarterly", "yearly"))
+    add.add_argument("--cycle", default="monthly", choices=BILLING_CYCLES)
     add.add_argument("--addon", action="store_true", help="quotas are increments")
     add.set_defaults(handler=cmd_add)
     set_ = actions.add_parser(
@@ -161,11 +157,11 @@ def add_commands(commands: Any) -> None:
     )
     set_.add_argument("reseller", type=int)
     set_.add_argument("--offering", action="append", metavar="ID[:PCT]")
-    set_.add_argument("--effective", type=_date, help="YYYY-MM-DD (default today)")
+    set_.add_argument("--effective", type=iso_date, help="YYYY-MM-DD (default today)")
     set_.add_argument("--json", action="store_true")
     set_.set_defaults(handler=cmd_set)
     show = actions.add_parser("show", help="what a reseller may sell")
     show.add_argument("reseller", type=int)
-    show.add_argument("--on", type=_date, help="YYYY-MM-DD (default today)")
+    show.add_argument("--on", type=iso_date, help="YYYY-MM-DD (default today)")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_show)

@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from studio.cli_users import actor_for, stdin_line
 from studio.errors import FieldError
+from studio.reseller_settings import PAYOUT_CYCLES, TYPES
+from studio.resellers import STATUSES
 
 if TYPE_CHECKING:
     from studio.reseller_settings import ResellerType
     from studio.services.resellers import ResellerDetails
 
 EXIT_OK = 0
-TYPE_CHOICES = ("commission", "subscription")
+TYPE_CHOICES = TYPES
 
 
 def details_json(details: ResellerDetails) -> dict[str, Any]:
@@ -293,7 +295,7 @@ def add_commands(commands: Any) -> None:
     list_ = actions.add_parser("list", help="resellers, filtered like the table")
     list_.add_argument("--search", help="text in name, company, e-mail or username")
     list_.add_argument("--type", choices=TYPE_CHOICES)
-    list_.add_argument("--status", choices=("active", "suspended"))
+    list_.add_argument("--status", choices=STATUSES)
     list_.add_argument("--json", action="store_true", help="print a JSON array")
     list_.set_defaults(handler=cmd_list)
     show = actions.add_parser("show", help="one reseller")
@@ -329,9 +331,7 @@ def add_commands(commands: Any) -> None:
     set_settings.add_argument("--disable", action="append", choices=TYPE_CHOICES, metavar="TYPE")
     set_settings.add_argument("--label", action="append", metavar="TYPE=TEXT")
     set_settings.add_argument("--commission", metavar="PCT", help="0-100, two decimals")
-    set_settings.add_argument(
-        "--payout-cycle", dest="payout_cycle", choices=("monthly", "quarterly")
-    )
+    set_settings.add_argument("--payout-cycle", dest="payout_cycle", choices=PAYOUT_CYCLES)
     set_settings.add_argument("--currency", metavar="CODE", help="ISO 4217, e.g. USD")
     set_settings.add_argument("--json", action="store_true", help="print one JSON object")
     set_settings.set_defaults(handler=cmd_settings_set)

@@ -196,8 +196,9 @@ def _demo_resellers(studio: Studio, actor: Actor) -> list[str]:
     administrator sets one (there are no default passwords).
     """
     from studio.demo_resellers import demo_reseller
+    from studio.errors import FieldError
     from studio.services.reseller_settings import enabled_types
-    from studio.services.resellers import availability_errors, create_reseller
+    from studio.services.resellers import create_reseller
 
     enabled = {t.type for t in enabled_types(studio, actor)}
     count = 0
@@ -205,8 +206,11 @@ def _demo_resellers(studio: Studio, actor: Actor) -> list[str]:
         data = demo_reseller(n)
         if data.type not in enabled:  # an administrator disabled it: respect that
             continue
-        if availability_errors(studio, actor, data.username, data.email):
-            continue
-        create_reseller(studio, actor, data, require_password=False)
+        try:  # create checks the username and e-mail itself: no second look first
+            create_reseller(studio, actor, data, require_password=False)
+        except FieldError as exc:
+            if set(exc.errors) - {"username", "email"}:
+                raise
+            continue  # there already (an earlier demo, or the administrator's own)
         count += 1
     return [f"{count} demo resellers with company profiles and signatures"] if count else []

@@ -117,7 +117,7 @@ def from_json(obj: Any) -> ResellerInput:
         FieldError: the object is not shaped as documented (wrong types, unknown keys).
     """
     if not isinstance(obj, dict):
-        raise FieldError.single("file", "must hold a JSON object")
+        raise FieldError.single("json-file", "must hold a JSON object")
     known = (*PERSONAL_FIELDS, "password", "company", *READ_ONLY_FIELDS)
     errors = _unknown(obj, known, "")
     company_obj = obj.get("company") or {}

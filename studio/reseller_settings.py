@@ -10,7 +10,8 @@ exact), payout cycle and currency (ISO 4217, from pycountry).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+
+from studio.validation import hundredths_text, hundredths_value
 
 TYPES = ("commission", "subscription")
 DEFAULT_LABELS = {"commission": "Commission Based", "subscription": "Subscription Based"}
@@ -46,7 +47,7 @@ class ResellerType:
     @property
     def commission_text(self) -> str:
         """``12.50``."""
-        return f"{Decimal(self.commission_bp) / 100:.2f}"
+        return hundredths_text(self.commission_bp)
 
     def as_input(self) -> ResellerTypeInput:
         """Back to form values."""
@@ -66,6 +67,16 @@ def default(kind: str) -> ResellerType:
     return ResellerType(kind, True, DEFAULT_LABELS[kind], "", 1000, "monthly", "USD")
 
 
+def disabled_type_error(
+    settings: dict[str, ResellerType], kind: str, previous: str | None = None
+) -> str | None:
+    """Why ``kind`` cannot be given: a disabled type may be kept, never newly given."""
+    chosen = settings.get(kind)
+    if chosen is None or chosen.enabled or kind == previous:
+        return None
+    return f"{chosen.label} resellers are disabled in Reseller Settings"
+
+
 def currency_error(code: str) -> str | None:
     """Why ``code`` is not an ISO 4217 currency, or None."""
     import pycountry  # loaded on first use: its data is large
@@ -79,15 +90,7 @@ def currency_error(code: str) -> str | None:
 
 def commission_value(text: str) -> tuple[int | None, str | None]:
     """A commission % (0-100, two decimals) as basis points, or why not."""
-    try:
-        value = Decimal(text.strip().rstrip("%").strip())
-    except InvalidOperation:
-        return None, "must be a number from 0 to 100, e.g. 12.5"
-    if not value.is_finite() or not 0 <= value <= 100:
-        return None, "must be between 0 and 100"
-    if value != value.quantize(Decimal("0.01")):
-        return None, "may have at most two decimals"
-    return int(value * 100), None
+    return hundredths_value(text, maximum=100, invalid="must be a number from 0 to 100, e.g. 12.5")
 
 
 def type_errors(data: ResellerTypeInput) -> dict[str, str]:

@@ -10,7 +10,6 @@ each with its own phone, e-mail and mail signature. The wizard, Edit, the comman
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, fields, replace
 
 from studio.contact import (
@@ -26,11 +25,11 @@ from studio.contact import (
 from studio.errors import FieldError
 from studio.reseller_settings import TYPES
 from studio.security.passwords import password_error
+from studio.users import username_error  # one rule: MachPanel signs resellers in by it
 
 STATUSES = ("active", "suspended")
 DEFAULT_DEPARTMENTS = ("Billing", "Sales", "Support")
 MAX_DEPARTMENTS = 20
-_USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,32}$")
 
 
 @dataclass(frozen=True)
@@ -107,19 +106,6 @@ class ResellerInput:
     def without_password(self) -> ResellerInput:
         """The same input with no password being set."""
         return replace(self, password=None, password_confirmation=None)
-
-
-def username_error(username: str) -> str | None:
-    """3-32 letters, digits, ``.``, ``_``, ``-``, or an e-mail (MachPanel signs resellers
-    in with their e-mail)."""
-    value = username.strip()
-    if not value:
-        return "is required"
-    if _USERNAME.match(value):
-        return None
-    if "@" in value and email_value(value)[1] is None:
-        return None
-    return "must be 3-32 letters, digits, '.', '_' or '-', or an e-mail address"
 
 
 class _Checker:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from decimal import Decimal, InvalidOperation
 
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
@@ -34,6 +35,33 @@ def host_error(value: str) -> str | None:
             "(letters, digits and hyphens in dot-separated labels)"
         )
     return None
+
+
+def hundredths_value(text: str, *, maximum: int, invalid: str) -> tuple[int | None, str | None]:
+    """A non-negative amount of at most two decimals, in hundredths (basis points for a
+    commission %, cents for a price): exact, never a float. ``invalid`` says what to type."""
+    try:
+        value = Decimal(text.strip().rstrip("%").strip().replace(",", ""))
+    except InvalidOperation:
+        return None, invalid
+    if not value.is_finite() or not 0 <= value <= maximum:
+        return None, f"must be between 0 and {maximum:,}"
+    if value != value.quantize(Decimal("0.01")):
+        return None, "may have at most two decimals"
+    return int(value * 100), None
+
+
+def hundredths_text(value: int) -> str:
+    """``1250`` → ``12.50``."""
+    return f"{Decimal(value) / 100:.2f}"
+
+
+def whole_number(text: str) -> int | None:
+    """``"25"`` → 25; anything that is not a whole number (``"2.5"``, ``"²"``) → None."""
+    try:
+        return int(str(text).strip().replace(",", ""))
+    except ValueError:
+        return None
 
 
 def port_value(value: str) -> tuple[int | None, str | None]:

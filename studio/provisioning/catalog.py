@@ -75,6 +75,12 @@ CATALOG: dict[str, Service] = {
     )
 }
 
+#: Who an offering is for: Subscription Based resellers (a reseller plan) or end
+#: customers (a customer plan, which Commission Based resellers sell).
+AUDIENCES = ("reseller", "customer")
+#: How often an offering or add-on is billed.
+BILLING_CYCLES = ("monthly", "quarterly", "yearly")
+
 #: What a job can ask a server to do with a resource.
 OPERATIONS = ("provision", "update", "deprovision", "suspend", "resume")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -21,13 +20,11 @@ from studio.actors import Actor, Permission
 from studio.context import Studio
 from studio.db.models import Addon, Reseller, ResellerOffering, ServiceOffering, Subscription
 from studio.errors import FieldError
-from studio.provisioning.catalog import CATALOG
+from studio.provisioning.catalog import AUDIENCES, BILLING_CYCLES, CATALOG
 from studio.reseller_settings import commission_value
 from studio.services.reseller_settings import get_reseller_settings
 from studio.services.subscriptions import quota_values
-
-AUDIENCES = ("reseller", "customer")
-BILLING_CYCLES = ("monthly", "quarterly", "yearly")
+from studio.validation import hundredths_text, hundredths_value, whole_number
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,7 @@ class OfferingView:
     @property
     def price_text(self) -> str:
         """``12.50``."""
-        return f"{Decimal(self.price_cents) / 100:.2f}"
+        return hundredths_text(self.price_cents)
 
 
 @dataclass(frozen=True)
@@ -73,32 +70,24 @@ class AssignedOffering:
     @property
     def commission_text(self) -> str:
         """``12.50``."""
-        return f"{Decimal(self.commission_bp) / 100:.2f}"
+        return hundredths_text(self.commission_bp)
 
 
 def price_cents(text: str) -> tuple[int | None, str | None]:
     """A price of at most two decimals, 0 or more, as whole cents."""
-    try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        return None, "must be an amount, e.g. 9.99"
-    if not value.is_finite() or value < 0 or value > 1_000_000:
-        return None, "must be between 0 and 1,000,000"
-    if value != value.quantize(Decimal("0.01")):
-        return None, "may have at most two decimals"
-    return int(value * 100), None
+    return hundredths_value(text, maximum=1_000_000, invalid="must be an amount, e.g. 9.99")
 
 
 def _get(session: Session, row_id: int, addon: bool) -> ServiceOffering | Addon | None:
     return session.get(Addon, row_id) if addon else session.get(ServiceOffering, row_id)
 
 
-def _view(row: ServiceOffering | Addon, audience: str = "") -> OfferingView:
+def _view(row: ServiceOffering | Addon) -> OfferingView:
     return OfferingView(
         row.id,
         row.name,
         row.service,
-        getattr(row, "audience", audience),
+        getattr(row, "audience", ""),  # add-ons have none
         {k: int(v) for k, v in row.quotas.items()},
         row.price_cents,
         row.billing_cycle,
@@ -117,10 +106,10 @@ def _addon_quotas(data: OfferingInput) -> tuple[dict[str, int], dict[str, str]]:
         quota = spec.quota(name)
         if quota is None:
             errors[f"quota.{name}"] = f"{spec.title} has no quota {name!r}"
-        elif not str(text).strip().isdigit() or not 1 <= int(text) <= quota.maximum:
+        elif (value := whole_number(text)) is None or not 1 <= value <= quota.maximum:
             errors[f"quota.{name}"] = f"must be between 1 and {quota.maximum:,}"
         else:
-            quotas[name] = int(text)
+            quotas[name] = value
     if not quotas and not errors:
         errors["quotas"] = "must add at least one quota"
     return quotas, errors
@@ -296,16 +285,15 @@ def _write_periods(
     session.flush()
     current = {row.offering_id: row for row in _current(session, reseller_id, day)}
     for offering_id, row in current.items():
-        if offering_id not in wanted or wanted[offering_id] != row.commission_bp:
-            row.effective_to = day  # the old period ends where the new one starts
-            if offering_id not in wanted:
-                changes[f"offering.{offering_id}"] = [row.commission_bp / 100, None]
+        if offering_id not in wanted:  # no longer sold: its period ends that day
+            row.effective_to = day
+            changes[f"offering.{offering_id}"] = [row.commission_bp / 100, None]
     for offering_id, bp in wanted.items():
         old = current.get(offering_id)
         if old is not None and old.commission_bp == bp and old.effective_to is None:
             continue
         if old is not None:
-            old.effective_to = day  # a bounded period in force: this one follows it
+            old.effective_to = day  # the period in force ends where the new one starts
         session.add(
             ResellerOffering(
                 reseller_id=reseller_id,

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, NoReturn
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from studio import audit
@@ -28,7 +28,7 @@ from studio.csvfile import read_csv, write_csv_atomically
 from studio.db.models import AuditEvent, Reseller, User
 from studio.errors import FieldError, StudioError
 from studio.reseller_io import CSV_COLUMNS, from_flat, to_flat
-from studio.reseller_settings import TYPES
+from studio.reseller_settings import TYPES, disabled_type_error
 from studio.resellers import (
     STATUSES,
     Address,
@@ -282,10 +282,11 @@ def list_resellers(studio: Studio, actor: Actor) -> list[ResellerRow]:
 def _live_subscriptions(session: Session, reseller_id: int | None = None) -> dict[int, int]:
     """Reseller id → subscriptions active or pending (one query for the whole list)."""
     from studio.db.models import Subscription
+    from studio.services.subscriptions import LIVE_STATUSES
 
     stmt = (
         select(Subscription.reseller_id, func.count())
-        .where(Subscription.status.in_(("pending", "active", "suspended")))
+        .where(Subscription.status.in_(LIVE_STATUSES))
         .group_by(Subscription.reseller_id)
     )
     if reseller_id is not None:
@@ -366,11 +367,8 @@ def availability_errors(
 
 def _type_errors(studio: Studio, actor: Actor, kind: str, previous: str | None) -> dict[str, str]:
     """A type that is disabled may be kept, never newly given."""
-    settings = get_reseller_settings(studio, actor)
-    if kind in settings and not settings[kind].enabled and kind != previous:
-        label = settings[kind].label
-        return {"type": f"{label} resellers are disabled in Reseller Settings"}
-    return {}
+    error = disabled_type_error(get_reseller_settings(studio, actor), kind, previous)
+    return {"type": error} if error else {}
 
 
 def _flush_unique(session: Session) -> None:
@@ -427,9 +425,7 @@ def _conflict_with(row: Reseller) -> ConflictError:
 
 def _check_version(row: Reseller, version: int) -> None:
     if row.version != version:
-        raise ConflictError(
-            full_name(row.first_name, row.last_name), row.updated_by, row.updated_at
-        )
+        raise _conflict_with(row)
 
 
 def update_reseller(
@@ -479,13 +475,11 @@ def _update(
         if errors := _taken(session, clean.username, clean.email, reseller_id):
             raise FieldError(errors)
         before = _audit_fields(_input_of(row))
-        changed_columns = [
-            name for name, value in _columns(clean).items() if getattr(row, name) != value
-        ]
-        if not changed_columns and password_hash is None:
+        changed = {n: v for n, v in _columns(clean).items() if getattr(row, n) != v}
+        if not changed and password_hash is None:
             return _details(session, row)  # nothing to save: the version stays
-        for name in changed_columns:
-            setattr(row, name, _columns(clean)[name])
+        for name, value in changed.items():
+            setattr(row, name, value)
         changes = audit.diff(before, _audit_fields(clean))
         if password_hash is not None:
             changes["password"] = [audit.MASK if row.password_hash else None, audit.MASK]
@@ -511,10 +505,7 @@ def _update(
 def _conflict(studio: Studio, reseller_id: int) -> NoReturn:
     """Raise the conflict naming who saved last and when."""
     with studio.unit_of_work() as session:
-        row = _row(session, reseller_id)
-        raise ConflictError(
-            full_name(row.first_name, row.last_name), row.updated_by, row.updated_at
-        )
+        raise _conflict_with(_row(session, reseller_id))
 
 
 def set_reseller_status(
@@ -571,6 +562,7 @@ def delete_reseller(studio: Studio, actor: Actor, reseller_id: int) -> str:
     """Delete the reseller; the audit log keeps its last details and its history."""
     actor.require(Permission.MANAGE_RESELLERS)
     from studio.db.models import ProvisioningJob, ResellerOffering, Subscription
+    from studio.services.subscriptions import LIVE_STATUSES
 
     with studio.unit_of_work() as session:
         row = _row(session, reseller_id)
@@ -578,7 +570,7 @@ def delete_reseller(studio: Studio, actor: Actor, reseller_id: int) -> str:
         subscriptions = list(
             session.scalars(select(Subscription).where(Subscription.reseller_id == row.id))
         )
-        live = [s for s in subscriptions if s.status not in ("failed", "cancelled", "removed")]
+        live = [s for s in subscriptions if s.status in LIVE_STATUSES]
         if live:
             raise StudioError(
                 f"{name} has {len(live)} subscription(s) still {live[0].status}: they must be "
@@ -631,8 +623,8 @@ def _import_problems(
         status = cells.get("status", "").strip() or "active"
         if status not in STATUSES:
             errors["status"] = f"must be one of {', '.join(STATUSES)}"
-        if clean.type in settings and not settings[clean.type].enabled:
-            errors.setdefault("type", f"{settings[clean.type].label} resellers are disabled")
+        if error := disabled_type_error(settings, clean.type):
+            errors.setdefault("type", error)
         for field, value in (("username", clean.username), ("email", clean.email)):
             key = value.casefold()
             if not key or field in errors:
@@ -732,8 +724,15 @@ def export_resellers(
     """
     actor.require(Permission.VIEW_RESELLERS)
     with studio.unit_of_work() as session:
-        rows = {row.id: row for row in session.scalars(select(Reseller).order_by(Reseller.id))}
-        chosen = [rows[i] for i in ids if i in rows] if ids is not None else list(rows.values())
+        query = select(Reseller).options(defer(Reseller.logo)).order_by(Reseller.id)
+        if ids is None:
+            chosen = list(session.scalars(query))
+        else:  # only those asked for (chunks: SQLite limits bound parameters), in order
+            rows: dict[int, Reseller] = {}
+            for start in range(0, len(ids), 900):
+                chunk = ids[start : start + 900]
+                rows.update((r.id, r) for r in session.scalars(query.where(Reseller.id.in_(chunk))))
+            chosen = [rows[i] for i in ids if i in rows]
         lines = [_csv_line(row) for row in chosen]
         # Recorded in the transaction that writes the file: no file leaves unrecorded.
         audit.record(

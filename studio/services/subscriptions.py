@@ -32,10 +32,14 @@ from studio.db.models import (
 )
 from studio.errors import FieldError, StudioError
 from studio.provisioning.catalog import CATALOG
+from studio.resellers import full_name
+from studio.validation import whole_number
 
 #: Job states the runner still works on; the others are final.
 ACTIVE_STATES = ("pending", "queued", "running", "cancelling")
 FINAL_STATES = ("succeeded", "failed", "cancelled")
+#: Subscription statuses that hold (or are about to hold) a resource on a server.
+LIVE_STATUSES = ("pending", "active", "suspended")
 
 
 class PrerequisitesFailed(StudioError):
@@ -135,14 +139,13 @@ def quota_values(service: str, quotas: Mapping[str, str]) -> tuple[dict[str, int
         if spec.quota(name) is None:
             errors[f"quota.{name}"] = f"{spec.title} has no quota {name!r}"
     for quota in spec.quotas:
-        text = str(quotas.get(quota.name, "")).strip().replace(",", "")
+        text = str(quotas.get(quota.name, "")).strip()
         field = f"quota.{quota.name}"
         if not text:
             errors[field] = "is required"
             continue
-        try:
-            value = int(text)
-        except ValueError:
+        value = whole_number(text)
+        if value is None:
             errors[field] = "must be a whole number"
             continue
         if not quota.minimum <= value <= quota.maximum:
@@ -157,7 +160,7 @@ def _job_view(job: ProvisioningJob, reseller: Reseller) -> JobView:
         id=job.id,
         subscription_id=job.subscription_id,
         reseller_id=reseller.id,
-        reseller=f"{reseller.first_name} {reseller.last_name}".strip(),
+        reseller=full_name(reseller.first_name, reseller.last_name),
         operation=job.operation,
         service=job.service,
         server=job.server,
@@ -179,17 +182,34 @@ def _latest_job(session: Session, subscription_id: int) -> ProvisioningJob | Non
     ).first()
 
 
-def _subscription_view(session: Session, sub: Subscription) -> SubscriptionView:
-    job = _latest_job(session, sub.id)
+def _owner(session: Session, sub: Subscription) -> Reseller:
     reseller = session.get(Reseller, sub.reseller_id)
-    assert reseller is not None
-    jobs = session.scalars(
-        select(ProvisioningJob)
-        .where(ProvisioningJob.subscription_id == sub.id)
-        .order_by(ProvisioningJob.id)
+    assert reseller is not None  # the foreign key guarantees it
+    return reseller
+
+
+def _job_and_subscription(session: Session, job_id: int) -> tuple[ProvisioningJob, Subscription]:
+    """The job and its subscription, or :class:`JobNotFound`."""
+    job = session.get(ProvisioningJob, job_id)
+    if job is None:
+        raise JobNotFound(job_id)
+    sub = session.get(Subscription, job.subscription_id)
+    assert sub is not None  # the foreign key guarantees it
+    return job, sub
+
+
+def _subscription_view(session: Session, sub: Subscription) -> SubscriptionView:
+    reseller = _owner(session, sub)
+    history = tuple(
+        _job_view(j, reseller)
+        for j in session.scalars(
+            select(ProvisioningJob)
+            .where(ProvisioningJob.subscription_id == sub.id)
+            .order_by(ProvisioningJob.id)
+        )
     )
     return SubscriptionView(
-        history=tuple(_job_view(j, reseller) for j in jobs),
+        history=history,
         id=sub.id,
         reseller_id=sub.reseller_id,
         service=sub.service,
@@ -197,7 +217,7 @@ def _subscription_view(session: Session, sub: Subscription) -> SubscriptionView:
         quotas={k: int(v) for k, v in sub.quotas.items()},
         status=sub.status,
         resource_id=sub.resource_id,
-        job=_job_view(job, reseller) if job else None,
+        job=history[-1] if history else None,  # the current job is the newest
     )
 
 
@@ -282,7 +302,7 @@ def subscribe_reseller(
         ]
         if problems or not report.server_ready(server_name):
             raise PrerequisitesFailed(problems or [f"{server_name} is not ready"])
-        name = reseller.company_name or f"{reseller.first_name} {reseller.last_name}"
+        name = reseller.company_name or full_name(reseller.first_name, reseller.last_name)
         sub = Subscription(
             reseller_id=reseller.id,
             service=data.service,
@@ -344,14 +364,8 @@ def get_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
     """One job."""
     actor.require(Permission.VIEW_RESELLERS)
     with studio.unit_of_work() as session:
-        job = session.get(ProvisioningJob, job_id)
-        if job is None:
-            raise JobNotFound(job_id)
-        sub = session.get(Subscription, job.subscription_id)
-        assert sub is not None
-        reseller = session.get(Reseller, sub.reseller_id)
-        assert reseller is not None
-        return _job_view(job, reseller)
+        job, sub = _job_and_subscription(session, job_id)
+        return _job_view(job, _owner(session, sub))
 
 
 def count_running_jobs(studio: Studio, actor: Actor) -> int:
@@ -445,31 +459,24 @@ def add_addon(studio: Studio, actor: Actor, subscription_id: int, addon_id: int)
             changes={f"quota.{k}": [sub.quotas.get(k), v] for k, v in wanted.items()},
             summary=f"{addon.name} on {CATALOG[sub.service].title}, job {job.id} pending",
         )
-        reseller = session.get(Reseller, sub.reseller_id)
-        assert reseller is not None
-        return _job_view(job, reseller)
+        return _job_view(job, _owner(session, sub))
 
 
 def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
     """A failed (or cancelled) job again, as a new job with a new key."""
     actor.require(Permission.MANAGE_RESELLERS)
     with studio.unit_of_work() as session:
-        old = session.get(ProvisioningJob, job_id)
-        if old is None:
-            raise JobNotFound(job_id)
+        old, sub = _job_and_subscription(session, job_id)
         if old.state not in ("failed", "cancelled"):
             raise FieldError.single(
                 "job", f"is {old.state}: only a failed or cancelled job can be retried"
             )
-        sub = session.get(Subscription, old.subscription_id)
-        assert sub is not None
         latest = _latest_job(session, sub.id)
         if latest is not None and latest.id != old.id:
             raise FieldError.single("job", f"was retried already as job {latest.id}")
         if old.operation == "provision":  # suspend/resume keep the status they had
             sub.status = "pending"
-        reseller = session.get(Reseller, sub.reseller_id)
-        assert reseller is not None
+        reseller = _owner(session, sub)
         if old.local_failure:
             # The server may have done it after all: ask again under the same key.
             old.state, old.error, old.attempts = "pending", "", 0
@@ -517,15 +524,11 @@ def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
     """Ask the runner to cancel a job that has not finished (on the server too)."""
     actor.require(Permission.MANAGE_RESELLERS)
     with studio.unit_of_work() as session:
-        job = session.get(ProvisioningJob, job_id)
-        if job is None:
-            raise JobNotFound(job_id)
+        job, sub = _job_and_subscription(session, job_id)
         if job.state in FINAL_STATES:
             raise FieldError.single("job", f"is {job.state}: it can no longer be cancelled")
         job.state = "cancelling"
         job.next_attempt_at = None
-        sub = session.get(Subscription, job.subscription_id)
-        assert sub is not None
         audit.record(
             session,
             actor,
@@ -535,6 +538,4 @@ def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
             summary=f"job {job.id} ({job.operation} {job.service} on {job.server}) cancelling",
         )
         _flush_or_changed(session)
-        reseller = session.get(Reseller, sub.reseller_id)
-        assert reseller is not None
-        return _job_view(job, reseller)
+        return _job_view(job, _owner(session, sub))
