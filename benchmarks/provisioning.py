@@ -81,10 +81,11 @@ def stub_throughput(jobs: int, clients: int) -> dict[str, float]:
 
 def health_and_stall() -> dict[str, float]:
     """Health-check latency, then the GUI's longest stall during a check with a hang."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
 
     from studio.provisioning.client import ProvisioningClient
     from studio.services.provisioning import check_prerequisites
+    from tests.support.stall_meter import StallMeter
     from ui.app import build_main_window
 
     with tempfile.TemporaryDirectory(prefix="mp-bench-gui-") as data_dir:
@@ -109,27 +110,14 @@ def health_and_stall() -> dict[str, float]:
         web = studio.embedded.running["WEB01"]
         with ProvisioningClient(web.url, web.token) as client:
             client.set_faults(mode="hang")
-        gaps: list[float] = []
-        clock = QElapsedTimer()
-        clock.start()
-        last = [clock.elapsed()]
-
-        def tick() -> None:
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(10)
-        timer.timeout.connect(tick)
-        timer.start()
+        meter = StallMeter().start()
         done = QEventLoop()
         window.monitor.reportReady.connect(lambda _r: done.quit())
         check_started = time.perf_counter()
         window.monitor.check_now()
         done.exec()
         hang_check_s = time.perf_counter() - check_started
-        timer.stop()
+        meter.stop()
         with ProvisioningClient(web.url, web.token) as client:
             client.set_faults(mode="normal")
         window.close()
@@ -137,8 +125,8 @@ def health_and_stall() -> dict[str, float]:
     return {
         "health_check_ms": round(statistics.median(samples), 1),
         "health_servers": 3,
-        "gui_max_stall_ms": round(max(gaps) - 10, 1) if gaps else -1.0,
-        "gui_ticks": len(gaps),
+        "gui_max_stall_ms": round(meter.max_stall_ms, 1),
+        "gui_ticks": meter.ticks,
         "hang_check_s": round(hang_check_s, 2),
     }
 

@@ -39,7 +39,7 @@ CLIENTS = 4
 
 def end_to_end(jobs: int) -> dict[str, Any]:
     """Subscribe ``jobs`` times and wait until every subscription is active."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from studio.actors import Actor
@@ -55,6 +55,7 @@ def end_to_end(jobs: int) -> dict[str, Any]:
         subscribe_reseller,
     )
     from tests.support.resellers import sample_reseller
+    from tests.support.stall_meter import StallMeter
     from tests.support.stub_process import stub
     from ui.job_monitor import JobMonitor
     from ui.memory import freeze_startup_objects
@@ -106,20 +107,7 @@ def end_to_end(jobs: int) -> dict[str, Any]:
                     errors.append(exc)
 
             freeze_startup_objects()  # as the window does once its database is open
-            clock = QElapsedTimer()
-            clock.start()
-            gaps: list[float] = []
-            last = [clock.elapsed()]
-
-            def tick() -> None:
-                now = clock.elapsed()
-                gaps.append(now - last[0])
-                last[0] = now
-
-            timer = QTimer()
-            timer.setInterval(10)
-            timer.timeout.connect(tick)
-            timer.start()
+            meter = StallMeter().start()
             rss_before = _rss_mib()
             started = time.perf_counter()
             monitor.start(studio)
@@ -152,7 +140,8 @@ def end_to_end(jobs: int) -> dict[str, Any]:
             if errors:
                 raise errors[0]
             elapsed = (finished_at[0] or time.perf_counter()) - started
-            timer.stop()
+            meter.stop()
+            stall_ms = meter.max_stall_ms
             for thread in threads:
                 thread.join()
             monitor.stop()
@@ -173,7 +162,7 @@ def end_to_end(jobs: int) -> dict[str, Any]:
     return {
         "jobs_per_s": round(total / elapsed, 1),
         "jobs": total,
-        "gui_max_stall_ms": round(max(gaps) - 10, 1) if gaps else -1.0,
+        "gui_max_stall_ms": round(stall_ms, 1),
         "rss_growth_mib": round(rss_after - rss_before, 1),
     }
 

@@ -8,6 +8,7 @@ checked by the same rules (``studio.resellers``) and name the same fields.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import ClassVar
 
 from PySide6.QtCore import QLocale, Qt
@@ -67,6 +68,7 @@ class CountryCombo(_SearchableCombo):
         self._by_text.update({name.casefold(): code for code, name in countries().items()})
 
 
+@cache  # the same for every wizard: Qt's locale table does not change while running
 def _locales() -> list[tuple[str, str]]:
     """Every language-region pair Qt knows, as ``English (United Kingdom) — en-GB``."""
     seen: dict[str, str] = {}

@@ -139,6 +139,11 @@ class DepartmentsEditor(QWidget):
             self._select(-1)
         self._set_enabled()
 
+    def set_company_name(self, name: str) -> None:
+        """The company the signatures belong to (shown in the preview)."""
+        self.company_name = name
+        self._update_preview()
+
     def _item(self, name: str) -> QListWidgetItem:
         item = QListWidgetItem(name)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)

@@ -65,11 +65,11 @@ class FormFields:
             label.setText(message)
             label.setVisible(bool(message))
             widget = self.inputs[field]
-            widget.setProperty("invalid", bool(message))
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
-            description = f"Error: {message}" if message else ""
-            widget.setAccessibleDescription(description)
+            if bool(widget.property("invalid")) != bool(message):  # restyle on a change only
+                widget.setProperty("invalid", bool(message))
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+            widget.setAccessibleDescription(f"Error: {message}" if message else "")
 
     def failure_text(self, error: BaseException, prefix: str = "") -> str:
         """Show a FieldError beside its fields; return the sentence for the state line.

@@ -49,7 +49,6 @@ class JobMonitor(QObject):
         self.studio: Studio | None = None
         self.job_runner: JobRunner | None = None
         self._created: JobRunner | None = None
-        self.count = 0
         self._recount = QTimer(self)
         self._recount.setSingleShot(True)
         self._recount.setInterval(150)  # many changes at once: one recount
@@ -104,7 +103,6 @@ class JobMonitor(QObject):
             self.tasks.submit(lambda: _count(studio, self.actor), self._counted, lambda _e: None)
 
     def _counted(self, count: int) -> None:
-        self.count = count
         self.runningCount.emit(count)
 
     def stop(self) -> None:

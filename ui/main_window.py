@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self._after_sign_in = "home"
         #: Locked after idling: every page waits for the provider's password again.
         self.locked = False
+        self._hidden_dialogs: list[QDialog] = []
         self.idle_minutes = 15
         #: Tests shorten the idle time; None means the policy's minutes.
         self.idle_timeout_ms: int | None = None
@@ -331,6 +333,10 @@ class MainWindow(QMainWindow):
             self.show_status(f"Unlocked for {actor.name}")
             self._start_idle_watch()
             self._on_page_selected(self._after_sign_in)
+            for dialog in self._hidden_dialogs:
+                if shiboken6.isValid(dialog):  # its page may have gone with a sign-out
+                    dialog.show()
+            self._hidden_dialogs = []
             return
         self.provider = actor
         self._start_idle_watch()
@@ -366,9 +372,11 @@ class MainWindow(QMainWindow):
             return
         self.locked = True
         self.idle_watcher.stop()
-        for dialog in self.findChildren(QDialog):  # nothing stays usable behind the lock
-            if dialog.isVisible():
-                dialog.reject()
+        # Nothing stays usable behind the lock, and nothing typed is lost: open dialogs (a
+        # half-filled wizard) are hidden, and shown again when the provider unlocks.
+        self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden_dialogs:
+            dialog.hide()
         key = self.navigation.current_key()
         self._after_sign_in = key or "home"
         page = self.sign_in_page()

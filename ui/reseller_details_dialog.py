@@ -75,6 +75,8 @@ def _subscriptions_table(subscriptions: list[SubscriptionView] | None) -> QWidge
         values = [service, sub.server, quotas, sub.status, job_text, job.error if job else ""]
         for column, value in enumerate(values):
             table.setItem(row, column, QTableWidgetItem(value))
+    table.verticalHeader().setVisible(False)
+    table.resizeColumnsToContents()  # a few rows: every value shown whole
     table.horizontalHeader().setStretchLastSection(True)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     return table

@@ -293,14 +293,10 @@ class CompanyPage(_FormPage):
         group.setMinimumHeight(250)
         self.form.addRow(group)
         self.departments.changed.connect(wizard.revalidate)
-        self.name.textChanged.connect(self._company_renamed)
+        self.name.textChanged.connect(self.departments.set_company_name)
         self.same_as_personal.clicked.connect(
             lambda: self.address.fill(wizard.personal.address.value())
         )
-
-    def _company_renamed(self, name: str) -> None:
-        self.departments.company_name = name
-        self.departments._update_preview()
 
     def own_errors(self, errors: dict[str, str]) -> dict[str, str]:
         """Company fields, departments included."""
@@ -504,9 +500,10 @@ class ResellerWizard(QWizard):
             self._show_subscribe_button(self.currentId())
         self._ready = True
         if details is not None:
-            self.fill(details)
+            self.fill(details)  # checks once, when every field is in
+        else:
+            self.revalidate()
         self._initial = self.value()
-        self.revalidate()
 
     def _show_subscribe_button(self, page_id: int) -> None:
         """Only on the summary, and only for a Subscription Based reseller."""
@@ -609,7 +606,7 @@ class ResellerWizard(QWizard):
 
     def revalidate(self) -> None:
         """Check everything with the studio's rules; each page shows its part."""
-        if not self._ready:
+        if not self._ready or self._filling:  # building, or filling 30 fields: check after
             return
         _, errors = check_reseller(self.value(), password_required=self.details is None)
         for field, message in self.server_errors.items():

@@ -43,15 +43,11 @@ PAGE_SERVICE, PAGE_SERVER, PAGE_SUMMARY, PAGE_PROGRESS = range(4)
 
 
 def _check(studio: Studio, actor: Actor) -> tuple[PrerequisitesReport, dict[str, tuple[str, ...]]]:
-    from sqlalchemy import select
-
-    from studio.db.models import RemoteServer
     from studio.services.provisioning import check_prerequisites
+    from studio.services.servers import list_remote_servers
 
     report = check_prerequisites(studio, actor)
-    with studio.unit_of_work() as session:
-        hosted = {r.name: tuple(r.services) for r in session.scalars(select(RemoteServer))}
-    return report, hosted
+    return report, {r.name: r.services for r in list_remote_servers(studio, actor)}
 
 
 def _subscribe(studio: Studio, actor: Actor, data: object) -> SubscriptionView:
@@ -150,8 +146,7 @@ class ServicePage(QWizardPage):
             box.setValue(max(quota.minimum, min(quota.maximum, 10 * quota.minimum)))
             self.quota_form.addRow(f"{quota.label}:", box)
             self.quotas[quota.name] = box
-        if hasattr(self, "plans"):
-            self._fill_plans()
+        self._fill_plans()
 
     def values(self) -> dict[str, str]:
         """Quotas as the service takes them."""

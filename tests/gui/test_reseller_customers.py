@@ -399,3 +399,27 @@ def test_add_and_subscribe_service_continues_into_subscribe_as_reseller(
     assert subscribe is not None and subscribe.isVisible()
     assert subscribe.windowTitle() == "Subscribe As Reseller: Acme Hosting"
     subscribe.reject()
+
+
+def test_the_idle_lock_hides_a_half_filled_wizard_and_unlocking_brings_it_back(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtWidgets import QMessageBox as Box
+
+    page = _page(qtbot, window)
+    wizard = _open_wizard(qtbot, window, page)
+    wizard.type_page.buttons["subscription"].setChecked(True)
+    qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
+    _type(qtbot, wizard.personal.first_name, "Ada")
+    window.lock()
+    assert not wizard.isVisible()
+    assert not [b for b in wizard.findChildren(Box) if b.isVisible()]  # no "Discard?"
+    from tests.gui.test_sign_in import PASSWORD as ADMIN_PASSWORD
+
+    password = window.findChild(QLineEdit, "signInPassword")
+    assert password is not None
+    qtbot.keyClicks(password, ADMIN_PASSWORD)
+    qtbot.keyClick(password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    assert wizard.isVisible() and wizard.currentId() == 1
+    assert wizard.personal.first_name.text() == "Ada"

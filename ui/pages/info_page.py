@@ -19,8 +19,9 @@ from ui.tasks import TaskRunner
 COMING = {
     "home": (
         "The Control Panel, as the signed-in provider sees it. System Configuration holds "
-        "Reseller Settings, Access Control and the Audit Log; Customer Manager holds the "
-        "Reseller Customers."
+        "Reseller Settings, Services, Access Control and the Audit Log; Provisioning Jobs "
+        "follows every job on the Remote Servers; Customer Manager holds the Reseller "
+        "Customers."
     ),
 }
 

@@ -30,7 +30,7 @@ from studio.actors import Actor, Permission
 from studio.errors import StudioError
 from ui.navigation import PageSpec
 from ui.pages.base import Page
-from ui.reseller_list_model import ResellerListModel
+from ui.reseller_list_model import PreparedRows, ResellerListModel, prepare_rows
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -46,19 +46,19 @@ if TYPE_CHECKING:
     from ui.subscribe_wizard import SubscribeWizard
 
 
-def _load(studio: Studio, actor: Actor) -> tuple[list[ResellerRow], dict[str, ResellerType]]:
-    from studio.contact import countries
+def _load(
+    studio: Studio, actor: Actor, sort: tuple[int, Qt.SortOrder]
+) -> tuple[PreparedRows, dict[str, ResellerType]]:
+    from studio.contact import warm_up
     from studio.security.passwords import common_passwords
     from studio.services.reseller_settings import get_reseller_settings
     from studio.services.resellers import list_resellers
 
     # Warm what the wizard checks as you type, so typing never waits for a file.
-    countries()
+    warm_up()
     common_passwords()
-    import email_validator  # noqa: F401
-    import phonenumbers  # noqa: F401
-
-    return list_resellers(studio, actor), get_reseller_settings(studio, actor)
+    rows = prepare_rows(list_resellers(studio, actor), sort)
+    return rows, get_reseller_settings(studio, actor)
 
 
 def _details(studio: Studio, actor: Actor, reseller_id: int) -> ResellerDetails:
@@ -139,6 +139,7 @@ class ResellerCustomersPage(Page):
         self.file_dialog: QFileDialog | None = None
         self._select_after_load: int | None = None
         self._generation = 0
+        self._stale = False  # changed while hidden: reload when shown
         self.job_monitor: JobMonitor | None = None
         self.subscribe_wizard: SubscribeWizard | None = None
         self.offerings_dialog: ResellerOfferingsDialog | None = None
@@ -146,7 +147,7 @@ class ResellerCustomersPage(Page):
         self._jobs_changed = QTimer(self)
         self._jobs_changed.setSingleShot(True)
         self._jobs_changed.setInterval(2000)
-        self._jobs_changed.timeout.connect(self.refresh)
+        self._jobs_changed.timeout.connect(self._refresh_if_shown)
         filters = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("resellerSearch")
@@ -188,9 +189,13 @@ class ResellerCustomersPage(Page):
         vertical.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((52, 150, 150, 190, 110, 120, 80, 120, 50)):
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        # Name, Company and E-mail share what the fixed columns leave, so every column
+        # fits the page (sized by hand: sizing to contents would read 100,000 rows).
+        for column, width in enumerate((48, 0, 0, 0, 104, 128, 74, 118, 46)):
+            if width:
+                header.resizeSection(column, width)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.layout_.addWidget(self.table, 1)
 
         actions = QHBoxLayout()
@@ -241,17 +246,26 @@ class ResellerCustomersPage(Page):
         studio = self.studio
         if studio is None:
             return
+        self._stale = False
         self.state.setText("Loading resellers…")
         self._generation += 1
         generation = self._generation
+        sort = self.model.sort_state
         self.runner.submit(
-            lambda: _load(studio, self.actor),
+            lambda: _load(studio, self.actor, sort),
             lambda result: self._loaded(result, generation),
             self._failed,
         )
 
+    def _refresh_if_shown(self) -> None:
+        """Jobs changed subscription counts: reload now if shown, else when shown."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
     def _loaded(
-        self, result: tuple[list[ResellerRow], dict[str, ResellerType]], generation: int
+        self, result: tuple[PreparedRows, dict[str, ResellerType]], generation: int
     ) -> None:
         if generation != self._generation:
             return  # an older load finished after a newer one: its rows are stale
@@ -266,8 +280,8 @@ class ResellerCustomersPage(Page):
         self.type_filter.setCurrentIndex(max(0, self.type_filter.findData(current)))
         self.type_filter.blockSignals(False)
         selected = self._select_after_load or self.selected_id()
-        self.model.set_rows(rows, {k: t.label for k, t in types.items()})
-        self._filter()
+        self.model.set_prepared(rows, {k: t.label for k, t in types.items()})  # filters once
+        self._show_count()
         if selected is not None:
             self.select_reseller(selected)
         self._select_after_load = None
@@ -278,9 +292,12 @@ class ResellerCustomersPage(Page):
         self.model.set_filter(
             self.search.text(), self.type_filter.currentData(), self.status_filter.currentData()
         )
-        self.count.setText(f"{self.model.shown:,} of {self.model.total:,} shown")
+        self._show_count()
         if selected is not None:
             self.select_reseller(selected)
+
+    def _show_count(self) -> None:
+        self.count.setText(f"{self.model.shown:,} of {self.model.total:,} shown")
 
     def select_reseller(self, reseller_id: int) -> None:
         """Select the row of ``reseller_id`` if it is shown."""
@@ -687,6 +704,9 @@ class ResellerCustomersPage(Page):
         box.open()
 
     def showEvent(self, event: Any) -> None:
-        """Put the cursor in the search box when the page appears."""
+        """Put the cursor in the search box when the page appears; load what changed
+        while it was hidden."""
         super().showEvent(event)
+        if self._stale:
+            QTimer.singleShot(0, self.refresh)
         QTimer.singleShot(0, self.search.setFocus)

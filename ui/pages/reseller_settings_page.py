@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.actors import Actor
-from studio.errors import FieldError, StudioError
+from studio.errors import FieldError
 from studio.reseller_settings import PAYOUT_CYCLES, TYPES, ResellerTypeInput, type_errors
 from ui.forms import FormFields
 from ui.navigation import PageSpec
@@ -219,7 +219,8 @@ class ResellerSettingsPage(Page):
         self.saved.emit()
 
     def _failed(self, error: BaseException) -> None:
-        if isinstance(error, FieldError):
+        self.validate()  # Save follows the typed values again, before the server's errors
+        if isinstance(error, FieldError):  # keys are "<type>.<field>": each form its own
             for kind, form in self.forms.items():
                 mine = {
                     k.split(".", 1)[1]: v
@@ -229,9 +230,6 @@ class ResellerSettingsPage(Page):
                 if mine:
                     form.fields.show_errors(mine)
             self.state.setText("Not saved: correct the fields marked above.")
-        elif isinstance(error, StudioError):
-            self.state.setText(f"Not saved: {error}")
-        else:
-            self.state.setText(f"Unexpected error: {error!r}")
+        else:  # the one wording of every form
+            self.state.setText(self.forms["commission"].fields.failure_text(error, "Not saved: "))
         self.saveFailed.emit(self.state.text())
-        self.validate()

@@ -39,16 +39,13 @@ Loaded = tuple[list["OfferingView"], list["OfferingView"], dict[str, list[str]]]
 
 
 def _load(studio: Studio, actor: Actor) -> Loaded:
-    from sqlalchemy import select
-
-    from studio.db.models import RemoteServer
     from studio.services.offerings import list_offerings
+    from studio.services.servers import list_remote_servers
 
     hosts: dict[str, list[str]] = {}
-    with studio.unit_of_work() as session:
-        for server in session.scalars(select(RemoteServer).order_by(RemoteServer.name)):
-            for service in server.services:
-                hosts.setdefault(service, []).append(server.name)
+    for server in list_remote_servers(studio, actor):  # through the service: its permission
+        for service in server.services:
+            hosts.setdefault(service, []).append(server.name)
     return list_offerings(studio, actor), list_offerings(studio, actor, addons=True), hosts
 
 

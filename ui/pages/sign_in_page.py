@@ -38,15 +38,15 @@ class _Mode:
 
 
 def _mode(studio: Studio, username: str) -> _Mode:
+    from studio.contact import warm_up
     from studio.secrets import keyring_problem
     from studio.security.passwords import common_passwords
     from studio.services.users import provider_admin_exists, remembered_password
-    from studio.users import email_error
 
     # Warm what the first-run form checks on every keystroke (the 30,000-password list,
     # email-validator), here on the pool rather than at the first key on the GUI thread.
     common_passwords()
-    email_error("warm.up@example.com")
+    warm_up()
     problem = keyring_problem()
     remembered = remembered_password(studio, username) if username and not problem else None
     return _Mode(provider_admin_exists(studio), problem, remembered)
