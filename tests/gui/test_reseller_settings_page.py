@@ -79,4 +79,8 @@ def test_disabling_a_type_says_how_many_resellers_keep_it(qtbot: QtBot, window: 
     qtbot.mouseClick(_w(window, QPushButton, "resellerSave"), Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
     assert _w(window, QLabel, "resellerState").text() == "Saved. Enabled: Subscription Based."
-    assert note.text().startswith("2 resellers have this type: they keep working")
+    assert note.text() == (
+        "2 resellers have this type: they keep working, but no new reseller can be given it."
+    )
+    assert window.studio is not None and window.provider is not None
+    assert not get_reseller_settings(window.studio, window.provider)["commission"].enabled

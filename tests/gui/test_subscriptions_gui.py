@@ -107,6 +107,11 @@ def test_subscribe_as_reseller_until_the_subscription_is_active(
         return list_subscriptions(window.studio, Actor.local_administrator(), prepaid)[0].status
 
     qtbot.waitUntil(lambda: status() == "suspended", timeout=20_000)
+    assert window.studio is not None and window.studio.embedded is not None
+    exch = window.studio.embedded.endpoint("EXCH01")
+    assert exch.url and exch.token
+    with ProvisioningClient(exch.url, exch.token) as client:
+        assert [r["suspended"] for r in client.resources()] == [True]  # on the server too
 
 
 def test_an_addon_is_added_from_the_details(qtbot: QtBot, provisioned_window: MainWindow) -> None:
@@ -142,10 +147,15 @@ def test_an_addon_is_added_from_the_details(qtbot: QtBot, provisioned_window: Ma
     dialog = page.details_dialog
     assert dialog is not None
     assert dialog.addon_choice.count() == 1
-    assert dialog.addon_choice.itemText(0).startswith("One more mailbox (3.50 monthly)")
+    [sub] = list_subscriptions(studio, admin, reseller)
+    assert dialog.addon_choice.itemText(0) == (
+        f"One more mailbox (3.50 monthly) → subscription {sub.id} on EXCH01"
+    )
     qtbot.mouseClick(dialog.addon_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
-    assert dialog.addon_state.text().startswith("Job ")
+    [sub] = list_subscriptions(studio, admin, reseller)
+    assert sub.job is not None and sub.job.operation == "update"
+    assert dialog.addon_state.text() == (f"Job {sub.job.id} pending: see Home » Provisioning Jobs.")
     qtbot.waitUntil(
         lambda: list_subscriptions(studio, admin, reseller)[0].quotas["mailboxes"] == 6,
         timeout=20_000,
@@ -184,7 +194,9 @@ def test_a_failed_job_is_retried_from_the_jobs_page(
         return page.model.rows[0].state if page.model.rows else ""
 
     qtbot.waitUntil(lambda: state() == "failed", timeout=20_000)
-    assert page.model.rows[0].error
+    assert page.model.rows[0].error == (
+        "Hosted Exchange on EXCH01 refused the provision: simulated failure (fault injection)"
+    )
     page.select_job(view.job.id)
     assert page.retry_button.isEnabled() and not page.cancel_button.isEnabled()
     with ProvisioningClient(endpoint.url, endpoint.token) as client:

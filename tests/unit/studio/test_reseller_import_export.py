@@ -83,7 +83,9 @@ def test_a_file_without_the_needed_columns_is_refused(
     path.write_text("first_name,last_name\nx,y\n", encoding="utf-8")
     with pytest.raises(FieldError) as caught:
         import_resellers(studio, admin, path)
-    assert caught.value.errors["file"].startswith("has no column type, username, email")
+    assert caught.value.errors == {
+        "file": "has no column type, username, email (see docs/resellers.md)"
+    }
 
 
 def test_export_writes_only_the_rows_asked_for_in_their_order(

@@ -58,16 +58,14 @@ def test_invalid_input_names_every_field_and_writes_nothing(studio: Studio, admi
     )
     with pytest.raises(FieldError) as caught:
         create_reseller(studio, admin, bad)
-    errors = caught.value.errors
-    assert set(errors) >= {
-        "first_name",
-        "email",
-        "phone",
-        "password",
-        "company.name",
-        "company.departments.Billing.email",
+    assert caught.value.errors == {
+        "password": "must be at least 12 characters",
+        "first_name": "is required",
+        "email": "An email address must have an @-sign.",
+        "phone": "is not a valid phone number for its country",
+        "company.name": "is required",
+        "company.departments.Billing.email": "There must be something after the @-sign.",
     }
-    assert errors["first_name"] == "is required"
     assert list_resellers(studio, admin) == []
 
 
@@ -225,7 +223,7 @@ def test_only_administrators_change_resellers(studio: Studio, admin: Actor, role
         with pytest.raises(PermissionDenied):
             call()
     if role is Role.PROVIDER_STAFF:
-        assert len(list_resellers(studio, actor)) == 1
+        assert [r.id for r in list_resellers(studio, actor)] == [created.id]
     else:
         with pytest.raises(PermissionDenied):
             list_resellers(studio, actor)
