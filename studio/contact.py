@@ -138,6 +138,16 @@ def country_value(value: str, *, required: bool = False) -> tuple[str, str | Non
     return code, None
 
 
+def warm_up() -> None:
+    """Load what the validators read on first use (pycountry's countries and languages,
+    email-validator, phonenumbers and a region's metadata), so that forms checking as
+    you type never load it on the GUI thread. Call it from a background task."""
+    countries()
+    _languages()
+    email_value("warm.up@example.com")
+    phone_value("+1 202 555 0143")
+
+
 @lru_cache(maxsize=1)
 def _languages() -> frozenset[str]:
     import pycountry

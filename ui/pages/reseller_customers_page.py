@@ -168,6 +168,10 @@ class ResellerCustomersPage(Page):
         filters.addWidget(self.status_filter)
         self.count = QLabel("")
         self.count.setObjectName("resellerCount")
+        # Room for the widest count, so the search box never squeezes it to a digit.
+        self.count.setMinimumWidth(
+            self.count.fontMetrics().horizontalAdvance("100,000 of 100,000 shown")
+        )
         filters.addWidget(self.count)
         self.layout_.addLayout(filters)
 
