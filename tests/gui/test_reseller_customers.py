@@ -86,6 +86,17 @@ def _open_wizard(qtbot: QtBot, window: MainWindow, page: ResellerCustomersPage) 
     return wizard
 
 
+def _open_on_personal(
+    qtbot: QtBot, window: MainWindow, page: ResellerCustomersPage
+) -> ResellerWizard:
+    """New Reseller, Subscription Based, on the login and personal details page."""
+    wizard = _open_wizard(qtbot, window, page)
+    wizard.type_page.buttons["subscription"].setChecked(True)
+    qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == 1
+    return wizard
+
+
 def _fill_personal(qtbot: QtBot, wizard: ResellerWizard, username: str = "acme.hosting") -> None:
     p = wizard.personal
     _type(qtbot, p.username, username)
@@ -170,9 +181,7 @@ def test_a_used_username_is_named_beside_the_field(qtbot: QtBot, window: MainWin
     page = _page(qtbot, window)
     _seed(window, 1)
     _reload(qtbot, window, page)
-    wizard = _open_wizard(qtbot, window, page)
-    wizard.type_page.buttons["subscription"].setChecked(True)
-    qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
+    wizard = _open_on_personal(qtbot, window, page)
     _fill_personal(qtbot, wizard, username="RESELLER1")
     qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
     error = wizard.findChild(QLabel, "resellerUsernameError")
@@ -186,9 +195,7 @@ def test_a_used_username_is_named_beside_the_field(qtbot: QtBot, window: MainWin
 
 def test_cancel_with_typed_input_asks_first(qtbot: QtBot, window: MainWindow) -> None:
     page = _page(qtbot, window)
-    wizard = _open_wizard(qtbot, window, page)
-    wizard.type_page.buttons["subscription"].setChecked(True)
-    qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
+    wizard = _open_on_personal(qtbot, window, page)
     _type(qtbot, wizard.personal.first_name, "Ada")
     wizard.reject()
     box = wizard.findChild(QMessageBox, "resellerWizardDiscard")
@@ -397,9 +404,7 @@ def test_add_and_subscribe_service_continues_into_subscribe_as_reseller(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     page = _page(qtbot, window)
-    wizard = _open_wizard(qtbot, window, page)
-    wizard.type_page.buttons["subscription"].setChecked(True)
-    qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
+    wizard = _open_on_personal(qtbot, window, page)
     _fill_personal(qtbot, wizard)
     qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentId() == 2, timeout=5000)
@@ -424,9 +429,7 @@ def test_the_idle_lock_hides_a_half_filled_wizard_and_unlocking_brings_it_back(
     from PySide6.QtWidgets import QMessageBox as Box
 
     page = _page(qtbot, window)
-    wizard = _open_wizard(qtbot, window, page)
-    wizard.type_page.buttons["subscription"].setChecked(True)
-    qtbot.mouseClick(_next(wizard), Qt.MouseButton.LeftButton)
+    wizard = _open_on_personal(qtbot, window, page)
     _type(qtbot, wizard.personal.first_name, "Ada")
     window.lock()
     assert not wizard.isVisible()
