@@ -29,7 +29,24 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def stub_throughput(jobs: int, clients: int) -> dict[str, float]:
+def process_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) another process has used so far (Linux /proc);
+    ``None`` elsewhere, where the figures that need it are left out."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms_per_job(before: float | None, after: float | None, jobs: int) -> float | None:
+    """CPU milliseconds per job between two readings, when both exist."""
+    if before is None or after is None:
+        return None
+    return round((after - before) * 1000 / jobs, 2)
+
+
+def stub_throughput(jobs: int, clients: int) -> dict[str, float | None]:
     """Submit ``jobs`` from ``clients`` threads; time submissions and completion."""
     from tests.support.stub_process import stub
 
@@ -55,6 +72,8 @@ def stub_throughput(jobs: int, clients: int) -> dict[str, float]:
                 except BaseException as exc:  # reported below
                     errors.append(exc)
 
+            pid = process.process.pid if process.process else 0
+            stub_cpu, client_cpu = process_cpu_s(pid), time.process_time()
             started = time.perf_counter()
             threads = [threading.Thread(target=submit, args=(w,)) for w in range(clients)]
             for thread in threads:
@@ -68,12 +87,16 @@ def stub_throughput(jobs: int, clients: int) -> dict[str, float]:
                 while len(client.resources()) < per_client * clients:
                     time.sleep(0.02)
             done = time.perf_counter() - started
+            stub_cpu_after, client_cpu_after = process_cpu_s(pid), time.process_time()
         finally:
             process.stop()
     total = per_client * clients
     return {
         "stub_jobs_per_s": round(total / done, 1),
         "stub_submit_per_s": round(total / submitted, 1),
+        # Where the time goes: the stub's process, and the clients' (this process).
+        "stub_cpu_ms_per_job": cpu_ms_per_job(stub_cpu, stub_cpu_after, total),
+        "client_cpu_ms_per_job": cpu_ms_per_job(client_cpu, client_cpu_after, total),
         "jobs": total,
         "clients": clients,
     }

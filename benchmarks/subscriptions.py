@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks.provisioning import stub_throughput  # noqa: E402
+from benchmarks.provisioning import cpu_ms_per_job, process_cpu_s, stub_throughput  # noqa: E402
 from benchmarks.startup import _rss_mib  # noqa: E402
 
 CLIENTS = 4
@@ -109,6 +109,8 @@ def end_to_end(jobs: int) -> dict[str, Any]:
             freeze_startup_objects()  # as the window does once its database is open
             meter = StallMeter().start()
             rss_before = _rss_mib()
+            remote_pid = remote.process.pid if remote.process else 0
+            stub_cpu, studio_cpu = process_cpu_s(remote_pid), time.process_time()
             started = time.perf_counter()
             monitor.start(studio)
             threads = [
@@ -140,6 +142,7 @@ def end_to_end(jobs: int) -> dict[str, Any]:
             if errors:
                 raise errors[0]
             elapsed = (finished_at[0] or time.perf_counter()) - started
+            stub_cpu_after, studio_cpu_after = process_cpu_s(remote_pid), time.process_time()
             meter.stop()
             stall_ms = meter.max_stall_ms
             for thread in threads:
@@ -164,6 +167,8 @@ def end_to_end(jobs: int) -> dict[str, Any]:
         "jobs": total,
         "gui_max_stall_ms": round(stall_ms, 1),
         "rss_growth_mib": round(rss_after - rss_before, 1),
+        "studio_cpu_ms_per_job": cpu_ms_per_job(studio_cpu, studio_cpu_after, total),
+        "stub_cpu_ms_per_job": cpu_ms_per_job(stub_cpu, stub_cpu_after, total),
     }
 
 
@@ -174,6 +179,8 @@ def measure(jobs: int) -> dict[str, Any]:
     return {
         **studio,
         "stub_only_jobs_per_s": bare["stub_jobs_per_s"],
+        "stub_only_stub_cpu_ms_per_job": bare["stub_cpu_ms_per_job"],
+        "stub_only_client_cpu_ms_per_job": bare["client_cpu_ms_per_job"],
         "ratio": round(studio["jobs_per_s"] / bare["stub_jobs_per_s"], 2),
         "clients": CLIENTS,
     }
@@ -199,6 +206,12 @@ def main() -> int:
     print(f"ratio        {result['ratio']:8.2f}   (target ≥ 0.8)")
     print(f"GUI stall    {result['gui_max_stall_ms']:8.1f} ms beyond the 10 ms tick (target ≤ 50)")
     print(f"RSS growth   {result['rss_growth_mib']:8.1f} MiB (target ≤ 30)")
+    print(
+        f"CPU per job  studio {result['studio_cpu_ms_per_job']} ms + stub "
+        f"{result['stub_cpu_ms_per_job']} ms; stub alone: its clients "
+        f"{result['stub_only_client_cpu_ms_per_job']} ms + stub "
+        f"{result['stub_only_stub_cpu_ms_per_job']} ms ({os.cpu_count()} CPUs)"
+    )
     return 0
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from studio.actors import Actor
@@ -34,6 +34,10 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]
     return changes
 
 
+#: Built once: a statement made per call costs more than the insert (its cache key).
+_INSERT = insert(cast(Table, AuditEvent.__table__))
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -43,18 +47,24 @@ def record(
     entity_id: str | int = "",
     changes: Mapping[str, list[Any]] | None = None,
     summary: str = "",
-) -> AuditEvent:
-    """Add an audit event to the session's transaction (committed with the change)."""
-    event = AuditEvent(
-        actor=actor.name,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        changes=dict(changes or {}),
-        summary=summary,
+) -> None:
+    """Write an audit event in the session's transaction (committed with the change).
+
+    A plain insert on the session's connection, not an ORM object: no identity map
+    entry and no flush of it later, which is a third of the cost of a small change
+    such as a subscription (measured by ``benchmarks/subscriptions.py``).
+    """
+    session.connection().execute(
+        _INSERT,
+        {
+            "actor": actor.name,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "changes": dict(changes or {}),
+            "summary": summary,
+        },
     )
-    session.add(event)
-    return event
 
 
 def recent(session: Session, limit: int = 50) -> list[AuditEvent]:

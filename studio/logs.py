@@ -43,6 +43,11 @@ def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path:
         logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
     )
     root.addHandler(handler)
+    # httpx logs every request at INFO: thousands of lines per thousand jobs, which
+    # rotated the studio's own entries away and cost the job runner a lock per line.
+    # Its warnings and errors still come through; the runner logs what matters.
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     if root.level == logging.NOTSET or root.level > level:
         root.setLevel(level)
     return path

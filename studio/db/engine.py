@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 from studio.db import urls
+from studio.db.write_lock import SerialisedWrites
 from studio.errors import DatabaseError, FieldError, NotADatabaseError
 
 BUSY_TIMEOUT_MS = 5000
@@ -85,10 +86,14 @@ def create_studio_engine(url: str) -> Engine:
     path = sqlite_file(parsed)
     if path is not None:
         check_sqlite_file(path)
-    options = {}
+    options: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite" and path is None:
         # One shared connection, or each pool thread would see its own empty database.
         options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    elif path is not None:
+        # Threads of this process queue for the file's one write transaction instead of
+        # sleeping in SQLite's busy handler (studio.db.write_lock says why).
+        options = {"connect_args": {"factory": SerialisedWrites}}
     try:
         engine = create_engine(parsed, **options)
     except (ArgumentError, ImportError) as exc:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from studio import audit
 from studio.actors import Actor
 from studio.context import Studio
-from studio.db.models import ProvisioningJob, Subscription, utcnow
+from studio.db.models import ProvisioningJob, Reseller, Subscription, utcnow
 from studio.errors import DatabaseError
 from studio.provisioning.client import (
     JobInfo,
@@ -363,12 +363,21 @@ class JobRunner:
     def _apply(self, outcomes: list[_Outcome]) -> list[int]:
         changed: list[int] = []
         clock = time.monotonic()
-        with self.studio.unit_of_work() as session:
+        # No autoflush: the lookups below (subscriptions, resellers) would otherwise write
+        # every job changed so far one by one; the tick writes them all once, at commit.
+        with self.studio.unit_of_work() as session, session.no_autoflush:
             ids = [o.job_id for o in outcomes]
             jobs = {
                 j.id: j
                 for j in session.scalars(select(ProvisioningJob).where(ProvisioningJob.id.in_(ids)))
             }
+            finishing = [
+                job.subscription_id
+                for o in outcomes
+                if o.info is None or o.info.state.finished
+                if (job := jobs.get(o.job_id)) is not None
+            ]
+            held = self._load_owners(session, finishing)
             for outcome in outcomes:
                 job = jobs.get(outcome.job_id)
                 if job is not None and outcome.reconcile:
@@ -389,7 +398,23 @@ class JobRunner:
                     self._next_poll.pop(job.id, None)
                 if did_change:
                     changed.append(job.id)
+            log.debug("tick: %d outcomes, %d owners loaded", len(outcomes), len(held))
         return changed
+
+    @staticmethod
+    def _load_owners(session: Session, subscription_ids: list[int]) -> list[object]:
+        """The subscriptions of the jobs ending this tick and their resellers, in two
+        queries; ``session.get`` then finds them in the session instead of querying once
+        per job (a third of the runner's time). Returned to be held for the tick: the
+        session keeps only weak references to unchanged objects."""
+        if not subscription_ids:
+            return []
+        subs = session.scalars(
+            select(Subscription).where(Subscription.id.in_(subscription_ids))
+        ).all()
+        reseller_ids = {sub.reseller_id for sub in subs}
+        resellers = session.scalars(select(Reseller).where(Reseller.id.in_(reseller_ids))).all()
+        return [*subs, *resellers]
 
     def _record(self, session: Session, job: ProvisioningJob, info: JobInfo) -> bool:
         """Write what the server reports; finish the subscription when the job ended."""
@@ -449,7 +474,6 @@ class JobRunner:
     def _follow_reseller(self, session: Session, job: ProvisioningJob, sub: Subscription) -> None:
         """A subscription follows its reseller: one provisioned (or resumed) while the
         reseller was suspended meanwhile is suspended next, and the other way round."""
-        from studio.db.models import Reseller
         from studio.services.subscriptions import resource_job
 
         reseller = session.get(Reseller, sub.reseller_id)

@@ -13,9 +13,9 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Insert, Row, Table, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,6 +29,7 @@ from studio.db.models import (
     Reseller,
     ServiceOffering,
     Subscription,
+    utcnow,
 )
 from studio.errors import FieldError, StudioError
 from studio.provisioning.catalog import CATALOG
@@ -240,11 +241,39 @@ def resource_job(sub: Subscription, operation: str, requested_by: str) -> Provis
     )
 
 
+#: Built once: a statement made per call costs more than running it (its cache key).
+_INSERT_SUBSCRIPTION = insert(cast(Table, Subscription.__table__))
+_INSERT_JOB = insert(cast(Table, ProvisioningJob.__table__))
+
+
+_RESELLER_TO_SUBSCRIBE = select(
+    Reseller.id,
+    Reseller.type,
+    Reseller.status,
+    Reseller.company_name,
+    Reseller.first_name,
+    Reseller.last_name,
+).where(Reseller.id == bindparam("id"))
+_SERVER_BY_NAME = select(RemoteServer.name, RemoteServer.services).where(
+    func.upper(RemoteServer.name) == bindparam("name")
+)
+
+
+def _insert(connection: Connection, statement: Insert, values: dict[str, Any]) -> int:
+    """Insert one row; its new id."""
+    key = connection.execute(statement, values).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def _check_subscribe(
     session: Session, data: SubscribeInput
-) -> tuple[Reseller, dict[str, int], RemoteServer]:
+) -> tuple[Row[int, str, str, str, str, str], dict[str, int], Row[str, list[str]]]:
+    """The reseller and server rows the subscription needs (plain rows: this is the hot
+    path of subscribing many at once), or every field error at once."""
     errors: dict[str, str] = {}
-    reseller = session.get(Reseller, data.reseller_id)
+    connection = session.connection()
+    reseller = connection.execute(_RESELLER_TO_SUBSCRIBE, {"id": data.reseller_id}).first()
     if reseller is None:
         raise FieldError.single("reseller", f"reseller {data.reseller_id} does not exist")
     if reseller.type != "subscription":
@@ -264,9 +293,7 @@ def _check_subscribe(
             requested = {k: str(v) for k, v in plan.quotas.items()}
     quotas, quota_errors = quota_values(data.service, requested)
     errors.update(quota_errors)
-    server = session.scalars(
-        select(RemoteServer).where(func.upper(RemoteServer.name) == data.server.strip().upper())
-    ).first()
+    server = connection.execute(_SERVER_BY_NAME, {"name": data.server.strip().upper()}).first()
     if server is None:
         errors["server"] = f"no Remote Server is called {data.server.strip()!r}"
     elif data.service in CATALOG and data.service not in server.services:
@@ -303,28 +330,40 @@ def subscribe_reseller(
         if problems or not report.server_ready(server_name):
             raise PrerequisitesFailed(problems or [f"{server_name} is not ready"])
         name = reseller.company_name or full_name(reseller.first_name, reseller.last_name)
-        sub = Subscription(
-            reseller_id=reseller.id,
-            service=data.service,
-            server=server_name,
-            offering_id=data.offering_id,
-            quotas=quotas,
-            status="pending",
+        # Plain inserts on the transaction's connection: subscribing is the hot path of
+        # provisioning many at once, and ORM objects tripled its cost (the benchmark).
+        connection = session.connection()
+        now = utcnow()
+        sub_id = _insert(
+            connection,
+            _INSERT_SUBSCRIPTION,
+            dict(
+                reseller_id=reseller.id,
+                service=data.service,
+                server=server_name,
+                offering_id=data.offering_id,
+                quotas=quotas,
+                status="pending",
+                created_at=now,
+                updated_at=now,
+            ),
         )
-        session.add(sub)
-        session.flush()
-        job = ProvisioningJob(
-            subscription_id=sub.id,
-            operation="provision",
-            idempotency_key=new_idempotency_key(),
-            server=server_name,
-            service=data.service,
-            parameters={"name": name[:120], **quotas},
-            state="pending",
-            requested_by=actor.name,
+        job_id = _insert(
+            connection,
+            _INSERT_JOB,
+            dict(
+                subscription_id=sub_id,
+                operation="provision",
+                idempotency_key=new_idempotency_key(),
+                server=server_name,
+                service=data.service,
+                parameters={"name": name[:120], **quotas},
+                state="pending",
+                requested_by=actor.name,
+                created_at=now,
+                updated_at=now,
+            ),
         )
-        session.add(job)
-        session.flush()
         audit.record(
             session,
             actor,
@@ -336,12 +375,26 @@ def subscribe_reseller(
                 "server": [None, server_name],
                 **{f"quota.{k}": [None, v] for k, v in quotas.items()},
             },
-            summary=f"{CATALOG[data.service].title} on {server_name}, job {job.id} pending",
+            summary=f"{CATALOG[data.service].title} on {server_name}, job {job_id} pending",
         )
         # Built from what was just written: no query (subscribing 1,000 at once counts).
-        view = _job_view(job, reseller)
+        view = JobView(
+            id=job_id,
+            subscription_id=sub_id,
+            reseller_id=reseller.id,
+            reseller=full_name(reseller.first_name, reseller.last_name),
+            operation="provision",
+            service=data.service,
+            server=server_name,
+            state="pending",
+            progress=0,
+            error="",
+            attempts=0,
+            created_at=now,
+            finished_at=None,
+        )
         return SubscriptionView(
-            sub.id, reseller.id, sub.service, sub.server, quotas, "pending", None, view, (view,)
+            sub_id, reseller.id, data.service, server_name, quotas, "pending", None, view, (view,)
         )
 
 
