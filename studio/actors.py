@@ -33,14 +33,16 @@ class Permission(enum.StrEnum):
     MANAGE_USERS = "manage users and the login policy"
     VIEW_RESELLERS = "view resellers"
     MANAGE_RESELLERS = "manage resellers"
+    #: A reseller's own panel: its plans, customers and statements, never another's.
+    USE_RESELLER_PANEL = "work in a reseller panel"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.PROVIDER_ADMINISTRATOR: frozenset(Permission),
+    Role.PROVIDER_ADMINISTRATOR: frozenset(Permission) - {Permission.USE_RESELLER_PANEL},
     Role.PROVIDER_STAFF: frozenset(
         {Permission.VIEW_CONFIGURATION, Permission.VIEW_AUDIT_LOG, Permission.VIEW_RESELLERS}
     ),
-    Role.RESELLER: frozenset(),
+    Role.RESELLER: frozenset({Permission.USE_RESELLER_PANEL}),
 }
 
 
@@ -59,6 +61,10 @@ class Actor:
 
     name: str
     role: Role
+    #: The reseller whose panel this actor works in (role ``reseller`` only).
+    reseller_id: int | None = None
+    #: The provider administrator who opened the panel "as" the reseller, if one did.
+    on_behalf_of: str | None = None
 
     def can(self, permission: Permission) -> bool:
         """Whether the role grants ``permission``."""
@@ -68,6 +74,21 @@ class Actor:
         """Raise :class:`PermissionDenied` unless the role grants ``permission``."""
         if not self.can(permission):
             raise PermissionDenied(self, permission)
+
+    def panel_reseller(self) -> int:
+        """The reseller this actor's panel belongs to; raises
+        :class:`PermissionDenied` for any other actor (a provider must open the panel
+        "as" the reseller, which is recorded)."""
+        self.require(Permission.USE_RESELLER_PANEL)
+        if self.reseller_id is None:  # a reseller role without a reseller: never made so
+            raise PermissionDenied(self, Permission.USE_RESELLER_PANEL)
+        return self.reseller_id
+
+    @classmethod
+    def reseller(cls, reseller_id: int, username: str, on_behalf_of: str | None = None) -> Actor:
+        """A reseller in its own panel; opened by a provider, named after both."""
+        name = f"{on_behalf_of} as {username}" if on_behalf_of else username
+        return cls(name, Role.RESELLER, reseller_id, on_behalf_of)
 
     @classmethod
     def local_administrator(cls) -> Actor:

@@ -7,6 +7,7 @@ GUI shows them beside the field.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -84,4 +85,18 @@ class SchemaTooNewError(DatabaseError):
             f"the database is at schema revision {revision!r}, which this studio does not know "
             f"(it knows up to {known_head!r}): it was written by a newer studio. "
             "Nothing was changed; run a newer studio."
+        )
+
+
+class ConflictError(StudioError):
+    """Someone saved the record (a reseller, a customer) after it was opened; nothing
+    was written."""
+
+    def __init__(self, name: str, changed_by: str, changed_at: dt.datetime) -> None:
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        local = changed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        super().__init__(
+            f"{name} was changed by {changed_by} at {local} after you opened it; "
+            "nothing was saved. Reload to see their changes, then edit again."
         )

@@ -108,20 +108,24 @@ class ResellerInput:
         return replace(self, password=None, password_confirmation=None)
 
 
-class _Checker:
+class FieldChecker:
     """Collects normalised values and errors under their field names."""
 
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
 
     def take(self, name: str, result: tuple[str, str | None]) -> str:
+        """The value of a ``(value, error)`` rule result; its error (the first only)
+        is kept under ``name``."""
         value, error = result
         if error and name not in self.errors:
             self.errors[name] = error
         return value
 
 
-def _address(check: _Checker, prefix: str, address: Address, required: bool) -> Address:
+def check_address(check: FieldChecker, prefix: str, address: Address, required: bool) -> Address:
+    """An address's rules, shared by resellers, their companies and end customers;
+    errors are named ``<prefix>address_line1`` and so on."""
     values = {
         "line1": check.take(
             f"{prefix}address_line1",
@@ -143,7 +147,7 @@ def _address(check: _Checker, prefix: str, address: Address, required: bool) -> 
 
 
 def _departments(
-    check: _Checker, departments: tuple[Department, ...], country: str
+    check: FieldChecker, departments: tuple[Department, ...], country: str
 ) -> tuple[Department, ...]:
     if len(departments) > MAX_DEPARTMENTS:
         check.errors["company.departments"] = f"must be at most {MAX_DEPARTMENTS} departments"
@@ -172,8 +176,8 @@ def _departments(
     return tuple(result)
 
 
-def _company(check: _Checker, company: Company) -> Company:
-    address = _address(check, "company.", company.address, required=False)
+def _company(check: FieldChecker, company: Company) -> Company:
+    address = check_address(check, "company.", company.address, required=False)
     country = address.country or ""
     if company.logo is not None:
         problem = logo_error(company.logo)
@@ -200,7 +204,7 @@ def check_reseller(
     Phone numbers are read in the country of the address they belong to; the stored
     form is E.164. ``password_required`` is set by create (the wizard and the CLI).
     """
-    check = _Checker()
+    check = FieldChecker()
     kind = data.type.strip().lower()
     if kind not in TYPES:
         check.errors["type"] = f"must be one of {', '.join(TYPES)}"
@@ -221,7 +225,7 @@ def check_reseller(
     alternate = check.take("alternate_email", email_value(data.alternate_email))
     if alternate and email and alternate.casefold() == email.casefold():
         check.errors.setdefault("alternate_email", "must differ from the e-mail")
-    address = _address(check, "", data.address, required=True)
+    address = check_address(check, "", data.address, required=True)
     country = address.country
     phone = check.take("phone", phone_value(data.phone, country, required=True))
     mobile = check.take("mobile", phone_value(data.mobile, country))

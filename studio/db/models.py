@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -271,6 +272,17 @@ class Reseller(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120))
+    #: Sign-in to the reseller panel, counted by the Login Lockdown Policy as for users.
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    first_failed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: When the reseller accepted its type's agreement terms, and which text (SHA-256):
+    #: changed terms are shown again.
+    agreement_accepted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    agreement_sha256: Mapped[str] = mapped_column(String(64), default="")
+    #: The provider allows this reseller's customers to hold more than its subscription.
+    oversell_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
 
@@ -352,6 +364,87 @@ class Subscription(Base):
     resource_id: Mapped[str | None] = mapped_column(String(80), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: An end customer's subscription (sold by ``reseller_id``); ``None`` for the
+    #: reseller's own.
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("end_customer.id"), default=None, index=True
+    )
+    #: The reseller subscription whose quota a customer subscription draws on.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscription.id"), default=None, index=True
+    )
+    #: The reseller's Customer Products Plan it was sold from.
+    plan_id: Mapped[int | None] = mapped_column(
+        # use_alter: a plan names its subscription too; this one is made last.
+        ForeignKey(
+            "customer_plan.id", use_alter=True, name="fk_subscription_plan_id_customer_plan"
+        ),
+        default=None,
+    )
+    #: The price at the time of sale (statements use it, not today's price).
+    price_cents: Mapped[int | None] = mapped_column(Integer, default=None)
+    billing_cycle: Mapped[str | None] = mapped_column(String(10), default=None)
+
+
+class CustomerPlan(Base):
+    """A Subscription Based reseller's Customer Products Plan: what one end customer
+    gets from one of the reseller's subscriptions, and at what price.
+
+    ``name_key`` is the case-folded name, unique per reseller. Each quota is at most
+    what the subscription holds (checked when saved); the sum over customers is checked
+    at every sale.
+    """
+
+    __tablename__ = "customer_plan"
+    __table_args__ = (UniqueConstraint("reseller_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reseller_id: Mapped[int] = mapped_column(ForeignKey("reseller.id"), index=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(80))
+    service: Mapped[str] = mapped_column(String(20))
+    quotas: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    billing_cycle: Mapped[str] = mapped_column(String(10), default="monthly")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
+
+
+class EndCustomer(Base):
+    """A reseller's own customer. ``status``: ``active``, ``suspended``, or ``deleted``
+    (kept, with its subscriptions deprovisioned, so statements still show its sales).
+    ``email_key`` is the case-folded e-mail, unique per reseller."""
+
+    __tablename__ = "end_customer"
+    __table_args__ = (UniqueConstraint("reseller_id", "email_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reseller_id: Mapped[int] = mapped_column(ForeignKey("reseller.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    first_name: Mapped[str] = mapped_column(String(64))
+    last_name: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(32))
+    address_line1: Mapped[str] = mapped_column(String(120))
+    address_line2: Mapped[str] = mapped_column(String(120), default="")
+    city: Mapped[str] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(80), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="")
+    country: Mapped[str] = mapped_column(String(2))
+    company_name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
 
 
 class ProvisioningJob(Base):

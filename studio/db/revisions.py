@@ -17,6 +17,7 @@ KNOWN: tuple[str, ...] = (
     "0005_reseller_settings",
     "0006_resellers",
     "0007_subscriptions",
+    "0008_reseller_panel",
 )
 
 #: The newest revision: the schema this studio's models describe.

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from studio import audit
 from studio.actors import Actor
 from studio.context import Studio
-from studio.db.models import ProvisioningJob, Reseller, Subscription, utcnow
+from studio.db.models import EndCustomer, ProvisioningJob, Reseller, Subscription, utcnow
 from studio.errors import DatabaseError
 from studio.provisioning.client import (
     JobInfo,
@@ -472,19 +472,21 @@ class JobRunner:
             self._follow_reseller(session, job, sub)
 
     def _follow_reseller(self, session: Session, job: ProvisioningJob, sub: Subscription) -> None:
-        """A subscription follows its reseller: one provisioned (or resumed) while the
-        reseller was suspended meanwhile is suspended next, and the other way round."""
-        from studio.services.subscriptions import resource_job
+        """A subscription follows its owners: one provisioned (or resumed) while its
+        reseller or end customer was suspended meanwhile is suspended next, and the
+        other way round; a deleted customer's is deprovisioned."""
+        from studio.services.subscriptions import resource_job, wanted_status
 
         reseller = session.get(Reseller, sub.reseller_id)
         if reseller is None or not sub.resource_id or sub.status not in ("active", "suspended"):
             return
-        wanted = "suspended" if reseller.status == "suspended" else "active"
+        customer = session.get(EndCustomer, sub.customer_id) if sub.customer_id else None
+        wanted = wanted_status(reseller.status, customer.status if customer else None)
         if sub.status == wanted:
             return
-        operation = "suspend" if wanted == "suspended" else "resume"
+        operation = {"suspended": "suspend", "active": "resume", "removed": "deprovision"}[wanted]
         session.add(resource_job(sub, operation, self.actor.name))
-        log.info("job %s: subscription %s follows its %s reseller", job.id, sub.id, wanted)
+        log.info("job %s: subscription %s follows its owner (%s)", job.id, sub.id, operation)
 
     def _reconcile(self, session: Session, job: ProvisioningJob, info: JobInfo) -> bool:
         """A job failed here (server unreachable) that the server had: how did it end?

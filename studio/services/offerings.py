@@ -241,14 +241,21 @@ def reseller_offerings(
 ) -> list[AssignedOffering]:
     """What the reseller may sell on ``on`` (today), with the commission then in force."""
     actor.require(Permission.VIEW_RESELLERS)
-    day = on or dt.date.today()
     with studio.unit_of_work() as session:
-        result = []
-        for row in _current(session, reseller_id, day):
-            offering = session.get(ServiceOffering, row.offering_id)
-            assert offering is not None
-            result.append(AssignedOffering(_view(offering), row.commission_bp, row.effective_from))
-        return result
+        return reseller_offerings_in(session, reseller_id, on)
+
+
+def reseller_offerings_in(
+    session: Session, reseller_id: int, on: dt.date | None = None
+) -> list[AssignedOffering]:
+    """:func:`reseller_offerings` in an open session, for services that checked their
+    own permission (the reseller panel)."""
+    result = []
+    for row in _current(session, reseller_id, on or dt.date.today()):
+        offering = session.get(ServiceOffering, row.offering_id)
+        assert offering is not None
+        result.append(AssignedOffering(_view(offering), row.commission_bp, row.effective_from))
+    return result
 
 
 def _commissions(

@@ -26,7 +26,7 @@ from studio.actors import Actor, Permission
 from studio.context import Studio
 from studio.csvfile import read_csv, write_csv_atomically
 from studio.db.models import AuditEvent, Reseller, User
-from studio.errors import FieldError, StudioError
+from studio.errors import ConflictError, FieldError, StudioError
 from studio.reseller_io import CSV_COLUMNS, from_flat, to_flat
 from studio.reseller_settings import TYPES, disabled_type_error
 from studio.resellers import (
@@ -98,19 +98,6 @@ class ResellerNotFound(StudioError):
     def __init__(self, reseller_id: int) -> None:
         self.reseller_id = reseller_id
         super().__init__(f"reseller {reseller_id} does not exist (it may have been deleted)")
-
-
-class ConflictError(StudioError):
-    """Someone saved the reseller after it was opened; nothing was written."""
-
-    def __init__(self, name: str, changed_by: str, changed_at: dt.datetime) -> None:
-        self.changed_by = changed_by
-        self.changed_at = changed_at
-        local = changed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        super().__init__(
-            f"{name} was changed by {changed_by} at {local} after you opened it; "
-            "nothing was saved. Reload to see their changes, then edit again."
-        )
 
 
 class ImportRejected(FieldError):
@@ -537,7 +524,7 @@ def set_reseller_status(
 def _status_jobs(session: Session, actor: Actor, reseller_id: int, status: str) -> None:
     """Suspend or resume the reseller's subscriptions through provisioning jobs, written
     in the same transaction as the status (the job runner carries them out)."""
-    from studio.db.models import ProvisioningJob, Subscription
+    from studio.db.models import EndCustomer, ProvisioningJob, Subscription
     from studio.services.subscriptions import resource_job
 
     operation, from_status = (
@@ -546,12 +533,18 @@ def _status_jobs(session: Session, actor: Actor, reseller_id: int, status: str) 
     busy = select(ProvisioningJob.subscription_id).where(
         ProvisioningJob.state.in_(("pending", "queued", "running", "cancelling"))
     )
+    # End customers suspended (or deleted) by the reseller stay so when it resumes.
+    customers_held = select(EndCustomer.id).where(EndCustomer.status != "active")
     subs = session.scalars(
         select(Subscription).where(
             Subscription.reseller_id == reseller_id,
             Subscription.status == from_status,
             Subscription.resource_id.is_not(None),
             Subscription.id.not_in(busy),  # the runner makes those follow when they end
+            or_(
+                Subscription.customer_id.is_(None),
+                Subscription.customer_id.not_in(customers_held),
+            ),
         )
     )
     for sub in subs:

@@ -43,6 +43,17 @@ FINAL_STATES = ("succeeded", "failed", "cancelled")
 LIVE_STATUSES = ("pending", "active", "suspended")
 
 
+def wanted_status(reseller_status: str, customer_status: str | None) -> str:
+    """What a provisioned subscription should be, given its owners: ``removed`` for a
+    deleted end customer's, ``suspended`` when its reseller or customer is, else
+    ``active``."""
+    if customer_status == "deleted":
+        return "removed"
+    if "suspended" in (reseller_status, customer_status):
+        return "suspended"
+    return "active"
+
+
 class PrerequisitesFailed(StudioError):
     """The prerequisites check failed: nothing was submitted."""
 

@@ -1,0 +1,385 @@
+"""Use cases of the reseller panel's ``Customer Products Plans`` and ``My Subscriptions``.
+
+A Subscription Based reseller makes plans from its active subscriptions: each quota at
+most what the subscription holds. How much of a subscription its customers hold in
+total is checked at every sale (:mod:`studio.services.customers`); the usage view and
+the Quota Over Usage report show it. A Commission Based reseller has no plans of its
+own: it sells the provider offerings assigned to it, with their commission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from studio import audit
+from studio.actors import Actor, Permission
+from studio.contact import text_value
+from studio.context import Studio
+from studio.db.models import CustomerPlan, Reseller, Subscription
+from studio.errors import FieldError
+from studio.provisioning.catalog import BILLING_CYCLES, CATALOG
+from studio.services.offerings import AssignedOffering, price_cents, reseller_offerings_in
+from studio.services.reseller_panel import panel_reseller
+from studio.services.subscriptions import LIVE_STATUSES, quota_values
+from studio.validation import hundredths_text
+
+MAX_PLAN_NAME = 80
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """A Customer Products Plan as typed."""
+
+    name: str
+    subscription_id: int
+    quotas: Mapping[str, str]
+    price: str
+    billing_cycle: str = "monthly"
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A plan as listed, with how many live customer subscriptions use it."""
+
+    id: int
+    name: str
+    service: str
+    subscription_id: int
+    server: str
+    quotas: dict[str, int]
+    price_cents: int
+    billing_cycle: str
+    enabled: bool
+    in_use: int
+
+    @property
+    def price_text(self) -> str:
+        """``12.50``."""
+        return hundredths_text(self.price_cents)
+
+
+@dataclass(frozen=True)
+class QuotaUsage:
+    """One quota of a reseller subscription: what it holds, what customers hold."""
+
+    name: str
+    label: str
+    unit: str
+    limit: int
+    allocated: int
+
+    @property
+    def over(self) -> int:
+        """By how much customers hold more than the subscription (overselling)."""
+        return max(self.allocated - self.limit, 0)
+
+    @property
+    def left(self) -> int:
+        """What is left to sell."""
+        return max(self.limit - self.allocated, 0)
+
+
+@dataclass(frozen=True)
+class SubscriptionUsage:
+    """A reseller's own subscription, with its quotas' usage by its customers."""
+
+    id: int
+    service: str
+    server: str
+    status: str
+    quotas: tuple[QuotaUsage, ...]
+    customers: int
+
+
+def allocated(session: Session, parent_id: int) -> dict[str, int]:
+    """What the live customer subscriptions drawing on ``parent_id`` hold, per quota."""
+    totals: dict[str, int] = {}
+    rows = session.scalars(
+        select(Subscription.quotas).where(
+            Subscription.parent_id == parent_id, Subscription.status.in_(LIVE_STATUSES)
+        )
+    )
+    for quotas in rows:
+        for name, value in quotas.items():
+            totals[name] = totals.get(name, 0) + int(value)
+    return totals
+
+
+def usage_of(session: Session, sub: Subscription) -> SubscriptionUsage:
+    """One subscription's usage (the panel's bars, the over-usage report)."""
+    spec = CATALOG[sub.service]
+    held = allocated(session, sub.id)
+    customers = session.scalar(
+        select(func.count(func.distinct(Subscription.customer_id))).where(
+            Subscription.parent_id == sub.id, Subscription.status.in_(LIVE_STATUSES)
+        )
+    )
+    quotas = tuple(
+        QuotaUsage(q.name, q.label, q.unit, int(sub.quotas.get(q.name, 0)), held.get(q.name, 0))
+        for q in spec.quotas
+    )
+    return SubscriptionUsage(sub.id, sub.service, sub.server, sub.status, quotas, customers or 0)
+
+
+def my_subscriptions(studio: Studio, actor: Actor) -> list[SubscriptionUsage]:
+    """The reseller's own subscriptions, each quota with what its customers hold."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor)
+        subs = session.scalars(
+            select(Subscription)
+            .where(Subscription.reseller_id == reseller.id, Subscription.customer_id.is_(None))
+            .order_by(Subscription.id)
+        )
+        return [usage_of(session, sub) for sub in subs]
+
+
+def _view(session: Session, plan: CustomerPlan) -> PlanView:
+    sub = session.get(Subscription, plan.subscription_id)
+    in_use = session.scalar(
+        select(func.count()).where(
+            Subscription.plan_id == plan.id, Subscription.status.in_(LIVE_STATUSES)
+        )
+    )
+    return PlanView(
+        plan.id,
+        plan.name,
+        plan.service,
+        plan.subscription_id,
+        sub.server if sub else "",
+        {k: int(v) for k, v in plan.quotas.items()},
+        plan.price_cents,
+        plan.billing_cycle,
+        plan.enabled,
+        in_use or 0,
+    )
+
+
+def _subscription_based(reseller: Reseller) -> None:
+    if reseller.type != "subscription":
+        raise FieldError.single(
+            "reseller",
+            "is Commission Based: it sells the offerings assigned to it, not plans of its own",
+        )
+
+
+def _checked(
+    session: Session, reseller: Reseller, data: PlanInput, plan_id: int | None
+) -> tuple[str, Subscription, dict[str, int], int]:
+    """Every rule of a plan, all errors at once."""
+    errors: dict[str, str] = {}
+    name, name_error = text_value(data.name, MAX_PLAN_NAME, required=True)
+    if name_error:
+        errors["name"] = name_error
+    else:
+        clash = session.scalar(
+            select(CustomerPlan.id).where(
+                CustomerPlan.reseller_id == reseller.id,
+                CustomerPlan.name_key == name.casefold(),
+            )
+        )
+        if clash is not None and clash != plan_id:
+            errors["name"] = "is already the name of another of your plans"
+    sub = session.get(Subscription, data.subscription_id)
+    quotas: dict[str, int] = {}
+    if sub is None or sub.reseller_id != reseller.id or sub.customer_id is not None:
+        errors["subscription"] = f"#{data.subscription_id} is not one of your subscriptions"
+    elif sub.status != "active":
+        errors["subscription"] = f"#{sub.id} is {sub.status}: plans are made from active ones"
+    else:
+        quotas, quota_errors = quota_values(sub.service, data.quotas)
+        errors.update(quota_errors)
+        for key, value in quotas.items():
+            limit = int(sub.quotas.get(key, 0))
+            if value > limit and f"quota.{key}" not in errors:
+                errors[f"quota.{key}"] = (
+                    f"must be at most {limit:,} (what subscription #{sub.id} holds)"
+                )
+    cents, price_error = price_cents(data.price)
+    if price_error:
+        errors["price"] = price_error
+    if data.billing_cycle not in BILLING_CYCLES:
+        errors["billing_cycle"] = f"must be one of {', '.join(BILLING_CYCLES)}"
+    if errors:
+        raise FieldError(errors)
+    assert sub is not None and cents is not None
+    return name, sub, quotas, cents
+
+
+def create_plan(studio: Studio, actor: Actor, data: PlanInput) -> PlanView:
+    """A new plan from one of the reseller's active subscriptions."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor, changing=True)
+        _subscription_based(reseller)
+        name, sub, quotas, cents = _checked(session, reseller, data, None)
+        plan = CustomerPlan(
+            reseller_id=reseller.id,
+            subscription_id=sub.id,
+            name=name,
+            name_key=name.casefold(),
+            service=sub.service,
+            quotas=quotas,
+            price_cents=cents,
+            billing_cycle=data.billing_cycle,
+            enabled=data.enabled,
+            updated_by=actor.name,
+        )
+        session.add(plan)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action="customer_plan.create",
+            entity="reseller",
+            entity_id=reseller.id,
+            changes={
+                "name": [None, name],
+                "price": [None, hundredths_text(cents)],
+                **{f"quota.{k}": [None, v] for k, v in quotas.items()},
+            },
+            summary=f"plan {name} ({CATALOG[sub.service].title}, from subscription #{sub.id})",
+        )
+        return _view(session, plan)
+
+
+def _own_plan(session: Session, reseller: Reseller, plan_id: int) -> CustomerPlan:
+    plan = session.get(CustomerPlan, plan_id)
+    if plan is None or plan.reseller_id != reseller.id:
+        raise FieldError.single("plan", f"#{plan_id} is not one of your plans")
+    return plan
+
+
+def update_plan(studio: Studio, actor: Actor, plan_id: int, data: PlanInput) -> PlanView:
+    """Change a plan; customers already subscribed keep what they bought."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor, changing=True)
+        _subscription_based(reseller)
+        plan = _own_plan(session, reseller, plan_id)
+        name, sub, quotas, cents = _checked(session, reseller, data, plan.id)
+        old = {
+            "name": plan.name,
+            "subscription": plan.subscription_id,
+            "price": hundredths_text(plan.price_cents),
+            "billing_cycle": plan.billing_cycle,
+            "enabled": plan.enabled,
+            **{f"quota.{k}": v for k, v in plan.quotas.items()},
+        }
+        plan.name, plan.name_key, plan.subscription_id = name, name.casefold(), sub.id
+        plan.service, plan.quotas, plan.price_cents = sub.service, quotas, cents
+        plan.billing_cycle, plan.enabled, plan.updated_by = (
+            data.billing_cycle,
+            data.enabled,
+            actor.name,
+        )
+        new = {
+            "name": name,
+            "subscription": sub.id,
+            "price": hundredths_text(cents),
+            "billing_cycle": data.billing_cycle,
+            "enabled": data.enabled,
+            **{f"quota.{k}": v for k, v in quotas.items()},
+        }
+        changes = audit.diff(old, new)
+        if changes:
+            audit.record(
+                session,
+                actor,
+                action="customer_plan.update",
+                entity="reseller",
+                entity_id=reseller.id,
+                changes=changes,
+                summary=f"plan {name}",
+            )
+        session.flush()
+        return _view(session, plan)
+
+
+def set_plan_enabled(studio: Studio, actor: Actor, plan_id: int, enabled: bool) -> PlanView:
+    """Offer a plan again, or stop selling it (customers keep theirs)."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor, changing=True)
+        plan = _own_plan(session, reseller, plan_id)
+        if plan.enabled != enabled:
+            audit.record(
+                session,
+                actor,
+                action="customer_plan.enable" if enabled else "customer_plan.disable",
+                entity="reseller",
+                entity_id=reseller.id,
+                changes={"enabled": [plan.enabled, enabled]},
+                summary=f"plan {plan.name}",
+            )
+            plan.enabled, plan.updated_by = enabled, actor.name
+            session.flush()
+        return _view(session, plan)
+
+
+def delete_plan(studio: Studio, actor: Actor, plan_id: int) -> str:
+    """Delete a plan no customer ever bought (a sold plan is disabled instead)."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor, changing=True)
+        plan = _own_plan(session, reseller, plan_id)
+        sold = session.scalar(select(func.count()).where(Subscription.plan_id == plan.id)) or 0
+        if sold:
+            raise FieldError.single(
+                "plan", f"{plan.name} was sold {sold} time(s): disable it instead of deleting"
+            )
+        name = plan.name
+        audit.record(
+            session,
+            actor,
+            action="customer_plan.delete",
+            entity="reseller",
+            entity_id=reseller.id,
+            changes={"name": [name, None]},
+            summary=f"plan {name}",
+        )
+        session.delete(plan)
+        return name
+
+
+def list_plans(studio: Studio, actor: Actor) -> list[PlanView]:
+    """The reseller's plans, by name."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor)
+        plans = session.scalars(
+            select(CustomerPlan)
+            .where(CustomerPlan.reseller_id == reseller.id)
+            .order_by(CustomerPlan.name_key)
+        )
+        return [_view(session, plan) for plan in plans]
+
+
+def panel_offerings(studio: Studio, actor: Actor) -> list[AssignedOffering]:
+    """What a Commission Based reseller sells today, with its commission."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor)
+        return reseller_offerings_in(session, reseller.id)
+
+
+def over_usage(studio: Studio, actor: Actor) -> list[tuple[str, SubscriptionUsage]]:
+    """Quota Over Usage: every reseller subscription whose customers hold more than it
+    (possible only where the provider allowed overselling), with its reseller's name."""
+    actor.require(Permission.VIEW_RESELLERS)
+    with studio.unit_of_work() as session:
+        parents = session.execute(
+            select(Subscription, Reseller.username)
+            .join(Reseller, Reseller.id == Subscription.reseller_id)
+            .where(
+                Subscription.customer_id.is_(None),
+                Subscription.id.in_(
+                    select(Subscription.parent_id).where(Subscription.parent_id.is_not(None))
+                ),
+            )
+            .order_by(Reseller.username_key, Subscription.id)
+        )
+        report = []
+        for sub, username in parents:
+            usage = usage_of(session, sub)
+            if any(q.over for q in usage.quotas):
+                report.append((username, usage))
+        return report

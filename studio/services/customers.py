@@ -1,0 +1,565 @@
+"""Use cases of the reseller panel's ``Customers``: end customers and what they buy.
+
+A sale is a customer subscription and its provisioning job, written in one transaction
+and carried out by the same job runner as the reseller's own subscriptions, on the
+Remote Server of the reseller subscription it draws on (Subscription Based) or one
+hosting the offering's service (Commission Based).
+
+**Quota across the hierarchy.** What a reseller's customers hold together never exceeds
+the reseller's subscription, unless the provider allowed overselling for that reseller.
+The check runs inside the sale's transaction *after* a write to the reseller
+subscription's row, which takes SQLite's one write lock (a row lock elsewhere): two
+sales at once, from two threads or two processes, are checked one after the other, and
+the second sees the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from studio import audit
+from studio.actors import Actor
+from studio.context import Studio
+from studio.customers import CustomerInput, check_customer
+from studio.db.models import (
+    CustomerPlan,
+    EndCustomer,
+    ProvisioningJob,
+    RemoteServer,
+    Reseller,
+    ServiceOffering,
+    Subscription,
+)
+from studio.errors import ConflictError, FieldError
+from studio.provisioning.catalog import CATALOG
+from studio.resellers import Address, full_name
+from studio.services.customer_plans import allocated
+from studio.services.offerings import reseller_offerings_in
+from studio.services.reseller_panel import panel_reseller
+from studio.services.subscriptions import (
+    ACTIVE_STATES,
+    LIVE_STATUSES,
+    new_idempotency_key,
+    resource_job,
+)
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    """An end customer as listed and edited."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    address: Address
+    company_name: str
+    status: str
+    subscriptions: int
+    version: int
+    created_at: dt.datetime
+
+    @property
+    def name(self) -> str:
+        """First and last name."""
+        return full_name(self.first_name, self.last_name)
+
+    def as_input(self) -> CustomerInput:
+        """Back to form values (Edit)."""
+        return CustomerInput(
+            self.first_name,
+            self.last_name,
+            self.email,
+            self.phone,
+            self.address,
+            self.company_name,
+        )
+
+
+@dataclass(frozen=True)
+class SaleInput:
+    """Subscribe a customer: to one of the reseller's plans (Subscription Based) or to
+    an offering assigned to it (Commission Based; ``server`` optional)."""
+
+    customer_id: int
+    plan_id: int | None = None
+    offering_id: int | None = None
+    server: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerSubscriptionView:
+    """A customer's subscription, with its current job."""
+
+    id: int
+    customer_id: int
+    customer: str
+    service: str
+    server: str
+    sold_as: str
+    quotas: dict[str, int]
+    status: str
+    price_cents: int | None
+    billing_cycle: str | None
+    job_id: int | None
+    job_state: str | None
+    created_at: dt.datetime
+
+
+def _view(session: Session, row: EndCustomer) -> CustomerView:
+    count = session.scalar(
+        select(func.count()).where(
+            Subscription.customer_id == row.id, Subscription.status.in_(LIVE_STATUSES)
+        )
+    )
+    return CustomerView(
+        row.id,
+        row.first_name,
+        row.last_name,
+        row.email,
+        row.phone,
+        Address(
+            row.address_line1,
+            row.address_line2,
+            row.city,
+            row.state,
+            row.postal_code,
+            row.country,
+        ),
+        row.company_name,
+        row.status,
+        count or 0,
+        row.version,
+        row.created_at,
+    )
+
+
+def _values(data: CustomerInput) -> dict[str, str]:
+    a = data.address
+    return {
+        "first_name": data.first_name,
+        "last_name": data.last_name,
+        "email": data.email,
+        "phone": data.phone,
+        "address_line1": a.line1,
+        "address_line2": a.line2,
+        "city": a.city,
+        "state": a.state,
+        "postal_code": a.postal_code,
+        "country": a.country,
+        "company_name": data.company_name,
+    }
+
+
+def _checked(
+    session: Session, reseller_id: int, data: CustomerInput, own_id: int | None
+) -> CustomerInput:
+    clean, errors = check_customer(data)
+    if "email" not in errors:
+        clash = session.scalar(
+            select(EndCustomer.id).where(
+                EndCustomer.reseller_id == reseller_id,
+                EndCustomer.email_key == clean.email.casefold(),
+            )
+        )
+        if clash is not None and clash != own_id:
+            errors["email"] = "is already the e-mail of another of your customers"
+    if errors:
+        raise FieldError(errors)
+    return clean
+
+
+def create_customer(studio: Studio, actor: Actor, data: CustomerInput) -> CustomerView:
+    """A new end customer of the actor's reseller."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor, changing=True)
+        clean = _checked(session, reseller.id, data, None)
+        values = _values(clean)
+        row = EndCustomer(
+            reseller_id=reseller.id,
+            email_key=clean.email.casefold(),
+            updated_by=actor.name,
+            **values,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action="customer.create",
+            entity="end_customer",
+            entity_id=row.id,
+            changes=audit.diff({}, values),
+            summary=f"{full_name(clean.first_name, clean.last_name)} for {reseller.username}",
+        )
+        return _view(session, row)
+
+
+def _own(session: Session, reseller_id: int, customer_id: int) -> EndCustomer:
+    row = session.get(EndCustomer, customer_id)
+    if row is None or row.reseller_id != reseller_id:
+        raise FieldError.single("customer", f"#{customer_id} is not one of your customers")
+    return row
+
+
+def update_customer(
+    studio: Studio, actor: Actor, customer_id: int, data: CustomerInput, version: int
+) -> CustomerView:
+    """Save an edit made on the customer as read at ``version``.
+
+    Raises:
+        ConflictError: someone saved it since (nothing is overwritten).
+    """
+    try:
+        with studio.unit_of_work() as session:
+            reseller = panel_reseller(session, actor, changing=True)
+            row = _own(session, reseller.id, customer_id)
+            if row.status == "deleted":
+                raise FieldError.single("customer", "is deleted")
+            if row.version != version:
+                raise ConflictError(
+                    full_name(row.first_name, row.last_name), row.updated_by, row.updated_at
+                )
+            clean = _checked(session, reseller.id, data, row.id)
+            new = _values(clean)
+            old = {name: getattr(row, name) for name in new}
+            changes = audit.diff(old, new)
+            if changes:
+                for name, value in new.items():
+                    setattr(row, name, value)
+                row.email_key, row.updated_by = clean.email.casefold(), actor.name
+                audit.record(
+                    session,
+                    actor,
+                    action="customer.update",
+                    entity="end_customer",
+                    entity_id=row.id,
+                    changes=changes,
+                    summary=full_name(clean.first_name, clean.last_name),
+                )
+                session.flush()
+            return _view(session, row)
+    except StaleDataError:
+        with studio.unit_of_work() as session:
+            saved = session.get(EndCustomer, customer_id)
+            assert saved is not None
+            name = full_name(saved.first_name, saved.last_name)
+            raise ConflictError(name, saved.updated_by, saved.updated_at) from None
+
+
+def list_customers(
+    studio: Studio, actor: Actor, *, include_deleted: bool = False
+) -> list[CustomerView]:
+    """The reseller's customers, by name."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor)
+        stmt = select(EndCustomer).where(EndCustomer.reseller_id == reseller.id)
+        if not include_deleted:
+            stmt = stmt.where(EndCustomer.status != "deleted")
+        rows = session.scalars(stmt.order_by(EndCustomer.last_name, EndCustomer.first_name))
+        return [_view(session, row) for row in rows]
+
+
+def get_customer(studio: Studio, actor: Actor, customer_id: int) -> CustomerView:
+    """One of the reseller's customers."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor)
+        return _view(session, _own(session, reseller.id, customer_id))
+
+
+# -- selling -------------------------------------------------------------------------
+
+
+def subscribe_customer(studio: Studio, actor: Actor, data: SaleInput) -> CustomerSubscriptionView:
+    """Sell a plan (or an assigned offering) to a customer: its subscription and job in
+    one transaction, the quota checked against what the other customers hold.
+
+    Raises:
+        FieldError: ``customer``, ``plan``, ``offering``, ``server``, or
+            ``quota.<name>`` naming the quota, the limit and what is left.
+    """
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor, changing=True)
+        customer = _own(session, reseller.id, data.customer_id)
+        if customer.status != "active":
+            raise FieldError.single("customer", f"is {customer.status}: activate it first")
+        if reseller.type == "subscription":
+            sub = _sell_plan(session, reseller, customer, data)
+        else:
+            sub = _sell_offering(session, reseller, customer, data)
+        session.add(sub)
+        session.flush()
+        job = ProvisioningJob(
+            subscription_id=sub.id,
+            operation="provision",
+            idempotency_key=new_idempotency_key(),
+            server=sub.server,
+            service=sub.service,
+            parameters={
+                "name": full_name(customer.first_name, customer.last_name)[:120],
+                **sub.quotas,
+            },
+            state="pending",
+            requested_by=actor.name,
+        )
+        session.add(job)
+        session.flush()
+        sold_as = _sold_as(session, sub)
+        audit.record(
+            session,
+            actor,
+            action="customer.subscribe",
+            entity="end_customer",
+            entity_id=customer.id,
+            changes={
+                "sold_as": [None, sold_as],
+                **{f"quota.{k}": [None, v] for k, v in sub.quotas.items()},
+            },
+            summary=f"{sold_as} for {full_name(customer.first_name, customer.last_name)} "
+            f"on {sub.server}, job {job.id} pending",
+        )
+        return _subscription_view(session, sub, customer, job)
+
+
+def _sell_plan(
+    session: Session, reseller: Reseller, customer: EndCustomer, data: SaleInput
+) -> Subscription:
+    if data.plan_id is None:
+        raise FieldError.single("plan", "is required: choose one of your plans")
+    plan = session.get(CustomerPlan, data.plan_id)
+    if plan is None or plan.reseller_id != reseller.id:
+        raise FieldError.single("plan", f"#{data.plan_id} is not one of your plans")
+    if not plan.enabled:
+        raise FieldError.single("plan", f"{plan.name} is disabled")
+    # The lock first: a write to the reseller subscription's row. Until this
+    # transaction ends, no other sale drawing on it can run the check below.
+    session.execute(
+        update(Subscription)
+        .where(Subscription.id == plan.subscription_id)
+        .values(updated_at=Subscription.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    parent = session.get(Subscription, plan.subscription_id, populate_existing=True)
+    assert parent is not None  # the foreign key
+    if parent.status != "active":
+        raise FieldError.single(
+            "plan", f"{plan.name} draws on subscription #{parent.id}, which is {parent.status}"
+        )
+    quotas = {k: int(v) for k, v in plan.quotas.items()}
+    if not reseller.oversell_allowed:
+        held = allocated(session, parent.id)
+        spec = CATALOG[parent.service]
+        errors: dict[str, str] = {}
+        for name, need in quotas.items():
+            limit = int(parent.quotas.get(name, 0))
+            left = max(limit - held.get(name, 0), 0)
+            if need > left:
+                quota = spec.quota(name)
+                label = quota.label if quota else name
+                unit = f" {quota.unit}" if quota else ""
+                errors[f"quota.{name}"] = (
+                    f"{label}: subscription #{parent.id} holds {limit:,}{unit}, "
+                    f"{left:,} left; {plan.name} needs {need:,}"
+                )
+        if errors:
+            raise FieldError(errors)
+    return Subscription(
+        reseller_id=reseller.id,
+        customer_id=customer.id,
+        parent_id=parent.id,
+        plan_id=plan.id,
+        service=parent.service,
+        server=parent.server,
+        quotas=quotas,
+        status="pending",
+        price_cents=plan.price_cents,
+        billing_cycle=plan.billing_cycle,
+    )
+
+
+def _sell_offering(
+    session: Session, reseller: Reseller, customer: EndCustomer, data: SaleInput
+) -> Subscription:
+    if data.offering_id is None:
+        raise FieldError.single("offering", "is required: choose an offering assigned to you")
+    assigned = {a.offering.id: a for a in reseller_offerings_in(session, reseller.id)}
+    choice = assigned.get(data.offering_id)
+    if choice is None:
+        raise FieldError.single("offering", f"#{data.offering_id} is not assigned to you today")
+    offering = session.get(ServiceOffering, data.offering_id)
+    assert offering is not None
+    if not offering.enabled:
+        raise FieldError.single("offering", f"{offering.name} is no longer offered")
+    hosts = [
+        server
+        for server in session.scalars(select(RemoteServer).order_by(RemoteServer.name))
+        if offering.service in server.services
+    ]
+    wanted = data.server.strip().upper()
+    chosen = next((s for s in hosts if s.name.upper() == wanted), None) if wanted else None
+    if wanted and chosen is None:
+        title = CATALOG[offering.service].title
+        raise FieldError.single(
+            "server", f"no Remote Server called {data.server.strip()!r} hosts {title}"
+        )
+    if chosen is None:
+        if not hosts:
+            raise FieldError.single(
+                "server", f"no Remote Server hosts {CATALOG[offering.service].title}"
+            )
+        chosen = hosts[0]
+    return Subscription(
+        reseller_id=reseller.id,
+        customer_id=customer.id,
+        offering_id=offering.id,
+        service=offering.service,
+        server=chosen.name,
+        quotas={k: int(v) for k, v in offering.quotas.items()},
+        status="pending",
+        price_cents=offering.price_cents,
+        billing_cycle=offering.billing_cycle,
+    )
+
+
+def _sold_as(session: Session, sub: Subscription) -> str:
+    if sub.plan_id is not None:
+        plan = session.get(CustomerPlan, sub.plan_id)
+        return f"plan {plan.name}" if plan else f"plan #{sub.plan_id}"
+    if sub.offering_id is not None:
+        offering = session.get(ServiceOffering, sub.offering_id)
+        return f"offering {offering.name}" if offering else f"offering #{sub.offering_id}"
+    return CATALOG[sub.service].title
+
+
+def _subscription_view(
+    session: Session, sub: Subscription, customer: EndCustomer, job: ProvisioningJob | None
+) -> CustomerSubscriptionView:
+    return CustomerSubscriptionView(
+        sub.id,
+        customer.id,
+        full_name(customer.first_name, customer.last_name),
+        sub.service,
+        sub.server,
+        _sold_as(session, sub),
+        {k: int(v) for k, v in sub.quotas.items()},
+        sub.status,
+        sub.price_cents,
+        sub.billing_cycle,
+        job.id if job else None,
+        job.state if job else None,
+        sub.created_at,
+    )
+
+
+def customer_subscriptions(
+    studio: Studio, actor: Actor, customer_id: int | None = None
+) -> list[CustomerSubscriptionView]:
+    """The subscriptions of one customer, or of all the reseller's customers."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor)
+        stmt = (
+            select(Subscription, EndCustomer)
+            .join(EndCustomer, EndCustomer.id == Subscription.customer_id)
+            .where(Subscription.reseller_id == reseller.id)
+            .order_by(Subscription.id)
+        )
+        if customer_id is not None:
+            _own(session, reseller.id, customer_id)
+            stmt = stmt.where(Subscription.customer_id == customer_id)
+        result = []
+        for sub, customer in session.execute(stmt).all():
+            job = session.scalars(
+                select(ProvisioningJob)
+                .where(ProvisioningJob.subscription_id == sub.id)
+                .order_by(ProvisioningJob.id.desc())
+                .limit(1)
+            ).first()
+            result.append(_subscription_view(session, sub, customer, job))
+        return result
+
+
+# -- suspend, activate, delete --------------------------------------------------------
+
+
+def _busy(session: Session) -> object:
+    return select(ProvisioningJob.subscription_id).where(ProvisioningJob.state.in_(ACTIVE_STATES))
+
+
+def status_effects(studio: Studio, actor: Actor, customer_id: int, status: str) -> list[str]:
+    """What suspending, activating or deleting the customer does to its subscriptions,
+    one line each, for the confirmation shown before it is done."""
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor)
+        customer = _own(session, reseller.id, customer_id)
+        subs = session.scalars(
+            select(Subscription)
+            .where(Subscription.customer_id == customer.id, Subscription.status.in_(LIVE_STATUSES))
+            .order_by(Subscription.id)
+        ).all()
+        verb = {"suspended": "suspend", "active": "resume", "deleted": "deprovision"}[status]
+        return [
+            f"{verb} subscription #{s.id}: {_sold_as(session, s)} on {s.server} ({s.status})"
+            for s in subs
+            if not (verb == "suspend" and s.status == "suspended")
+            and not (verb == "resume" and s.status != "suspended")
+        ]
+
+
+def set_customer_status(
+    studio: Studio, actor: Actor, customer_id: int, status: str
+) -> CustomerView:
+    """Suspend (``suspended``), activate (``active``) or delete (``deleted``) a customer;
+    its subscriptions follow through provisioning jobs written in the same transaction.
+
+    A deleted customer is kept (its sales stay on statements) and its resources are
+    deprovisioned. A subscription with a job still under way follows when that job
+    ends (the job runner sees to it).
+    """
+    if status not in ("active", "suspended", "deleted"):
+        raise FieldError.single("status", "must be one of active, suspended, deleted")
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor, changing=True)
+        customer = _own(session, reseller.id, customer_id)
+        if customer.status == "deleted":
+            raise FieldError.single("customer", "is deleted")
+        if customer.status == status:
+            return _view(session, customer)
+        operation, from_statuses = {
+            "suspended": ("suspend", ("active",)),
+            "active": ("resume", ("suspended",)),
+            "deleted": ("deprovision", ("active", "suspended")),
+        }[status]
+        subs = session.scalars(
+            select(Subscription).where(
+                Subscription.customer_id == customer.id,
+                Subscription.status.in_(from_statuses),
+                Subscription.resource_id.is_not(None),
+                Subscription.id.not_in(_busy(session)),  # type: ignore[arg-type]
+            )
+        ).all()
+        jobs = 0
+        for sub in subs:
+            if operation == "resume" and reseller.status != "active":
+                continue  # they stay suspended with their reseller
+            session.add(resource_job(sub, operation, actor.name))
+            jobs += 1
+        action = {"suspended": "suspend", "active": "activate", "deleted": "delete"}[status]
+        audit.record(
+            session,
+            actor,
+            action=f"customer.{action}",
+            entity="end_customer",
+            entity_id=customer.id,
+            changes={"status": [customer.status, status]},
+            summary=f"{full_name(customer.first_name, customer.last_name)}: {jobs} "
+            f"{operation} job(s)",
+        )
+        customer.status, customer.updated_by = status, actor.name
+        session.flush()
+        return _view(session, customer)

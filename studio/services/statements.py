@@ -1,0 +1,108 @@
+"""Use case of ``Statements``: a Commission Based reseller's commission for a period.
+
+A reseller sees its own statements; a provider sees every reseller's. The arithmetic is
+:mod:`studio.statements`; this module reads the sales and the commission in force on
+each sale's day (the reseller's commission periods, :class:`ResellerOffering`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from studio.actors import Actor, Permission, Role
+from studio.context import Studio
+from studio.db.models import EndCustomer, Reseller, ResellerOffering, ServiceOffering, Subscription
+from studio.errors import FieldError
+from studio.provisioning.catalog import CATALOG
+from studio.resellers import full_name
+from studio.services.reseller_panel import panel_reseller, type_settings
+from studio.statements import Period, Sale, Statement, build_statement, current_period, parse_period
+
+#: A subscription that never came to be is not a sale.
+NOT_SOLD = ("failed", "cancelled")
+
+
+def _commission_on(periods: list[ResellerOffering], day: dt.date) -> int:
+    for row in periods:
+        if row.effective_from <= day and (row.effective_to is None or day < row.effective_to):
+            return row.commission_bp
+    return 0
+
+
+def sales(session: Session, reseller_id: int, period: Period) -> list[Sale]:
+    """The reseller's sales of assigned offerings made in ``period`` (UTC days)."""
+    start = dt.datetime.combine(period.start, dt.time(), tzinfo=dt.UTC)
+    end = dt.datetime.combine(period.end, dt.time(), tzinfo=dt.UTC)
+    rows = session.execute(
+        select(Subscription, EndCustomer, ServiceOffering)
+        .join(EndCustomer, EndCustomer.id == Subscription.customer_id)
+        .join(ServiceOffering, ServiceOffering.id == Subscription.offering_id)
+        .where(
+            Subscription.reseller_id == reseller_id,
+            Subscription.status.not_in(NOT_SOLD),
+            Subscription.created_at >= start,
+            Subscription.created_at < end,
+        )
+        .order_by(Subscription.created_at)
+    ).all()
+    periods: dict[int, list[ResellerOffering]] = {}
+    for row in session.scalars(
+        select(ResellerOffering).where(ResellerOffering.reseller_id == reseller_id)
+    ):
+        periods.setdefault(row.offering_id, []).append(row)
+    result = []
+    for sub, customer, offering in rows:
+        day = sub.created_at.astimezone(dt.UTC).date()
+        result.append(
+            Sale(
+                day,
+                full_name(customer.first_name, customer.last_name),
+                offering.name,
+                CATALOG[offering.service].title if offering.service in CATALOG else "",
+                sub.billing_cycle or offering.billing_cycle,
+                sub.price_cents if sub.price_cents is not None else offering.price_cents,
+                _commission_on(periods.get(offering.id, []), day),
+            )
+        )
+    return result
+
+
+def commission_statement(
+    studio: Studio, actor: Actor, reseller_id: int | None = None, period: str = ""
+) -> Statement:
+    """The statement of ``reseller_id`` (a reseller: its own, the default) for
+    ``period`` (``2026-11`` or ``2026-Q4``; default: the current payout period).
+
+    Raises:
+        PermissionDenied: a reseller asking for another's, or staff without the right.
+        FieldError: ``period``; ``reseller`` unknown or Subscription Based.
+    """
+    with studio.unit_of_work() as session:
+        if actor.role is Role.RESELLER:
+            own = panel_reseller(session, actor)
+            if reseller_id is not None and reseller_id != own.id:
+                raise FieldError.single("reseller", "you can see only your own statements")
+            reseller: Reseller | None = own
+        else:
+            actor.require(Permission.VIEW_RESELLERS)
+            if reseller_id is None:
+                raise FieldError.single("reseller", "is required")
+            reseller = session.get(Reseller, reseller_id)
+            if reseller is None:
+                raise FieldError.single("reseller", f"reseller {reseller_id} does not exist")
+        assert reseller is not None
+        if reseller.type != "commission":
+            raise FieldError.single(
+                "reseller", f"{reseller.username} is Subscription Based: it earns no commission"
+            )
+        settings = type_settings(session, "commission")
+        chosen = (
+            parse_period(period)
+            if period.strip()
+            else current_period(dt.datetime.now(dt.UTC).date(), settings.payout_cycle)
+        )
+        name = reseller.company_name or full_name(reseller.first_name, reseller.last_name)
+        return build_statement(name, chosen, settings.currency, sales(session, reseller.id, chosen))
