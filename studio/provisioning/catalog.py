@@ -20,6 +20,10 @@ class Quota:
     unit: str
     minimum: int
     maximum: int
+    #: Shared out: a reseller's customers together hold at most its subscription's
+    #: (mailboxes, storage). Not pooled: a size per item, which each customer may have
+    #: up to the subscription's own (the size of one mailbox, of one database).
+    pooled: bool = True
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ CATALOG: dict[str, Service] = {
             "Hosted Exchange",
             (
                 Quota("mailboxes", "Mailboxes", "mailboxes", 1, 100_000),
-                Quota("mailbox_size_mb", "Mailbox size", "MB", 50, 102_400),
+                Quota("mailbox_size_mb", "Mailbox size", "MB", 50, 102_400, pooled=False),
             ),
         ),
         Service(
@@ -69,7 +73,7 @@ CATALOG: dict[str, Service] = {
             "MS SQL",
             (
                 Quota("databases", "Databases", "databases", 1, 10_000),
-                Quota("database_size_mb", "Database size", "MB", 10, 1_048_576),
+                Quota("database_size_mb", "Database size", "MB", 10, 1_048_576, pooled=False),
             ),
         ),
     )

@@ -72,6 +72,8 @@ class QuotaUsage:
     unit: str
     limit: int
     allocated: int
+    #: False for a size per item: ``allocated`` is then the largest any customer has.
+    pooled: bool = True
 
     @property
     def over(self) -> int:
@@ -96,8 +98,10 @@ class SubscriptionUsage:
     customers: int
 
 
-def allocated(session: Session, parent_id: int) -> dict[str, int]:
-    """What the live customer subscriptions drawing on ``parent_id`` hold, per quota."""
+def allocated(session: Session, parent_id: int, service: str) -> dict[str, int]:
+    """What the live customer subscriptions drawing on ``parent_id`` hold, per quota:
+    the sum of a pooled quota, the largest of a size per item."""
+    spec = CATALOG[service]
     totals: dict[str, int] = {}
     rows = session.scalars(
         select(Subscription.quotas).where(
@@ -106,21 +110,32 @@ def allocated(session: Session, parent_id: int) -> dict[str, int]:
     )
     for quotas in rows:
         for name, value in quotas.items():
-            totals[name] = totals.get(name, 0) + int(value)
+            quota = spec.quota(name)
+            if quota is None or quota.pooled:
+                totals[name] = totals.get(name, 0) + int(value)
+            else:
+                totals[name] = max(totals.get(name, 0), int(value))
     return totals
 
 
 def usage_of(session: Session, sub: Subscription) -> SubscriptionUsage:
     """One subscription's usage (the panel's bars, the over-usage report)."""
     spec = CATALOG[sub.service]
-    held = allocated(session, sub.id)
+    held = allocated(session, sub.id, sub.service)
     customers = session.scalar(
         select(func.count(func.distinct(Subscription.customer_id))).where(
             Subscription.parent_id == sub.id, Subscription.status.in_(LIVE_STATUSES)
         )
     )
     quotas = tuple(
-        QuotaUsage(q.name, q.label, q.unit, int(sub.quotas.get(q.name, 0)), held.get(q.name, 0))
+        QuotaUsage(
+            q.name,
+            q.label,
+            q.unit,
+            int(sub.quotas.get(q.name, 0)),
+            held.get(q.name, 0),
+            q.pooled,
+        )
         for q in spec.quotas
     )
     return SubscriptionUsage(sub.id, sub.service, sub.server, sub.status, quotas, customers or 0)

@@ -352,23 +352,28 @@ def _sell_plan(
             "plan", f"{plan.name} draws on subscription #{parent.id}, which is {parent.status}"
         )
     quotas = {k: int(v) for k, v in plan.quotas.items()}
-    if not reseller.oversell_allowed:
-        held = allocated(session, parent.id)
-        spec = CATALOG[parent.service]
-        errors: dict[str, str] = {}
-        for name, need in quotas.items():
-            limit = int(parent.quotas.get(name, 0))
-            left = max(limit - held.get(name, 0), 0)
-            if need > left:
-                quota = spec.quota(name)
-                label = quota.label if quota else name
-                unit = f" {quota.unit}" if quota else ""
+    spec = CATALOG[parent.service]
+    errors: dict[str, str] = {}
+    held = allocated(session, parent.id, parent.service)
+    for name, need in quotas.items():
+        quota = spec.quota(name)
+        label, unit = (quota.label, f" {quota.unit}") if quota else (name, "")
+        limit = int(parent.quotas.get(name, 0))
+        if quota is not None and not quota.pooled:
+            if need > limit:  # a size per item is never oversold
                 errors[f"quota.{name}"] = (
-                    f"{label}: subscription #{parent.id} holds {limit:,}{unit}, "
-                    f"{left:,} left; {plan.name} needs {need:,}"
+                    f"{label}: subscription #{parent.id} allows {limit:,}{unit} each; "
+                    f"{plan.name} gives {need:,}"
                 )
-        if errors:
-            raise FieldError(errors)
+            continue
+        left = max(limit - held.get(name, 0), 0)
+        if need > left and not reseller.oversell_allowed:
+            errors[f"quota.{name}"] = (
+                f"{label}: subscription #{parent.id} holds {limit:,}{unit}, "
+                f"{left:,} left; {plan.name} needs {need:,}"
+            )
+    if errors:
+        raise FieldError(errors)
     return Subscription(
         reseller_id=reseller.id,
         customer_id=customer.id,

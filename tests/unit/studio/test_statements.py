@@ -1,0 +1,147 @@
+"""Commission statements: hand-computed Decimal expectations, periods, who sees what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import update
+
+from studio.actors import Actor
+from studio.context import Studio
+from studio.db.models import Subscription
+from studio.errors import FieldError
+from studio.services import customers
+from studio.services.customers import SaleInput
+from studio.services.offerings import OfferingInput, save_offering, set_reseller_offerings
+from studio.services.statements import commission_statement
+from studio.statements import Sale, commission_line, csv_rows, parse_period
+from tests.support.panel import active_subscription, customer, make_reseller, sign_in
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "start", "end"),
+    [
+        ("2026-11", "2026-11", dt.date(2026, 11, 1), dt.date(2026, 12, 1)),
+        ("2026-12", "2026-12", dt.date(2026, 12, 1), dt.date(2027, 1, 1)),
+        (" 2026-q4 ", "2026-Q4", dt.date(2026, 10, 1), dt.date(2027, 1, 1)),
+        ("2027-Q1", "2027-Q1", dt.date(2027, 1, 1), dt.date(2027, 4, 1)),
+    ],
+)
+def test_periods(text: str, label: str, start: dt.date, end: dt.date) -> None:
+    period = parse_period(text)
+    assert (period.label, period.start, period.end) == (label, start, end)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-00", "2026-Q5", "November", "", "26-11"])
+def test_bad_periods_name_the_field(text: str) -> None:
+    with pytest.raises(FieldError) as caught:
+        parse_period(text)
+    assert caught.value.errors == {"period": "must be a month (2026-11) or a quarter (2026-Q4)"}
+
+
+@pytest.mark.parametrize(
+    ("cents", "bp", "commission"),
+    [
+        (999, 1250, "1.25"),  # 1.24875 rounds up
+        (2450, 1250, "3.06"),  # 3.0625 rounds down
+        (100, 1250, "0.13"),  # 0.125: half up, not to even
+        (1000, 0, "0.00"),
+        (1, 10000, "0.01"),
+        (99999999, 3333, "333300.00"),  # 999,999.99 x 33.33 % = 333,299.9967
+    ],
+)
+def test_commission_is_exact_and_rounds_half_up(cents: int, bp: int, commission: str) -> None:
+    line = commission_line(Sale(dt.date(2026, 1, 1), "c", "o", "s", "monthly", cents, bp))
+    assert line.commission == Decimal(commission)
+    assert isinstance(line.amount, Decimal) and line.amount == Decimal(cents) / 100
+
+
+def _offering(studio: Studio, admin: Actor, name: str, price: str, cycle: str) -> int:
+    view = save_offering(
+        studio,
+        admin,
+        OfferingInput(name, "exchange", "customer", {"mailboxes": "5", "mailbox_size_mb": "512"},
+                      price, cycle),
+    )  # fmt: skip
+    return view.id
+
+
+def _dated(studio: Studio, sub_id: int, when: dt.datetime, status: str | None = None) -> None:
+    values: dict[str, object] = {"created_at": when}
+    if status:
+        values["status"] = status
+    with studio.unit_of_work() as session:
+        session.execute(update(Subscription).where(Subscription.id == sub_id).values(**values))
+
+
+def test_a_statement_by_hand(studio: Studio, admin: Actor) -> None:
+    made = make_reseller(studio, admin, type="commission")
+    active_subscription(studio, made.id)  # a Remote Server hosting Exchange
+    small = _offering(studio, admin, "Mail Small", "9.99", "monthly")
+    large = _offering(studio, admin, "Mail Large", "24.50", "quarterly")
+    set_reseller_offerings(
+        studio, admin, made.id, [(small, "12.5"), (large, "12.50")], dt.date(2026, 1, 1)
+    )
+    set_reseller_offerings(
+        studio, admin, made.id, [(small, "15"), (large, "12.5")], dt.date(2026, 2, 15)
+    )
+    actor = sign_in(studio, "reseller1")
+    buyer = customers.create_customer(studio, actor, customer())
+    utc = dt.UTC
+    sales = [
+        (small, dt.datetime(2026, 2, 10, 9, 0, tzinfo=utc), None),  # 9.99 x 12.5 % = 1.25
+        (large, dt.datetime(2026, 2, 14, 23, 59, tzinfo=utc), None),  # 24.50 x 12.5 % = 3.06
+        (small, dt.datetime(2026, 2, 15, 0, 0, tzinfo=utc), None),  # 9.99 x 15 % = 1.50
+        (large, dt.datetime(2026, 2, 20, 12, 0, tzinfo=utc), "failed"),  # not a sale
+        (small, dt.datetime(2026, 3, 1, 0, 0, tzinfo=utc), None),  # March: 1.50
+    ]
+    for offering_id, when, status in sales:
+        sold = customers.subscribe_customer(
+            studio, actor, SaleInput(buyer.id, offering_id=offering_id)
+        )
+        _dated(studio, sold.id, when, status)
+    # A later price does not change what was sold.
+    save_offering(
+        studio,
+        admin,
+        OfferingInput("Mail Small", "exchange", "customer",
+                      {"mailboxes": "5", "mailbox_size_mb": "512"}, "12.00", "monthly"),
+        small,
+    )  # fmt: skip
+
+    february = commission_statement(studio, actor, period="2026-02")
+    assert [(str(line.sale.sold_on), line.sale.offering, str(line.amount), str(line.percent),
+             str(line.commission)) for line in february.lines] == [
+        ("2026-02-10", "Mail Small", "9.99", "12.50", "1.25"),
+        ("2026-02-14", "Mail Large", "24.50", "12.50", "3.06"),
+        ("2026-02-15", "Mail Small", "9.99", "15.00", "1.50"),
+    ]  # fmt: skip
+    assert (february.total_sales, february.total_commission) == (
+        Decimal("44.48"),
+        Decimal("5.81"),
+    )
+    quarter = commission_statement(studio, admin, made.id, "2026-Q1")  # the provider's view
+    assert (quarter.total_sales, quarter.total_commission) == (Decimal("54.47"), Decimal("7.31"))
+    rows = csv_rows(quarter)
+    assert rows[-1] == {
+        "date": "",
+        "customer": "",
+        "offering": "Total 2026-Q1 (USD)",
+        "service": "",
+        "billing_cycle": "",
+        "amount": "54.47",
+        "commission_percent": "",
+        "commission": "7.31",
+    }
+    assert rows[0]["customer"] == "Grace Hopper1" and rows[1]["billing_cycle"] == "quarterly"
+
+
+def test_subscription_based_resellers_have_no_statement(studio: Studio, admin: Actor) -> None:
+    made = make_reseller(studio, admin)
+    with pytest.raises(FieldError) as caught:
+        commission_statement(studio, admin, made.id, "2026-11")
+    assert caught.value.errors == {
+        "reseller": "reseller1 is Subscription Based: it earns no commission"
+    }
