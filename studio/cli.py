@@ -225,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     from studio import (
         cli_audit,
         cli_offerings,
+        cli_panel,
         cli_resellers,
         cli_servers,
         cli_subscriptions,
@@ -237,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_resellers.add_commands(commands)
     cli_subscriptions.add_commands(commands)
     cli_offerings.add_commands(commands)
+    cli_panel.add_commands(commands)
     return parser
 
 

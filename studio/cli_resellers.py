@@ -316,6 +316,9 @@ def add_commands(commands: Any) -> None:
     export.add_argument("csv", type=Path)
     export.add_argument("--search", help="only resellers matching this text")
     export.set_defaults(handler=cmd_export)
+    from studio.cli_panel import add_reseller_commands
+
+    add_reseller_commands(actions)
 
     settings = commands.add_parser("settings", help="Control Panel settings")
     areas = settings.add_subparsers(title="settings", metavar="AREA", required=True)

@@ -62,9 +62,10 @@ def _offering(studio: Studio, admin: Actor, name: str, price: str, cycle: str) -
     view = save_offering(
         studio,
         admin,
-        OfferingInput(name, "exchange", "customer", {"mailboxes": "5", "mailbox_size_mb": "512"},
-                      price, cycle),
-    )  # fmt: skip
+        OfferingInput(
+            name, "exchange", "customer", {"mailboxes": "5", "mailbox_size_mb": "512"}, price, cycle
+        ),
+    )
     return view.id
 
 
@@ -106,18 +107,32 @@ def test_a_statement_by_hand(studio: Studio, admin: Actor) -> None:
     save_offering(
         studio,
         admin,
-        OfferingInput("Mail Small", "exchange", "customer",
-                      {"mailboxes": "5", "mailbox_size_mb": "512"}, "12.00", "monthly"),
+        OfferingInput(
+            "Mail Small",
+            "exchange",
+            "customer",
+            {"mailboxes": "5", "mailbox_size_mb": "512"},
+            "12.00",
+            "monthly",
+        ),
         small,
-    )  # fmt: skip
+    )
 
     february = commission_statement(studio, actor, period="2026-02")
-    assert [(str(line.sale.sold_on), line.sale.offering, str(line.amount), str(line.percent),
-             str(line.commission)) for line in february.lines] == [
+    assert [
+        (
+            str(line.sale.sold_on),
+            line.sale.offering,
+            str(line.amount),
+            str(line.percent),
+            str(line.commission),
+        )
+        for line in february.lines
+    ] == [
         ("2026-02-10", "Mail Small", "9.99", "12.50", "1.25"),
         ("2026-02-14", "Mail Large", "24.50", "12.50", "3.06"),
         ("2026-02-15", "Mail Small", "9.99", "15.00", "1.50"),
-    ]  # fmt: skip
+    ]
     assert (february.total_sales, february.total_commission) == (
         Decimal("44.48"),
         Decimal("5.81"),
