@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio import APP_NAME
-from studio.actors import Actor
+from studio.actors import Actor, Role
 from studio.paths import resolve_database_url
 from ui.about_dialog import AboutDialog
 from ui.breadcrumb import Breadcrumb
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from studio.context import Studio
     from studio.provisioning.health import PrerequisitesReport
     from ui.pages.sign_in_page import SignInPage
+    from ui.reseller_panel.window import ResellerPanelWindow
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,8 @@ class MainWindow(QMainWindow):
         #: The provider signed in to the Control Panel branch (None: not signed in).
         self.provider: Actor | None = None
         self._sign_in: SignInPage | None = None
+        #: A reseller's panel while one is signed in (this window is hidden meanwhile).
+        self.reseller_panel: ResellerPanelWindow | None = None
         self._after_sign_in = "home"
         #: Locked after idling: every page waits for the provider's password again.
         self.locked = False
@@ -338,6 +341,9 @@ class MainWindow(QMainWindow):
                     dialog.show()
             self._hidden_dialogs = []
             return
+        if actor.role is Role.RESELLER:
+            self.open_reseller_panel(actor)
+            return
         self.provider = actor
         self._start_idle_watch()
         self.user_status.setText(f"Control Panel: {actor.name} ({actor.role.value})")
@@ -384,6 +390,28 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         self._update_save_action()
         self.show_status("Locked after a time without input")
+
+    def open_reseller_panel(self, actor: Actor) -> ResellerPanelWindow | None:
+        """A reseller signed in: its panel, and only it (this window hides until the
+        panel is closed, which signs the reseller out)."""
+        if self.studio is None:
+            return None
+        from ui.reseller_panel.window import ResellerPanelWindow
+
+        window = ResellerPanelWindow(self.runner, self.studio, actor, self.jobs)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.closed.connect(self._reseller_signed_out)
+        self.reseller_panel = window
+        self.show_status(f"Signed in as reseller {actor.name}")
+        window.show()
+        window.start()
+        self.hide()
+        return window
+
+    def _reseller_signed_out(self) -> None:
+        self.reseller_panel = None
+        self.show()
+        self.show_status("The reseller signed out")
 
     def sign_out(self) -> None:
         """Sign the provider out: the Control Panel pages are discarded with their actor."""

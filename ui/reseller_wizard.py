@@ -379,7 +379,7 @@ class SummaryPage(QWizardPage):
         self.wizard_.accept()
 
     def _failed(self, error: BaseException) -> None:
-        from studio.services.resellers import ConflictError
+        from studio.errors import ConflictError
 
         self.saving = False
         self._lock_buttons(False)

@@ -17,7 +17,7 @@ from studio.errors import StudioError
 
 log = logging.getLogger(__name__)
 
-SuccessCallback = Callable[[Any], None]
+SuccessCallback = Callable[[Any], object]  # its return value is ignored
 FailureCallback = Callable[[BaseException], None]
 
 

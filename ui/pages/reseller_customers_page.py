@@ -143,6 +143,7 @@ class ResellerCustomersPage(Page):
         self.job_monitor: JobMonitor | None = None
         self.subscribe_wizard: SubscribeWizard | None = None
         self.offerings_dialog: ResellerOfferingsDialog | None = None
+        self.panel_window: QWidget | None = None
         # Subscription counts change as jobs finish: reload, at most every 2 seconds.
         self._jobs_changed = QTimer(self)
         self._jobs_changed.setSingleShot(True)
@@ -216,6 +217,9 @@ class ResellerCustomersPage(Page):
         )
         self.offerings_button = self._button(
             actions, "Service &Offerings…", "resellerOfferings", self.offerings_selected
+        )
+        self.panel_button = self._button(
+            actions, "Open &Panel…", "resellerOpenPanel", self.open_panel_selected
         )
         actions.addStretch(1)
         self.export_button = self._button(
@@ -329,6 +333,12 @@ class ResellerCustomersPage(Page):
         self.import_button.setEnabled(may_manage)
         self.export_button.setEnabled(self.model.shown > 0)
         self._update_subscribe(row, may_manage)
+        self.panel_button.setEnabled(row is not None and may_manage)
+        self.panel_button.setToolTip(
+            "Work in this reseller's own panel as the reseller (recorded in the audit log)"
+            if may_manage
+            else f"{self.actor.name} may not open a reseller's panel"
+        )
         suspended = row is not None and row.status == "suspended"
         self.status_button.setText("&Activate" if suspended else "&Suspend")
         self.status_button.setObjectName("resellerActivate" if suspended else "resellerSuspend")
@@ -395,6 +405,32 @@ class ResellerCustomersPage(Page):
         self.offerings_dialog = dialog
         dialog.open()
         return dialog
+
+    def open_panel_selected(self) -> None:
+        """Open the selected reseller's panel as that reseller (audited first)."""
+        row = self.selected_row()
+        studio = self.studio
+        if row is None or studio is None or not self.panel_button.isEnabled():
+            return
+        from studio.services.reseller_panel import open_panel_as
+
+        self.runner.submit(
+            lambda: open_panel_as(studio, self.actor, row.id),
+            self._show_panel,
+            lambda error: self.state.setText(f"The panel did not open: {error}"),
+        )
+
+    def _show_panel(self, actor: Actor) -> None:
+        from ui.reseller_panel.window import ResellerPanelWindow
+
+        if self.studio is None:
+            return
+        window = ResellerPanelWindow(self.runner, self.studio, actor, self.job_monitor)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.panel_window = window
+        window.show()
+        window.start()
+        self.state.setText(f"Opened the panel of {actor.name.split(' as ')[-1]}")
 
     def subscribe_selected(self) -> SubscribeWizard | None:
         """Open Subscribe As Reseller for the selected reseller."""

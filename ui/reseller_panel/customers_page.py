@@ -1,0 +1,269 @@
+"""``Customers``: the reseller's end customers, what each subscribes to, and the
+actions on them: New, Edit, Subscribe, Suspend, Activate, Delete. Suspending,
+activating and deleting list the subscriptions they affect before anything is done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableView
+
+from studio.actors import Actor
+from studio.context import Studio
+from studio.provisioning.catalog import CATALOG
+from studio.services.customer_plans import list_plans, panel_offerings
+from studio.services.customers import (
+    CustomerSubscriptionView,
+    CustomerView,
+    customer_subscriptions,
+    list_customers,
+    set_customer_status,
+    status_effects,
+)
+from studio.services.reseller_panel import panel
+from ui.reseller_panel.customer_dialog import CustomerDialog
+from ui.reseller_panel.panel_page import PanelPage
+from ui.reseller_panel.sale_dialog import SaleDialog
+from ui.table_model import RowsTableModel
+from ui.tasks import TaskRunner
+
+
+class CustomersModel(RowsTableModel[CustomerView]):
+    """One row per customer."""
+
+    COLUMNS = ("Name", "Company", "E-mail", "Phone", "Country", "Status", "Subscriptions")
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        """Cell text."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        c = self.rows[index.row()]
+        values = (c.name, c.company_name, c.email, c.phone, c.address.country, c.status)
+        return (*values, str(c.subscriptions))[index.column()]
+
+
+class SalesModel(RowsTableModel[CustomerSubscriptionView]):
+    """The selected customer's subscriptions."""
+
+    COLUMNS = ("#", "Sold as", "Service", "Server", "Quotas", "Status", "Job")
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        """Cell text."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        s = self.rows[index.row()]
+        quotas = ", ".join(f"{k} {v:,}" for k, v in s.quotas.items())
+        job = f"#{s.job_id} {s.job_state}" if s.job_id else ""
+        title = CATALOG[s.service].title if s.service in CATALOG else s.service
+        return (str(s.id), s.sold_as, title, s.server, quotas, s.status, job)[index.column()]
+
+
+_VERBS = {"suspended": "Suspend", "active": "Activate", "deleted": "Delete"}
+
+
+class CustomersPage(PanelPage):
+    """The customers table, the selected customer's subscriptions, and the actions."""
+
+    TITLE = "Customers"
+
+    def __init__(self, runner: TaskRunner, studio: Studio, actor: Actor) -> None:
+        super().__init__(runner, studio, actor, "panelCustomers")
+        self.kind = ""
+        self.model = CustomersModel()
+        self.table = self._table(self.model, "customersTable")
+        self.layout_.addWidget(self.table, 2)
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (
+            ("new", "&New Customer…", self.new_customer),
+            ("edit", "&Edit…", self.edit_customer),
+            ("subscribe", "Su&bscribe…", self.sell),
+            ("suspended", "&Suspend…", lambda: self.ask_status("suspended")),
+            ("active", "&Activate…", lambda: self.ask_status("active")),
+            ("deleted", "De&lete…", lambda: self.ask_status("deleted")),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(f"customer{key.capitalize()}Button")
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+            self.buttons[key] = button
+        buttons.addStretch(1)
+        self.layout_.addLayout(buttons)
+        self.sales_label = QLabel("Subscriptions of the selected customer")
+        self.layout_.addWidget(self.sales_label)
+        self.sales = SalesModel()
+        self.sales_table = self._table(self.sales, "customerSubscriptionsTable")
+        self.layout_.addWidget(self.sales_table, 1)
+        self.finish_layout()
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.dialog: Any = None
+        self.confirmation: QMessageBox | None = None
+        self._update_buttons()
+
+    @staticmethod
+    def _table(model: Any, name: str) -> QTableView:
+        table = QTableView()
+        table.setObjectName(name)
+        table.setModel(model)
+        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    def selected(self) -> CustomerView | None:
+        """The selected customer."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def _update_buttons(self) -> None:
+        c = self.selected()
+        self.buttons["edit"].setEnabled(c is not None)
+        self.buttons["subscribe"].setEnabled(c is not None and c.status == "active")
+        self.buttons["suspended"].setEnabled(c is not None and c.status == "active")
+        self.buttons["active"].setEnabled(c is not None and c.status == "suspended")
+        self.buttons["deleted"].setEnabled(c is not None)
+
+    def _selection_changed(self, *_: object) -> None:
+        self._update_buttons()
+        self.load_sales()
+
+    def refresh(self) -> None:
+        """Read the customers (the selection is kept by id)."""
+        keep = self.selected()
+
+        def work() -> tuple[str, list[CustomerView]]:
+            return panel(self.studio, self.actor).type, list_customers(self.studio, self.actor)
+
+        def show(result: tuple[str, list[CustomerView]]) -> None:
+            self.kind, rows = result
+            self.model.set_rows(rows)
+            for n, row in enumerate(rows):
+                if keep is not None and row.id == keep.id:
+                    self.table.selectRow(n)
+            self.state.setText(f"{len(rows)} customer(s)")
+            self._update_buttons()
+            self.load_sales()
+
+        self.run(work, show)
+
+    def load_sales(self) -> None:
+        """The selected customer's subscriptions."""
+        c = self.selected()
+        if c is None:
+            self.sales.set_rows([])
+            return
+        self.run(lambda: customer_subscriptions(self.studio, self.actor, c.id), self.sales.set_rows)
+
+    def new_customer(self) -> CustomerDialog:
+        """Open the New Customer dialog (returned for tests)."""
+        return self._open_customer(None)
+
+    def edit_customer(self) -> CustomerDialog | None:
+        """Open the selected customer."""
+        c = self.selected()
+        return self._open_customer(c) if c else None
+
+    def _open_customer(self, customer: CustomerView | None) -> CustomerDialog:
+        dialog = CustomerDialog(
+            self.runner, self.studio, self.actor, customer=customer, parent=self
+        )
+        dialog.accepted.connect(self._saved)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _saved(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def sell(self) -> None:
+        """Read what can be sold, then open the Subscribe dialog."""
+        c = self.selected()
+        if c is None:
+            return
+
+        def work() -> list[tuple[int, str]]:
+            if self.kind == "commission":
+                return [
+                    (
+                        o.offering.id,
+                        f"{o.offering.name} — {o.offering.price_text} "
+                        f"{o.offering.billing_cycle}, commission {o.commission_text} %",
+                    )
+                    for o in panel_offerings(self.studio, self.actor)
+                ]
+            return [
+                (p.id, f"{p.name} — {p.price_text} {p.billing_cycle}")
+                for p in list_plans(self.studio, self.actor)
+                if p.enabled
+            ]
+
+        self.run(work, lambda choices: self._open_sale(c, choices))
+
+    def _open_sale(self, customer: CustomerView, choices: list[tuple[int, str]]) -> SaleDialog:
+        dialog = SaleDialog(
+            self.runner,
+            self.studio,
+            self.actor,
+            customer=customer,
+            kind=self.kind,
+            choices=choices,
+            parent=self,
+        )
+        dialog.accepted.connect(lambda: self._sold(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _sold(self, dialog: SaleDialog) -> None:
+        sale = dialog.result_sale
+        if sale is not None:
+            self.state.setText(
+                f"Subscribed {sale.customer} to {sale.sold_as}: job {sale.job_id} "
+                f"provisions it on {sale.server}"
+            )
+        self.refresh()
+        self.changed.emit()
+
+    def ask_status(self, status: str) -> None:
+        """List what the change affects, then ask before doing it."""
+        c = self.selected()
+        if c is None:
+            return
+        self.run(
+            lambda: status_effects(self.studio, self.actor, c.id, status),
+            lambda lines: self._confirm(c, status, lines),
+        )
+
+    def _confirm(self, customer: CustomerView, status: str, lines: list[str]) -> QMessageBox:
+        verb = _VERBS[status]
+        box = QMessageBox(self)
+        box.setObjectName("customerStatusConfirmation")
+        box.setWindowTitle(f"{verb} {customer.name}")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setText(f"{verb} {customer.name}?")
+        box.setInformativeText("\n".join(lines) if lines else "No subscription is affected.")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(
+            lambda result: (
+                self._set_status(customer, status)
+                if result == QMessageBox.StandardButton.Yes
+                else None
+            )
+        )
+        self.confirmation = box
+        box.open()
+        return box
+
+    def _set_status(self, customer: CustomerView, status: str) -> None:
+        self.run(
+            lambda: set_customer_status(self.studio, self.actor, customer.id, status),
+            self._status_set,
+        )
+
+    def _status_set(self, view: CustomerView) -> None:
+        self.refresh()
+        self.changed.emit()
+        self.state.setText(f"{view.name} is {view.status}")

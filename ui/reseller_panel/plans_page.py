@@ -1,0 +1,216 @@
+"""``Customer Products Plans``: the plans a Subscription Based reseller sells, made
+from its subscriptions. A Commission Based reseller sees the provider offerings
+assigned to it instead, with their commission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView
+
+from studio.actors import Actor
+from studio.context import Studio
+from studio.provisioning.catalog import CATALOG
+from studio.services.customer_plans import (
+    PlanView,
+    delete_plan,
+    list_plans,
+    my_subscriptions,
+    panel_offerings,
+    set_plan_enabled,
+)
+from studio.services.offerings import AssignedOffering
+from studio.services.reseller_panel import panel
+from ui.reseller_panel.panel_page import PanelPage
+from ui.reseller_panel.plan_dialog import PlanDialog
+from ui.table_model import RowsTableModel
+from ui.tasks import TaskRunner
+
+
+def _quotas(quotas: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in quotas.items())
+
+
+class PlansModel(RowsTableModel[PlanView]):
+    """The reseller's own plans."""
+
+    COLUMNS = ("Name", "Service", "From", "Quotas", "Price", "Cycle", "For sale", "Sold")
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        """Cell text."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self.rows[index.row()]
+        return (
+            row.name,
+            CATALOG[row.service].title,
+            f"#{row.subscription_id} on {row.server}",
+            _quotas(row.quotas),
+            row.price_text,
+            row.billing_cycle,
+            "yes" if row.enabled else "no",
+            str(row.in_use),
+        )[index.column()]
+
+
+class OfferingsModel(RowsTableModel[AssignedOffering]):
+    """A Commission Based reseller's assigned offerings."""
+
+    COLUMNS = ("Offering", "Service", "Quotas", "Price", "Cycle", "Commission %")
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        """Cell text."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self.rows[index.row()]
+        offering = row.offering
+        return (
+            offering.name,
+            CATALOG[offering.service].title,
+            _quotas(offering.quotas),
+            offering.price_text,
+            offering.billing_cycle,
+            row.commission_text,
+        )[index.column()]
+
+
+class PlansPage(PanelPage):
+    """The plans with New, Edit, Enable/Disable and Delete."""
+
+    TITLE = "Customer Products Plans"
+
+    def __init__(self, runner: TaskRunner, studio: Studio, actor: Actor) -> None:
+        super().__init__(runner, studio, actor, "panelPlans")
+        self.kind = ""
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.layout_.addWidget(self.intro)
+        self.model = PlansModel()
+        self.offerings = OfferingsModel()
+        self.table = QTableView()
+        self.table.setObjectName("plansTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.layout_.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.new_button = self._button(buttons, "&New Plan…", "planNewButton", self.new_plan)
+        self.edit_button = self._button(buttons, "&Edit…", "planEditButton", self.edit_plan)
+        self.toggle_button = self._button(buttons, "&Disable", "planToggleButton", self.toggle)
+        self.delete_button = self._button(buttons, "De&lete", "planDeleteButton", self.delete)
+        buttons.addStretch(1)
+        self.layout_.addLayout(buttons)
+        self.finish_layout()
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.subscriptions: list[Any] = []
+        self.dialog: PlanDialog | None = None
+        self._update_buttons()
+
+    def _button(self, layout: QHBoxLayout, text: str, name: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        layout.addWidget(button)
+        return button
+
+    def selected(self) -> PlanView | None:
+        """The selected plan."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.kind != "subscription":
+            return None
+        return self.model.rows[rows[0].row()]
+
+    def _update_buttons(self, *_: object) -> None:
+        plan = self.selected()
+        own_plans = self.kind == "subscription"
+        for button in (self.new_button, self.edit_button, self.toggle_button, self.delete_button):
+            button.setVisible(own_plans)
+        self.edit_button.setEnabled(plan is not None)
+        self.toggle_button.setEnabled(plan is not None)
+        self.toggle_button.setText("&Enable" if plan and not plan.enabled else "&Disable")
+        self.delete_button.setEnabled(plan is not None and plan.in_use == 0)
+        self.delete_button.setToolTip(
+            "A plan customers hold can be disabled, not deleted" if plan and plan.in_use else ""
+        )
+
+    def refresh(self) -> None:
+        """Read the plans (or offerings) and the subscriptions plans are made from."""
+
+        def work() -> tuple[str, list[Any], list[Any]]:
+            kind = panel(self.studio, self.actor).type
+            if kind == "commission":
+                return kind, list(panel_offerings(self.studio, self.actor)), []
+            subs = my_subscriptions(self.studio, self.actor)
+            return kind, list(list_plans(self.studio, self.actor)), subs
+
+        self.run(work, self._show)
+
+    def _show(self, result: tuple[str, list[Any], list[Any]]) -> None:
+        self.kind, rows, self.subscriptions = result
+        commission = self.kind == "commission"
+        if commission:
+            self.offerings.set_rows(rows)
+            self.model.set_rows([])
+        else:
+            self.model.set_rows(rows)
+        wanted = self.offerings if commission else self.model
+        if self.table.model() is not wanted:
+            self.table.setModel(wanted)
+            self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.intro.setText(
+            "You sell these provider offerings; your commission is shown beside each."
+            if commission
+            else "Plans you sell to your customers, each made from one of your subscriptions."
+        )
+        self.state.setText(f"{len(rows)} {'offering' if commission else 'plan'}(s)")
+        self._update_buttons()
+
+    def new_plan(self) -> PlanDialog:
+        """Open the New Plan dialog (returned for tests)."""
+        return self._open(None)
+
+    def edit_plan(self) -> PlanDialog | None:
+        """Open the selected plan."""
+        plan = self.selected()
+        return self._open(plan) if plan else None
+
+    def _open(self, plan: PlanView | None) -> PlanDialog:
+        dialog = PlanDialog(
+            self.runner,
+            self.studio,
+            self.actor,
+            subscriptions=self.subscriptions,
+            plan=plan,
+            parent=self,
+        )
+        dialog.accepted.connect(self._saved)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _saved(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def toggle(self) -> None:
+        """Enable or disable the selected plan."""
+        plan = self.selected()
+        if plan is None:
+            return
+        self.run(
+            lambda: set_plan_enabled(self.studio, self.actor, plan.id, not plan.enabled),
+            lambda _view: self._saved(),
+        )
+
+    def delete(self) -> None:
+        """Delete the selected plan (refused by the service when sold)."""
+        plan = self.selected()
+        if plan is None:
+            return
+        self.run(lambda: delete_plan(self.studio, self.actor, plan.id), self._deleted)
+
+    def _deleted(self, name: str) -> None:
+        self.refresh()
+        self.state.setText(f"Deleted plan {name}")

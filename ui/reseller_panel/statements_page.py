@@ -1,0 +1,136 @@
+"""``Statements``: a Commission Based reseller's commission for a month or a quarter,
+line by line, with totals, exported to CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+)
+
+from studio.actors import Actor
+from studio.context import Studio
+from studio.csvfile import write_csv_atomically
+from studio.services.statements import commission_statement
+from studio.statements import CSV_COLUMNS, Statement, StatementLine, csv_rows
+from ui.reseller_panel.panel_page import PanelPage
+from ui.table_model import RowsTableModel
+from ui.tasks import TaskRunner
+
+
+class StatementModel(RowsTableModel[StatementLine]):
+    """One row per sale."""
+
+    COLUMNS = ("Date", "Customer", "Offering", "Cycle", "Amount", "Commission %", "Commission")
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        """Cell text; amounts right-aligned."""
+        line = self.rows[index.row()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        sale = line.sale
+        return (
+            sale.sold_on.isoformat(),
+            sale.customer,
+            sale.offering,
+            sale.billing_cycle,
+            str(line.amount),
+            str(line.percent),
+            str(line.commission),
+        )[index.column()]
+
+
+class StatementsPage(PanelPage):
+    """Period, Show, the lines, the totals, Export CSV."""
+
+    TITLE = "Statements"
+
+    def __init__(self, runner: TaskRunner, studio: Studio, actor: Actor) -> None:
+        super().__init__(runner, studio, actor, "panelStatements")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Period:"))
+        self.period = QLineEdit()
+        self.period.setObjectName("statementPeriod")
+        self.period.setPlaceholderText("2026-11 or 2026-Q4 (empty: the current period)")
+        self.period.returnPressed.connect(self.refresh)
+        row.addWidget(self.period, 1)
+        show = QPushButton("&Show")
+        show.setObjectName("statementShowButton")
+        show.clicked.connect(self.refresh)
+        row.addWidget(show)
+        self.export_button = QPushButton("&Export CSV…")
+        self.export_button.setObjectName("statementExportButton")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.ask_export)
+        row.addWidget(self.export_button)
+        self.layout_.addLayout(row)
+        self.model = StatementModel()
+        self.table = QTableView()
+        self.table.setObjectName("statementTable")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.layout_.addWidget(self.table, 1)
+        self.totals = QLabel()
+        self.totals.setObjectName("statementTotals")
+        self.layout_.addWidget(self.totals)
+        self.finish_layout()
+        self.statement: Statement | None = None
+        self.file_dialog: QFileDialog | None = None
+
+    def refresh(self) -> None:
+        """Compute the statement of the period typed."""
+        period = self.period.text()
+        self.run(
+            lambda: commission_statement(self.studio, self.actor, None, period),
+            self._show,
+            self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.statement = None
+        self.model.set_rows([])
+        self.totals.setText("")
+        self.export_button.setEnabled(False)
+        self.show_failure(error)
+
+    def _show(self, statement: Statement) -> None:
+        self.statement = statement
+        self.model.set_rows(list(statement.lines))
+        self.totals.setText(
+            f"{statement.period.label}: {len(statement.lines)} sale(s), "
+            f"{statement.total_sales} {statement.currency} sold, commission "
+            f"{statement.total_commission} {statement.currency}"
+        )
+        self.state.setText(f"Statement of {statement.reseller} for {statement.period.label}")
+        self.export_button.setEnabled(True)
+
+    def ask_export(self) -> QFileDialog:
+        """Ask where to write the CSV (a non-blocking dialog)."""
+        label = self.statement.period.label if self.statement else "statement"
+        dialog = QFileDialog(self, "Export statement", f"statement-{label}.csv", "CSV (*.csv)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def export_to(self, path: Path) -> None:
+        """Write the statement shown to ``path`` (off the GUI thread)."""
+        statement = self.statement
+        if statement is None:
+            return
+        rows = [[row[c] for c in CSV_COLUMNS] for row in csv_rows(statement)]
+        self.run(
+            lambda: write_csv_atomically(path, CSV_COLUMNS, rows),
+            lambda _n: self.state.setText(f"Exported to {path}"),
+        )
