@@ -160,6 +160,39 @@ def _reseller_screens(window: MainWindow, out: Path) -> None:
     offerings.done(0)
 
 
+def _panel_screens(window: MainWindow, out: Path) -> None:
+    """The reseller panel of demo reseller 1 (Subscription Based) and the statement of
+    the first Commission Based demo reseller, each opened as the reseller."""
+    from studio.services.reseller_panel import open_panel_as
+    from studio.services.resellers import list_resellers
+    from ui.reseller_panel.statements_page import StatementsPage
+    from ui.reseller_panel.window import ResellerPanelWindow
+
+    studio, admin = window.studio, window.provider
+    assert studio is not None and admin is not None
+    commission = next(r for r in list_resellers(studio, admin) if r.type == "commission")
+    for reseller_id, pages in (
+        (1, ("home", "subscriptions", "plans", "customers")),
+        (commission.id, ("plans", "statements")),
+    ):
+        actor = open_panel_as(studio, admin, reseller_id)
+        panel = ResellerPanelWindow(window.runner, studio, actor, window.jobs)
+        panel.resize(1100, 640)
+        panel.show()
+        panel.start()
+        _settle(window, 400)
+        for key in pages:
+            page = panel.show_page(key)
+            if isinstance(page, StatementsPage):
+                page.refresh()
+            if key == "customers":
+                page.table.selectRow(0)  # type: ignore[attr-defined]
+            _settle(window, 300)
+            suffix = "-commission" if reseller_id != 1 else ""
+            _save(panel.grab(), out / f"reseller-panel-{key}{suffix}.png")
+        panel.close()
+
+
 def _save(pixmap: object, path: Path) -> None:
     pixmap.save(str(path))  # type: ignore[attr-defined]
     print(path)
@@ -192,6 +225,7 @@ def main() -> int:
             window.grab().save(str(out / f"{name}.png"))
             print(out / f"{name}.png")
         _reseller_screens(window, out)
+        _panel_screens(window, out)
         about = window.show_about()
         _settle(window, 200)
         about.grab().save(str(out / "about.png"))

@@ -180,10 +180,102 @@ def _demo_subscriptions(studio: Studio, actor: Actor) -> list[str]:
                 finally:
                     client.set_faults(fail_rate=0.0)
             added.append(f"1 failed provisioning job (job {job_id}) to show Retry")
+        added.extend(_demo_panel(studio, actor, runner, ids.get(1)))
         return added
     finally:
         runner.stop()
         stop_embedded(studio, only_started=True)
+
+
+#: Demo reseller 1's Customer Products Plans: (name, quotas, price).
+DEMO_PLANS = (
+    ("Mail Basic", {"mailboxes": "5", "mailbox_size_mb": "1024"}, "15.00"),
+    ("Mail Team", {"mailboxes": "20", "mailbox_size_mb": "2048"}, "49.00"),
+)
+#: End customers: (first name, last name, company, city, country, phone).
+DEMO_CUSTOMERS = (
+    ("Grace", "Hopper", "Cobol Systems", "Arlington", "US", "+1 703 555 0101"),
+    ("Alan", "Turing", "Bletchley Analytics", "Manchester", "GB", "0161 496 0000"),
+    ("Hedy", "Lamarr", "Spread Spectrum GmbH", "Vienna", "AT", "01 58858 0"),
+)
+
+
+def _demo_panel(
+    studio: Studio, actor: Actor, runner: object, subscription_reseller: int | None
+) -> list[str]:
+    """The reseller panel's demo: demo reseller 1 (Subscription Based) with two plans,
+    three customers and two sales; the first Commission Based reseller with two
+    customers who bought its offerings (this month's statement). The administrator
+    works in each panel "as" the reseller, as the audit log records; the sales are
+    provisioned for real by ``runner``."""
+    from sqlalchemy import func, select
+
+    from studio.customers import CustomerInput
+    from studio.db.models import EndCustomer, Subscription
+    from studio.provisioning.runner import JobRunner
+    from studio.resellers import Address
+    from studio.services.customer_plans import PlanInput, create_plan, panel_offerings
+    from studio.services.customers import SaleInput, create_customer, subscribe_customer
+    from studio.services.reseller_panel import open_panel_as
+    from studio.services.resellers import list_resellers
+    from studio.services.subscriptions import count_running_jobs
+
+    assert isinstance(runner, JobRunner)
+    with studio.unit_of_work() as session:
+        if session.scalar(select(func.count()).select_from(EndCustomer)):
+            return []
+        own = (
+            session.scalars(
+                select(Subscription.id).where(
+                    Subscription.reseller_id == subscription_reseller,
+                    Subscription.status == "active",
+                    Subscription.service == "exchange",
+                )
+            ).first()
+            if subscription_reseller
+            else None
+        )
+
+    def customers(panel: Actor, rows: tuple[tuple[str, ...], ...], domain: str) -> list[int]:
+        made: list[int] = []
+        for first, last, company, city, country, phone in rows:
+            data = CustomerInput(
+                first,
+                last,
+                f"{first.lower()}@{domain}",
+                phone,
+                Address(f"{len(made) + 1} Main Street", "", city, "", "", country),
+                company,
+            )
+            made.append(create_customer(studio, panel, data).id)
+        return made
+
+    added = []
+    sales = 0
+    if own is not None and subscription_reseller is not None:
+        panel = open_panel_as(studio, actor, subscription_reseller)
+        plans = [
+            create_plan(studio, panel, PlanInput(name, own, quotas, price)).id
+            for name, quotas, price in DEMO_PLANS
+        ]
+        buyers = customers(panel, DEMO_CUSTOMERS, "customers.example.com")
+        for buyer, plan in zip(buyers[:2], plans, strict=True):
+            subscribe_customer(studio, panel, SaleInput(buyer, plan_id=plan))
+            sales += 1
+        added.append(f"{len(plans)} Customer Products Plans and {len(buyers)} end customers")
+    sellers = [r for r in list_resellers(studio, actor) if r.type == "commission"][:1]
+    for seller in sellers:
+        panel = open_panel_as(studio, actor, seller.id)
+        offers = panel_offerings(studio, panel)
+        buyers = customers(panel, DEMO_CUSTOMERS[1:], "commission.example.com")
+        for buyer, offer in zip(buyers, offers, strict=False):
+            subscribe_customer(studio, panel, SaleInput(buyer, offering_id=offer.offering.id))
+            sales += 1
+        added.append(f"{len(buyers)} customers of Commission Based {seller.username}")
+    runner.wake()
+    runner.run_until(lambda: count_running_jobs(studio, actor) == 0, 60)
+    added.append(f"{sales} customer subscriptions provisioned")
+    return added
 
 
 DEMO_RESELLERS = 50

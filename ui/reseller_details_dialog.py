@@ -62,7 +62,7 @@ def _form(rows: list[tuple[str, str]]) -> QWidget:
 
 def _subscriptions_table(subscriptions: list[SubscriptionView] | None) -> QWidget:
     """One row per job of each subscription: service, server, quotas, status, job."""
-    from studio.provisioning.catalog import CATALOG
+    from studio.provisioning.catalog import CATALOG, quotas_text
 
     rows = [(sub, job) for sub in subscriptions or [] for job in (sub.history or (None,))]
     table = QTableWidget(len(rows), 6)
@@ -70,7 +70,7 @@ def _subscriptions_table(subscriptions: list[SubscriptionView] | None) -> QWidge
     table.setHorizontalHeaderLabels(["Service", "Server", "Quotas", "Status", "Job", "Error"])
     for row, (sub, job) in enumerate(rows):
         service = CATALOG[sub.service].title if sub.service in CATALOG else sub.service
-        quotas = ", ".join(f"{k} {v:,}" for k, v in sub.quotas.items())
+        quotas = quotas_text(sub.service, sub.quotas)
         job_text = f"{job.id}: {job.operation} {job.state} {job.progress} %" if job else ""
         values = [service, sub.server, quotas, sub.status, job_text, job.error if job else ""]
         for column, value in enumerate(values):

@@ -79,6 +79,22 @@ CATALOG: dict[str, Service] = {
     )
 }
 
+
+def quotas_text(service: str, quotas: Mapping[str, object]) -> str:
+    """Quotas as people read them: ``5 mailboxes, 1,024 MB each`` (keys the catalog
+    does not know are shown as they are)."""
+    spec = CATALOG.get(service)
+    parts = []
+    for name, value in quotas.items():
+        quota = spec.quota(name) if spec else None
+        amount = f"{value:,}" if isinstance(value, int) else str(value)
+        if quota is None:
+            parts.append(f"{name} {amount}")
+        else:
+            parts.append(f"{amount} {quota.unit}" + ("" if quota.pooled else " each"))
+    return ", ".join(parts)
+
+
 #: Who an offering is for: Subscription Based resellers (a reseller plan) or end
 #: customers (a customer plan, which Commission Based resellers sell).
 AUDIENCES = ("reseller", "customer")

@@ -90,7 +90,7 @@ def test_subscribe_as_reseller_until_the_subscription_is_active(
     table = dialog.findChild(QTableWidget, "resellerDetailsSubscriptions")
     assert table is not None and table.rowCount() == 1
     cells = [table.item(0, c).text() for c in range(4)]  # type: ignore[union-attr]
-    assert cells == ["Hosted Exchange", "EXCH01", "mailboxes 25, mailbox_size_mb 500", "active"]
+    assert cells == ["Hosted Exchange", "EXCH01", "25 mailboxes, 500 MB each", "active"]
     dialog.close()
 
     # Suspending the reseller lists what it affects, then suspends it on the server.

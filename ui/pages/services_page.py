@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from studio.actors import Actor, Permission
 from studio.errors import StudioError
-from studio.provisioning.catalog import CATALOG
+from studio.provisioning.catalog import CATALOG, quotas_text
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.table_model import RowsTableModel
@@ -74,7 +74,7 @@ class OfferingsModel(RowsTableModel["OfferingView"]):
             o.name,
             CATALOG[o.service].title if o.service in CATALOG else o.service,
             audience,
-            ", ".join(f"{k} {v:,}" for k, v in o.quotas.items()),
+            quotas_text(o.service, o.quotas),
             o.price_text,
             o.billing_cycle,
             "yes" if o.enabled else "no",

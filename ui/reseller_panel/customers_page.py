@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableView
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton
 
 from studio.actors import Actor
+from studio.contact import phone_display
 from studio.context import Studio
-from studio.provisioning.catalog import CATALOG
+from studio.provisioning.catalog import CATALOG, quotas_text
 from studio.services.customer_plans import list_plans, panel_offerings
 from studio.services.customers import (
     CustomerSubscriptionView,
@@ -39,7 +40,8 @@ class CustomersModel(RowsTableModel[CustomerView]):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         c = self.rows[index.row()]
-        values = (c.name, c.company_name, c.email, c.phone, c.address.country, c.status)
+        phone = phone_display(c.phone)
+        values = (c.name, c.company_name, c.email, phone, c.address.country, c.status)
         return (*values, str(c.subscriptions))[index.column()]
 
 
@@ -53,7 +55,7 @@ class SalesModel(RowsTableModel[CustomerSubscriptionView]):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         s = self.rows[index.row()]
-        quotas = ", ".join(f"{k} {v:,}" for k, v in s.quotas.items())
+        quotas = quotas_text(s.service, s.quotas)
         job = f"#{s.job_id} {s.job_state}" if s.job_id else ""
         title = CATALOG[s.service].title if s.service in CATALOG else s.service
         return (str(s.id), s.sold_as, title, s.server, quotas, s.status, job)[index.column()]
@@ -71,7 +73,7 @@ class CustomersPage(PanelPage):
         super().__init__(runner, studio, actor, "panelCustomers")
         self.kind = ""
         self.model = CustomersModel()
-        self.table = self._table(self.model, "customersTable")
+        self.table = self.table_(self.model, "customersTable")
         self.layout_.addWidget(self.table, 2)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -93,23 +95,13 @@ class CustomersPage(PanelPage):
         self.sales_label = QLabel("Subscriptions of the selected customer")
         self.layout_.addWidget(self.sales_label)
         self.sales = SalesModel()
-        self.sales_table = self._table(self.sales, "customerSubscriptionsTable")
+        self.sales_table = self.table_(self.sales, "customerSubscriptionsTable")
         self.layout_.addWidget(self.sales_table, 1)
         self.finish_layout()
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.dialog: Any = None
         self.confirmation: QMessageBox | None = None
         self._update_buttons()
-
-    @staticmethod
-    def _table(model: Any, name: str) -> QTableView:
-        table = QTableView()
-        table.setObjectName(name)
-        table.setModel(model)
-        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        table.horizontalHeader().setStretchLastSection(True)
-        return table
 
     def selected(self) -> CustomerView | None:
         """The selected customer."""

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from studio.actors import Actor
 from studio.context import Studio
@@ -29,13 +30,33 @@ class PanelPage(QWidget):
         self.studio = studio
         self.actor = actor
         self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(18, 12, 18, 12)
         heading = QLabel(self.TITLE)
-        heading.setProperty("role", "pageTitle")
+        heading.setObjectName("pageTitle")  # the studio's page title look (style.qss)
+        font = QFont(heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        heading.setFont(font)
         self.layout_.addWidget(heading)
         self.state = QLabel()
         self.state.setObjectName(f"{name}State")
         self.state.setTextFormat(Qt.TextFormat.PlainText)
         self.state.setWordWrap(True)
+
+    @staticmethod
+    def table_(model: Any, name: str) -> QTableView:
+        """A read-only, row-selecting table whose columns fit their contents."""
+        view = QTableView()
+        view.setObjectName(name)
+        view.setModel(model)
+        view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().setVisible(False)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        return view
 
     def finish_layout(self) -> None:
         """Put the state line last (pages call it once their widgets are in)."""

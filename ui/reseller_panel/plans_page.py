@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from studio.actors import Actor
 from studio.context import Studio
-from studio.provisioning.catalog import CATALOG
+from studio.provisioning.catalog import CATALOG, quotas_text
 from studio.services.customer_plans import (
     PlanView,
     delete_plan,
@@ -28,10 +28,6 @@ from ui.table_model import RowsTableModel
 from ui.tasks import TaskRunner
 
 
-def _quotas(quotas: dict[str, int]) -> str:
-    return ", ".join(f"{k} {v:,}" for k, v in quotas.items())
-
-
 class PlansModel(RowsTableModel[PlanView]):
     """The reseller's own plans."""
 
@@ -46,7 +42,7 @@ class PlansModel(RowsTableModel[PlanView]):
             row.name,
             CATALOG[row.service].title,
             f"#{row.subscription_id} on {row.server}",
-            _quotas(row.quotas),
+            quotas_text(row.service, row.quotas),
             row.price_text,
             row.billing_cycle,
             "yes" if row.enabled else "no",
@@ -68,7 +64,7 @@ class OfferingsModel(RowsTableModel[AssignedOffering]):
         return (
             offering.name,
             CATALOG[offering.service].title,
-            _quotas(offering.quotas),
+            quotas_text(offering.service, offering.quotas),
             offering.price_text,
             offering.billing_cycle,
             row.commission_text,
@@ -88,12 +84,7 @@ class PlansPage(PanelPage):
         self.layout_.addWidget(self.intro)
         self.model = PlansModel()
         self.offerings = OfferingsModel()
-        self.table = QTableView()
-        self.table.setObjectName("plansTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = self.table_(self.model, "plansTable")
         self.layout_.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.new_button = self._button(buttons, "&New Plan…", "planNewButton", self.new_plan)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
 )
 
 from studio.actors import Actor
@@ -75,10 +74,7 @@ class StatementsPage(PanelPage):
         row.addWidget(self.export_button)
         self.layout_.addLayout(row)
         self.model = StatementModel()
-        self.table = QTableView()
-        self.table.setObjectName("statementTable")
-        self.table.setModel(self.model)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = self.table_(self.model, "statementTable")
         self.layout_.addWidget(self.table, 1)
         self.totals = QLabel()
         self.totals.setObjectName("statementTotals")
