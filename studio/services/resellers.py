@@ -267,13 +267,14 @@ def list_resellers(studio: Studio, actor: Actor) -> list[ResellerRow]:
 
 
 def _live_subscriptions(session: Session, reseller_id: int | None = None) -> dict[int, int]:
-    """Reseller id → subscriptions active or pending (one query for the whole list)."""
+    """Reseller id → its own subscriptions active or pending (one query for the whole
+    list); its end customers' are the reseller panel's to show."""
     from studio.db.models import Subscription
     from studio.services.subscriptions import LIVE_STATUSES
 
     stmt = (
         select(Subscription.reseller_id, func.count())
-        .where(Subscription.status.in_(LIVE_STATUSES))
+        .where(Subscription.status.in_(LIVE_STATUSES), Subscription.customer_id.is_(None))
         .group_by(Subscription.reseller_id)
     )
     if reseller_id is not None:
@@ -554,7 +555,13 @@ def _status_jobs(session: Session, actor: Actor, reseller_id: int, status: str) 
 def delete_reseller(studio: Studio, actor: Actor, reseller_id: int) -> str:
     """Delete the reseller; the audit log keeps its last details and its history."""
     actor.require(Permission.MANAGE_RESELLERS)
-    from studio.db.models import ProvisioningJob, ResellerOffering, Subscription
+    from studio.db.models import (
+        CustomerPlan,
+        EndCustomer,
+        ProvisioningJob,
+        ResellerOffering,
+        Subscription,
+    )
     from studio.services.subscriptions import LIVE_STATUSES
 
     with studio.unit_of_work() as session:
@@ -569,12 +576,32 @@ def delete_reseller(studio: Studio, actor: Actor, reseller_id: int) -> str:
                 f"{name} has {len(live)} subscription(s) still {live[0].status}: they must be "
                 "removed on their servers first; suspend the reseller instead"
             )
-        for sub in subscriptions:  # failed or cancelled: their history stays in the audit log
-            for job in session.scalars(
-                select(ProvisioningJob).where(ProvisioningJob.subscription_id == sub.id)
-            ):
-                session.delete(job)
-            session.delete(sub)
+        customers = list(
+            session.scalars(select(EndCustomer).where(EndCustomer.reseller_id == row.id))
+        )
+        current = [c for c in customers if c.status != "deleted"]
+        if current:
+            raise StudioError(
+                f"{name} has {len(current)} end customer(s): they must be deleted in its "
+                "panel first; suspend the reseller instead"
+            )
+        # Failed, cancelled or removed: their history stays in the audit log. In the
+        # order the foreign keys need: customers' subscriptions (they name a plan, a
+        # customer and the reseller's own subscription), plans, the reseller's own.
+        plans = list(
+            session.scalars(select(CustomerPlan).where(CustomerPlan.reseller_id == row.id))
+        )
+        sold = [s for s in subscriptions if s.customer_id is not None]
+        own = [s for s in subscriptions if s.customer_id is None]
+        for group in (sold, plans, own, customers):
+            for item in group:
+                if isinstance(item, Subscription):
+                    for job in session.scalars(
+                        select(ProvisioningJob).where(ProvisioningJob.subscription_id == item.id)
+                    ):
+                        session.delete(job)
+                session.delete(item)
+            session.flush()
         for offered in session.scalars(
             select(ResellerOffering).where(ResellerOffering.reseller_id == row.id)
         ):

@@ -441,12 +441,12 @@ def count_running_jobs(studio: Studio, actor: Actor) -> int:
 
 
 def list_subscriptions(studio: Studio, actor: Actor, reseller_id: int) -> list[SubscriptionView]:
-    """A reseller's subscriptions with their current jobs."""
+    """A reseller's own subscriptions (not its end customers') with their current jobs."""
     actor.require(Permission.VIEW_RESELLERS)
     with studio.unit_of_work() as session:
         subs = session.scalars(
             select(Subscription)
-            .where(Subscription.reseller_id == reseller_id)
+            .where(Subscription.reseller_id == reseller_id, Subscription.customer_id.is_(None))
             .order_by(Subscription.id)
         )
         return [_subscription_view(session, sub) for sub in subs]

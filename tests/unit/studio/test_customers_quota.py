@@ -207,3 +207,36 @@ def test_customers_are_checked_like_resellers_and_unique_per_reseller(
     make_reseller(studio, admin, 2)
     other = sign_in(studio, "reseller2")
     assert customers.create_customer(studio, other, customer()).email == first.email
+
+
+def test_a_reseller_with_customers_is_deleted_only_once_they_are(
+    studio: Studio, admin: Actor, reseller: tuple[Actor, int]
+) -> None:
+    from studio.errors import StudioError
+    from studio.services.resellers import delete_reseller
+
+    actor, sub_id = reseller
+    plan = customer_plans.create_plan(studio, actor, PlanInput("Two", sub_id, _plan(2), "5"))
+    buyer = customers.create_customer(studio, actor, customer())
+    sale = customers.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=plan.id))
+    reseller_id = actor.reseller_id or 0
+    with pytest.raises(StudioError) as refused:
+        delete_reseller(studio, admin, reseller_id)
+    assert "subscription(s) still" in str(refused.value)
+    with studio.unit_of_work() as session:  # as the runner leaves them once deprovisioned
+        for sub_id_ in (sub_id, sale.id):
+            row = session.get(Subscription, sub_id_)
+            assert row is not None
+            row.status = "removed"
+        for job in session.scalars(select(ProvisioningJob)):
+            job.state = "succeeded"
+    with pytest.raises(StudioError) as still:
+        delete_reseller(studio, admin, reseller_id)
+    assert str(still.value) == (
+        "Ada Lovelace1 has 1 end customer(s): they must be deleted in its panel first; "
+        "suspend the reseller instead"
+    )
+    customers.set_customer_status(studio, actor, buyer.id, "deleted")
+    assert delete_reseller(studio, admin, reseller_id) == "Ada Lovelace1"
+    with studio.unit_of_work() as session:
+        assert session.scalars(select(Subscription)).all() == []
