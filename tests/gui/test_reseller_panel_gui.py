@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QWidget,
@@ -176,6 +177,19 @@ def test_a_reseller_works_in_its_own_panel(
     _idle(qtbot, panel)
     [sold] = customers.sales.rows
     assert (sold.sold_as, sold.status, sold.job_state) == ("plan Team", "pending", "pending")
+
+    qtbot.mouseClick(_w(customers, QPushButton, "customerSuspendButton"), Qt.MouseButton.LeftButton)
+    _idle(qtbot, panel)
+    box = customers.confirmation
+    assert box is not None and box.isVisible()
+    assert box.informativeText() == (
+        f"suspend subscription #{sold.id}: plan Team on EXCH01 (pending)"
+    )
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    _idle(qtbot, panel)
+    assert customers.model.rows[0].status == "suspended"
+    assert customers.state.text() == "Grace Hopper1 is suspended"
+    assert not _w(customers, QPushButton, "customerSubscribeButton").isEnabled()
 
     usage = panel.show_page("subscriptions")
     assert isinstance(usage, UsagePage)

@@ -77,16 +77,16 @@ class CustomersPage(PanelPage):
         self.layout_.addWidget(self.table, 2)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-            ("new", "&New Customer…", self.new_customer),
-            ("edit", "&Edit…", self.edit_customer),
-            ("subscribe", "Su&bscribe…", self.sell),
-            ("suspended", "&Suspend…", lambda: self.ask_status("suspended")),
-            ("active", "&Activate…", lambda: self.ask_status("active")),
-            ("deleted", "De&lete…", lambda: self.ask_status("deleted")),
+        for key, name, text, slot in (
+            ("new", "New", "&New Customer…", self.new_customer),
+            ("edit", "Edit", "&Edit…", self.edit_customer),
+            ("subscribe", "Subscribe", "Su&bscribe…", self.sell),
+            ("suspended", "Suspend", "&Suspend…", lambda: self.ask_status("suspended")),
+            ("active", "Activate", "&Activate…", lambda: self.ask_status("active")),
+            ("deleted", "Delete", "De&lete…", lambda: self.ask_status("deleted")),
         ):
             button = QPushButton(text)
-            button.setObjectName(f"customer{key.capitalize()}Button")
+            button.setObjectName(f"customer{name}Button")
             button.clicked.connect(slot)
             buttons.addWidget(button)
             self.buttons[key] = button
@@ -120,8 +120,9 @@ class CustomersPage(PanelPage):
         self._update_buttons()
         self.load_sales()
 
-    def refresh(self) -> None:
-        """Read the customers (the selection is kept by id)."""
+    def refresh(self, message: str = "") -> None:
+        """Read the customers (the selection is kept by id); then show ``message``, or
+        how many there are."""
         keep = self.selected()
 
         def work() -> tuple[str, list[CustomerView]]:
@@ -133,7 +134,7 @@ class CustomersPage(PanelPage):
             for n, row in enumerate(rows):
                 if keep is not None and row.id == keep.id:
                     self.table.selectRow(n)
-            self.state.setText(f"{len(rows)} customer(s)")
+            self.state.setText(message or f"{len(rows)} customer(s)")
             self._update_buttons()
             self.load_sales()
 
@@ -210,12 +211,12 @@ class CustomersPage(PanelPage):
 
     def _sold(self, dialog: SaleDialog) -> None:
         sale = dialog.result_sale
-        if sale is not None:
-            self.state.setText(
-                f"Subscribed {sale.customer} to {sale.sold_as}: job {sale.job_id} "
-                f"provisions it on {sale.server}"
-            )
-        self.refresh()
+        self.refresh(
+            f"Subscribed {sale.customer} to {sale.sold_as}: job {sale.job_id} "
+            f"provisions it on {sale.server}"
+            if sale
+            else ""
+        )
         self.changed.emit()
 
     def ask_status(self, status: str) -> None:
@@ -256,6 +257,5 @@ class CustomersPage(PanelPage):
         )
 
     def _status_set(self, view: CustomerView) -> None:
-        self.refresh()
+        self.refresh(f"{view.name} is {view.status}")
         self.changed.emit()
-        self.state.setText(f"{view.name} is {view.status}")

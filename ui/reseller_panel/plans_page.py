@@ -126,8 +126,9 @@ class PlansPage(PanelPage):
             "A plan customers hold can be disabled, not deleted" if plan and plan.in_use else ""
         )
 
-    def refresh(self) -> None:
-        """Read the plans (or offerings) and the subscriptions plans are made from."""
+    def refresh(self, message: str = "") -> None:
+        """Read the plans (or offerings) and the subscriptions plans are made from; then
+        show ``message``, or how many there are."""
 
         def work() -> tuple[str, list[Any], list[Any]]:
             kind = panel(self.studio, self.actor).type
@@ -136,9 +137,9 @@ class PlansPage(PanelPage):
             subs = my_subscriptions(self.studio, self.actor)
             return kind, list(list_plans(self.studio, self.actor)), subs
 
-        self.run(work, self._show)
+        self.run(work, lambda result: self._show(result, message))
 
-    def _show(self, result: tuple[str, list[Any], list[Any]]) -> None:
+    def _show(self, result: tuple[str, list[Any], list[Any]], message: str = "") -> None:
         self.kind, rows, self.subscriptions = result
         commission = self.kind == "commission"
         if commission:
@@ -155,7 +156,7 @@ class PlansPage(PanelPage):
             if commission
             else "Plans you sell to your customers, each made from one of your subscriptions."
         )
-        self.state.setText(f"{len(rows)} {'offering' if commission else 'plan'}(s)")
+        self.state.setText(message or f"{len(rows)} {'offering' if commission else 'plan'}(s)")
         self._update_buttons()
 
     def new_plan(self) -> PlanDialog:
@@ -203,5 +204,4 @@ class PlansPage(PanelPage):
         self.run(lambda: delete_plan(self.studio, self.actor, plan.id), self._deleted)
 
     def _deleted(self, name: str) -> None:
-        self.refresh()
-        self.state.setText(f"Deleted plan {name}")
+        self.refresh(f"Deleted plan {name}")
