@@ -132,7 +132,8 @@ def test_demo_is_idempotent() -> None:
     assert "added 3 demo subscriptions provisioned on the embedded stubs" in first
     assert "added 1 failed provisioning job" in first
     jobs = json.loads(run("jobs", "list", "--json")[1])
-    assert sorted(j["state"] for j in jobs) == ["failed", "succeeded", "succeeded", "succeeded"]
+    assert sorted(j["state"] for j in jobs) == ["failed"] + ["succeeded"] * 7  # 3 + 4 sales
+    assert "added 2 Customer Products Plans and 3 end customers" in first
     before = json.loads(run("website", "show", "--json")[1])
     code, second = run("demo")
     assert code == EXIT_OK

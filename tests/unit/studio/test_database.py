@@ -220,3 +220,61 @@ def test_known_revisions_match_the_migration_scripts(studio: Studio) -> None:
     oldest_first = [rev.revision for rev in reversed(list(scripts.walk_revisions()))]
     assert tuple(oldest_first) == revisions.KNOWN
     assert scripts.get_current_head() == revisions.HEAD
+
+
+def _insert_row(connection: object, table: str, given: dict[str, object]) -> int:
+    """A row with ``given`` values and a placeholder in every other required column."""
+    from sqlalchemy.engine import Connection
+
+    assert isinstance(connection, Connection)
+    values = dict(given)
+    for _cid, name, kind, notnull, default, pk in connection.exec_driver_sql(
+        f"PRAGMA table_info({table})"
+    ):
+        if name in values or pk or not notnull or default is not None:
+            continue
+        upper = str(kind).upper()
+        values[name] = (
+            0
+            if "INT" in upper or "BOOL" in upper
+            else "{}"
+            if "JSON" in upper
+            else "2026-01-01 00:00:00"
+            if "DATE" in upper
+            else f"{table}-{name}"
+        )
+    columns = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    result = connection.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), values)
+    return int(result.lastrowid or 0)
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(data_dir: Path) -> None:
+    """0007 → head on a database holding a reseller, its subscription and job: the batch
+    table copies must not trip the foreign keys (they did, with them on)."""
+    from alembic import command
+
+    from studio.db.migrate import alembic_config
+    from studio.db.migrate import upgrade as upgrade_to_head
+
+    data_dir.mkdir(parents=True)
+    engine = create_studio_engine(f"sqlite:///{database_path(data_dir)}")
+    command.upgrade(alembic_config(engine), "0007_subscriptions")
+    with engine.begin() as connection:
+        reseller = _insert_row(connection, "reseller", {"type": "subscription"})
+        sub = _insert_row(connection, "subscription", {"reseller_id": reseller, "quotas": "{}"})
+        _insert_row(connection, "provisioning_job", {"subscription_id": sub, "state": "succeeded"})
+    state = upgrade_to_head(engine)
+    assert state.current == HEAD
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        row = connection.exec_driver_sql(
+            "SELECT id, oversell_allowed, failed_attempts FROM reseller"
+        ).one()
+        assert tuple(row) == (reseller, 0, 0)
+        assert connection.exec_driver_sql(
+            "SELECT id, reseller_id, customer_id FROM subscription"
+        ).one() == (sub, reseller, None)
+        assert connection.exec_driver_sql("SELECT count(*) FROM provisioning_job").scalar() == 1
+    engine.dispose()
