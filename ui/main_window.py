@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self._after_sign_in = "home"
         #: Locked after idling: every page waits for the provider's password again.
         self.locked = False
-        self._hidden_dialogs: list[QDialog] = []
+        self._hidden_dialogs: list[QWidget] = []
         self.idle_minutes = 15
         #: Tests shorten the idle time; None means the policy's minutes.
         self.idle_timeout_ms: int | None = None
@@ -380,7 +380,11 @@ class MainWindow(QMainWindow):
         self.idle_watcher.stop()
         # Nothing stays usable behind the lock, and nothing typed is lost: open dialogs (a
         # half-filled wizard) are hidden, and shown again when the provider unlocks.
-        self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        from ui.reseller_panel.window import ResellerPanelWindow
+
+        windows: list[QWidget] = [*self.findChildren(QDialog)]
+        windows += self.findChildren(ResellerPanelWindow)  # opened "as" a reseller
+        self._hidden_dialogs = [w for w in windows if w.isVisible()]
         for dialog in self._hidden_dialogs:
             dialog.hide()
         key = self.navigation.current_key()
@@ -409,7 +413,14 @@ class MainWindow(QMainWindow):
         return window
 
     def _reseller_signed_out(self) -> None:
-        self.reseller_panel = None
+        """Closing the panel signs the reseller out: as the provider's Sign Out does, a
+        password it asked to remember is forgotten, so no one starts in its panel."""
+        panel, self.reseller_panel = self.reseller_panel, None
+        if panel is not None and self.studio is not None:
+            studio, name = self.studio, panel.actor.name
+            self.runner.submit(lambda: _forget_password(studio, name), lambda _r: None)
+            if self.settings.value("signIn/rememberedUser") == name:
+                self.settings.remove("signIn/rememberedUser")
         self.show()
         self.show_status("The reseller signed out")
 
@@ -421,6 +432,10 @@ class MainWindow(QMainWindow):
             studio, name = self.studio, self.provider.name
             self.runner.submit(lambda: _forget_password(studio, name), lambda _r: None)
         self.settings.remove("signIn/rememberedUser")
+        from ui.reseller_panel.window import ResellerPanelWindow
+
+        for panel in self.findChildren(ResellerPanelWindow):  # opened "as" a reseller
+            panel.close()
         for key in [k for k in self._pages if PAGE_BY_KEY[k].branch == "panel"]:
             page = self._pages.pop(key)
             self.stack.removeWidget(page)

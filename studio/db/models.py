@@ -384,6 +384,8 @@ class Subscription(Base):
     #: The price at the time of sale (statements use it, not today's price).
     price_cents: Mapped[int | None] = mapped_column(Integer, default=None)
     billing_cycle: Mapped[str | None] = mapped_column(String(10), default=None)
+    #: A Commission Based reseller's commission on this sale, as in force when sold.
+    commission_bp: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class CustomerPlan(Base):

@@ -275,6 +275,12 @@ def update_plan(studio: Studio, actor: Actor, plan_id: int, data: PlanInput) -> 
         _subscription_based(reseller)
         plan = _own_plan(session, reseller, plan_id)
         name, sub, quotas, cents = _checked(session, reseller, data, plan.id)
+        if sub.id != plan.subscription_id and _sold(session, plan.id):
+            raise FieldError.single(
+                "subscription",
+                f"{plan.name} was sold: it stays on subscription #{plan.subscription_id} "
+                "(make a new plan for another)",
+            )
         old = {
             "name": plan.name,
             "subscription": plan.subscription_id,
@@ -333,12 +339,17 @@ def set_plan_enabled(studio: Studio, actor: Actor, plan_id: int, enabled: bool) 
         return _view(session, plan)
 
 
+def _sold(session: Session, plan_id: int) -> int:
+    """How many times the plan was ever sold (whatever became of the sales)."""
+    return session.scalar(select(func.count()).where(Subscription.plan_id == plan_id)) or 0
+
+
 def delete_plan(studio: Studio, actor: Actor, plan_id: int) -> str:
     """Delete a plan no customer ever bought (a sold plan is disabled instead)."""
     with studio.unit_of_work() as session:
         reseller = panel_reseller(session, actor, changing=True)
         plan = _own_plan(session, reseller, plan_id)
-        sold = session.scalar(select(func.count()).where(Subscription.plan_id == plan.id)) or 0
+        sold = _sold(session, plan.id)
         if sold:
             raise FieldError.single(
                 "plan", f"{plan.name} was sold {sold} time(s): disable it instead of deleting"

@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -34,6 +35,7 @@ from studio.db.models import (
     Reseller,
     ServiceOffering,
     Subscription,
+    utcnow,
 )
 from studio.errors import ConflictError, FieldError
 from studio.provisioning.catalog import CATALOG
@@ -169,7 +171,12 @@ def _checked(
             )
         )
         if clash is not None and clash != own_id:
-            errors["email"] = "is already the e-mail of another of your customers"
+            deleted = session.get(EndCustomer, clash)
+            errors["email"] = (
+                "is the e-mail of a customer you deleted (kept for your statements)"
+                if deleted is not None and deleted.status == "deleted"
+                else "is already the e-mail of another of your customers"
+            )
     if errors:
         raise FieldError(errors)
     return clean
@@ -188,7 +195,7 @@ def create_customer(studio: Studio, actor: Actor, data: CustomerInput) -> Custom
             **values,
         )
         session.add(row)
-        session.flush()
+        _flush_customer(session, full_name(clean.first_name, clean.last_name))
         audit.record(
             session,
             actor,
@@ -216,41 +223,48 @@ def update_customer(
     Raises:
         ConflictError: someone saved it since (nothing is overwritten).
     """
+    with studio.unit_of_work() as session:
+        reseller = panel_reseller(session, actor, changing=True)
+        row = _own(session, reseller.id, customer_id)
+        if row.status == "deleted":
+            raise FieldError.single("customer", "is deleted")
+        if row.version != version:
+            raise ConflictError(
+                full_name(row.first_name, row.last_name), row.updated_by, row.updated_at
+            )
+        clean = _checked(session, reseller.id, data, row.id)
+        new = _values(clean)
+        old = {name: getattr(row, name) for name in new}
+        changes = audit.diff(old, new)
+        if changes:
+            for name, value in new.items():
+                setattr(row, name, value)
+            row.email_key, row.updated_by = clean.email.casefold(), actor.name
+            audit.record(
+                session,
+                actor,
+                action="customer.update",
+                entity="end_customer",
+                entity_id=row.id,
+                changes=changes,
+                summary=full_name(clean.first_name, clean.last_name),
+            )
+            _flush_customer(session, full_name(old["first_name"], old["last_name"]))
+        return _view(session, row)
+
+
+def _flush_customer(session: Session, name: str) -> None:
+    """Write now, turning the two races a form can lose into what the form shows: an
+    edit saved by someone else since it was read (version), and an e-mail another
+    customer took meanwhile (the unique index)."""
     try:
-        with studio.unit_of_work() as session:
-            reseller = panel_reseller(session, actor, changing=True)
-            row = _own(session, reseller.id, customer_id)
-            if row.status == "deleted":
-                raise FieldError.single("customer", "is deleted")
-            if row.version != version:
-                raise ConflictError(
-                    full_name(row.first_name, row.last_name), row.updated_by, row.updated_at
-                )
-            clean = _checked(session, reseller.id, data, row.id)
-            new = _values(clean)
-            old = {name: getattr(row, name) for name in new}
-            changes = audit.diff(old, new)
-            if changes:
-                for name, value in new.items():
-                    setattr(row, name, value)
-                row.email_key, row.updated_by = clean.email.casefold(), actor.name
-                audit.record(
-                    session,
-                    actor,
-                    action="customer.update",
-                    entity="end_customer",
-                    entity_id=row.id,
-                    changes=changes,
-                    summary=full_name(clean.first_name, clean.last_name),
-                )
-                session.flush()
-            return _view(session, row)
+        session.flush()
     except StaleDataError:
-        with studio.unit_of_work() as session:
-            saved = session.get(EndCustomer, customer_id)
-            assert saved is not None
-            name = full_name(saved.first_name, saved.last_name)
-            raise ConflictError(name, saved.updated_by, saved.updated_at) from None
+        raise ConflictError(name, "someone else", utcnow()) from None
+    except IntegrityError:
+        raise FieldError.single(
+            "email", "is already the e-mail of another of your customers"
+        ) from None
 
 
 def list_customers(
@@ -337,41 +351,13 @@ def _sell_plan(
         raise FieldError.single("plan", f"#{data.plan_id} is not one of your plans")
     if not plan.enabled:
         raise FieldError.single("plan", f"{plan.name} is disabled")
-    # The lock first: a write to the reseller subscription's row. Until this
-    # transaction ends, no other sale drawing on it can run the check below.
-    session.execute(
-        update(Subscription)
-        .where(Subscription.id == plan.subscription_id)
-        .values(updated_at=Subscription.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-    parent = session.get(Subscription, plan.subscription_id, populate_existing=True)
-    assert parent is not None  # the foreign key
+    parent = lock_parent(session, plan.subscription_id)
     if parent.status != "active":
         raise FieldError.single(
             "plan", f"{plan.name} draws on subscription #{parent.id}, which is {parent.status}"
         )
     quotas = {k: int(v) for k, v in plan.quotas.items()}
-    spec = CATALOG[parent.service]
-    errors: dict[str, str] = {}
-    held = allocated(session, parent.id, parent.service)
-    for name, need in quotas.items():
-        quota = spec.quota(name)
-        label, unit = (quota.label, f" {quota.unit}") if quota else (name, "")
-        limit = int(parent.quotas.get(name, 0))
-        if quota is not None and not quota.pooled:
-            if need > limit:  # a size per item is never oversold
-                errors[f"quota.{name}"] = (
-                    f"{label}: subscription #{parent.id} allows {limit:,}{unit} each; "
-                    f"{plan.name} gives {need:,}"
-                )
-            continue
-        left = max(limit - held.get(name, 0), 0)
-        if need > left and not reseller.oversell_allowed:
-            errors[f"quota.{name}"] = (
-                f"{label}: subscription #{parent.id} holds {limit:,}{unit}, "
-                f"{left:,} left; {plan.name} needs {need:,}"
-            )
+    errors = quota_errors(session, reseller, parent, quotas, plan.name)
     if errors:
         raise FieldError(errors)
     return Subscription(
@@ -386,6 +372,50 @@ def _sell_plan(
         price_cents=plan.price_cents,
         billing_cycle=plan.billing_cycle,
     )
+
+
+def lock_parent(session: Session, parent_id: int) -> Subscription:
+    """The reseller subscription ``parent_id``, after a write to its row: until the
+    transaction ends no other sale (or retry) drawing on it can run its quota check,
+    in this process or another (SQLite's write lock; a row lock elsewhere)."""
+    session.execute(
+        update(Subscription)
+        .where(Subscription.id == parent_id)
+        .values(updated_at=Subscription.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    parent = session.get(Subscription, parent_id, populate_existing=True)
+    assert parent is not None  # the foreign key
+    return parent
+
+
+def quota_errors(
+    session: Session, reseller: Reseller, parent: Subscription, quotas: dict[str, int], what: str
+) -> dict[str, str]:
+    """What would exceed ``parent`` if a customer took ``quotas`` on top of what the
+    others hold (call :func:`lock_parent` first): ``quota.<name>`` naming the quota, the
+    limit and what is left. Overselling, where allowed, lifts the pooled limits only."""
+    spec = CATALOG[parent.service]
+    errors: dict[str, str] = {}
+    held = allocated(session, parent.id, parent.service)
+    for name, need in quotas.items():
+        quota = spec.quota(name)
+        label, unit = (quota.label, f" {quota.unit}") if quota else (name, "")
+        limit = int(parent.quotas.get(name, 0))
+        if quota is not None and not quota.pooled:
+            if need > limit:  # a size per item is never oversold
+                errors[f"quota.{name}"] = (
+                    f"{label}: subscription #{parent.id} allows {limit:,}{unit} each; "
+                    f"{what} gives {need:,}"
+                )
+            continue
+        left = max(limit - held.get(name, 0), 0)
+        if need > left and not reseller.oversell_allowed:
+            errors[f"quota.{name}"] = (
+                f"{label}: subscription #{parent.id} holds {limit:,}{unit}, "
+                f"{left:,} left; {what} needs {need:,}"
+            )
+    return errors
 
 
 def _sell_offering(
@@ -429,6 +459,7 @@ def _sell_offering(
         status="pending",
         price_cents=offering.price_cents,
         billing_cycle=offering.billing_cycle,
+        commission_bp=choice.commission_bp,  # the statement's: in force when sold
     )
 
 

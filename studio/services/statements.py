@@ -21,8 +21,10 @@ from studio.resellers import full_name
 from studio.services.reseller_panel import panel_reseller, type_settings
 from studio.statements import Period, Sale, Statement, build_statement, current_period, parse_period
 
-#: A subscription that never came to be is not a sale.
-NOT_SOLD = ("failed", "cancelled")
+#: A sale is a subscription that was provisioned: active, suspended since, or removed
+#: since. One still pending is not yet a sale (its job may fail); a failed or cancelled
+#: one never was.
+SOLD = ("active", "suspended", "removed")
 
 
 def _commission_on(periods: list[ResellerOffering], day: dt.date) -> int:
@@ -33,16 +35,17 @@ def _commission_on(periods: list[ResellerOffering], day: dt.date) -> int:
 
 
 def sales(session: Session, reseller_id: int, period: Period) -> list[Sale]:
-    """The reseller's sales of assigned offerings made in ``period`` (UTC days)."""
-    start = dt.datetime.combine(period.start, dt.time(), tzinfo=dt.UTC)
-    end = dt.datetime.combine(period.end, dt.time(), tzinfo=dt.UTC)
+    """The reseller's sales of assigned offerings made in ``period`` (days in this
+    computer's time zone, as everywhere the studio shows dates)."""
+    start = dt.datetime.combine(period.start, dt.time()).astimezone()
+    end = dt.datetime.combine(period.end, dt.time()).astimezone()
     rows = session.execute(
         select(Subscription, EndCustomer, ServiceOffering)
         .join(EndCustomer, EndCustomer.id == Subscription.customer_id)
         .join(ServiceOffering, ServiceOffering.id == Subscription.offering_id)
         .where(
             Subscription.reseller_id == reseller_id,
-            Subscription.status.not_in(NOT_SOLD),
+            Subscription.status.in_(SOLD),
             Subscription.created_at >= start,
             Subscription.created_at < end,
         )
@@ -55,7 +58,7 @@ def sales(session: Session, reseller_id: int, period: Period) -> list[Sale]:
         periods.setdefault(row.offering_id, []).append(row)
     result = []
     for sub, customer, offering in rows:
-        day = sub.created_at.astimezone(dt.UTC).date()
+        day = sub.created_at.astimezone().date()
         result.append(
             Sale(
                 day,
@@ -64,7 +67,9 @@ def sales(session: Session, reseller_id: int, period: Period) -> list[Sale]:
                 CATALOG[offering.service].title if offering.service in CATALOG else "",
                 sub.billing_cycle or offering.billing_cycle,
                 sub.price_cents if sub.price_cents is not None else offering.price_cents,
-                _commission_on(periods.get(offering.id, []), day),
+                sub.commission_bp
+                if sub.commission_bp is not None
+                else _commission_on(periods.get(offering.id, []), day),
             )
         )
     return result

@@ -486,7 +486,12 @@ def add_addon(studio: Studio, actor: Actor, subscription_id: int, addon_id: int)
             errors["addon"] = (
                 f"{addon.name} adds to {CATALOG[addon.service].title}, not this service"
             )
-        if sub.status != "active" or not sub.resource_id:
+        if sub.customer_id is not None:
+            errors["subscription"] = (
+                "is an end customer's: it gets more by a bigger plan from its reseller, "
+                "within the reseller's quota"
+            )
+        elif sub.status != "active" or not sub.resource_id:
             errors["subscription"] = f"is {sub.status}: only an active subscription takes add-ons"
         if errors:
             raise FieldError(errors)
@@ -538,6 +543,8 @@ def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
         latest = _latest_job(session, sub.id)
         if latest is not None and latest.id != old.id:
             raise FieldError.single("job", f"was retried already as job {latest.id}")
+        if old.operation == "provision" and sub.parent_id is not None:
+            _recheck_customer_quota(session, sub)  # its share was freed when it failed
         if old.operation == "provision":  # suspend/resume keep the status they had
             sub.status = "pending"
         reseller = _owner(session, sub)
@@ -582,6 +589,22 @@ def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
         )
         _flush_or_changed(session)
         return _job_view(job, reseller)
+
+
+def _recheck_customer_quota(session: Session, sub: Subscription) -> None:
+    """An end customer's failed subscription held nothing; before it holds its quotas
+    again, they must still fit its reseller's subscription (other sales may have used
+    them meanwhile)."""
+    from studio.services.customers import lock_parent, quota_errors
+
+    assert sub.parent_id is not None
+    parent = lock_parent(session, sub.parent_id)
+    reseller = session.get(Reseller, sub.reseller_id)
+    assert reseller is not None
+    quotas = {k: int(v) for k, v in sub.quotas.items()}
+    errors = quota_errors(session, reseller, parent, quotas, f"subscription #{sub.id}")
+    if errors:
+        raise FieldError(errors)
 
 
 def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:

@@ -332,6 +332,13 @@ def _count_reseller_attempt(
     reseller's details, so they must not bump its edit version (an administrator's
     open Edit would otherwise meet a conflict after every sign-in)."""
     key = name.casefold()
+    # As for users: the write lock (SQLite) or the row lock first, then read.
+    session.execute(
+        update(Reseller)
+        .where(Reseller.username_key == key)
+        .values(failed_attempts=Reseller.failed_attempts)
+        .execution_options(synchronize_session=False)
+    )
     row = session.execute(
         select(
             Reseller.id,
@@ -339,7 +346,9 @@ def _count_reseller_attempt(
             Reseller.failed_attempts,
             Reseller.first_failed_at,
             Reseller.locked_until,
-        ).where(Reseller.username_key == key)
+        )
+        .where(Reseller.username_key == key)
+        .with_for_update()
     ).first()
     if row is None or not row.password_hash:  # imported resellers have no password yet
         return None, None, None

@@ -231,7 +231,7 @@ def test_a_commission_resellers_statement_and_its_csv(
             session.execute(
                 update(Subscription)
                 .where(Subscription.id == sold.id)
-                .values(created_at=dt.datetime(2026, 2, day, 12, tzinfo=dt.UTC))
+                .values(created_at=dt.datetime(2026, 2, day, 12).astimezone(), status="active")
             )
     panel = ResellerPanelWindow(window.runner, studio, actor, window.jobs)
     qtbot.addWidget(panel)
@@ -265,6 +265,7 @@ def test_a_provider_opens_a_panel_as_the_reseller(
 ) -> None:
     from studio.services.audit_log import AuditFilter, list_audit_events
     from tests.gui.test_reseller_customers import _page, _reload, _seed
+    from tests.gui.test_sign_in import PASSWORD as ADMIN_PASSWORD
 
     page = _page(qtbot, window)
     [reseller_id] = _seed(window, 1)
@@ -290,4 +291,12 @@ def test_a_provider_opens_a_panel_as_the_reseller(
     events = list_audit_events(window.studio, window.provider, AuditFilter(entity="reseller"))
     opened = [e for e in events if e.action == "reseller_panel.open_as"]
     assert [(e.actor, e.entity_id) for e in opened] == [("ops.admin", str(reseller_id))]
-    panel.close()
+    # The provider's lock hides the panel it opened; unlocking shows it; Sign Out closes it.
+    window.lock()
+    assert not panel.isVisible()
+    qtbot.keyClicks(_w(window, QLineEdit, "signInPassword"), ADMIN_PASSWORD)
+    qtbot.mouseClick(_w(window, QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    assert panel.isVisible()
+    window.sign_out()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(panel) or not panel.isVisible(), timeout=5_000)

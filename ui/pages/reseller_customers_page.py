@@ -425,7 +425,11 @@ class ResellerCustomersPage(Page):
 
         if self.studio is None:
             return
-        window = ResellerPanelWindow(self.runner, self.studio, actor, self.job_monitor)
+        # A child of the studio's window (still a window of its own): the idle lock hides
+        # it and Sign Out closes it with the provider's other work.
+        window = ResellerPanelWindow(
+            self.runner, self.studio, actor, self.job_monitor, parent=self.window()
+        )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.panel_window = window
         window.show()

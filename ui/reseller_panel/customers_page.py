@@ -101,6 +101,7 @@ class CustomersPage(PanelPage):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.dialog: Any = None
         self.confirmation: QMessageBox | None = None
+        self._sales_for: int | None = None
         self._update_buttons()
 
     def selected(self) -> CustomerView | None:
@@ -146,7 +147,13 @@ class CustomersPage(PanelPage):
         if c is None:
             self.sales.set_rows([])
             return
-        self.run(lambda: customer_subscriptions(self.studio, self.actor, c.id), self.sales.set_rows)
+        self._sales_for = c.id
+        self.run(lambda: customer_subscriptions(self.studio, self.actor, c.id), self._show_sales)
+
+    def _show_sales(self, rows: list[CustomerSubscriptionView]) -> None:
+        """Show them if they are still the selected customer's (answers can cross)."""
+        if not rows or rows[0].customer_id == self._sales_for:
+            self.sales.set_rows(rows)
 
     def new_customer(self) -> CustomerDialog:
         """Open the New Customer dialog (returned for tests)."""
@@ -176,9 +183,10 @@ class CustomersPage(PanelPage):
         if c is None:
             return
 
-        def work() -> list[tuple[int, str]]:
-            if self.kind == "commission":
-                return [
+        def work() -> tuple[str, list[tuple[int, str]]]:
+            kind = panel(self.studio, self.actor).type  # right even before the first load
+            if kind == "commission":
+                return kind, [
                     (
                         o.offering.id,
                         f"{o.offering.name} — {o.offering.price_text} "
@@ -186,15 +194,18 @@ class CustomersPage(PanelPage):
                     )
                     for o in panel_offerings(self.studio, self.actor)
                 ]
-            return [
+            return kind, [
                 (p.id, f"{p.name} — {p.price_text} {p.billing_cycle}")
                 for p in list_plans(self.studio, self.actor)
                 if p.enabled
             ]
 
-        self.run(work, lambda choices: self._open_sale(c, choices))
+        self.run(work, lambda result: self._open_sale(c, *result))
 
-    def _open_sale(self, customer: CustomerView, choices: list[tuple[int, str]]) -> SaleDialog:
+    def _open_sale(
+        self, customer: CustomerView, kind: str, choices: list[tuple[int, str]]
+    ) -> SaleDialog:
+        self.kind = kind
         dialog = SaleDialog(
             self.runner,
             self.studio,

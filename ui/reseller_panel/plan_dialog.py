@@ -46,20 +46,33 @@ class PlanDialog(QDialog):
         self.setObjectName("planDialog")
         self.setWindowTitle("Edit Plan" if plan else "New Customer Products Plan")
         self.runner, self.studio, self.actor, self.plan = runner, studio, actor, plan
-        self.subscriptions = [s for s in subscriptions if s.status == "active"]
+        # Active subscriptions, and an edited plan's own whatever its status (saving
+        # then says why it cannot stay there, beside the field).
+        own = plan.subscription_id if plan else None
+        self.subscriptions = [s for s in subscriptions if s.status == "active" or s.id == own]
         self.result_plan: PlanView | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
+        self.form = form
         self.fields = FormFields(form, "plan")
         self.name = self.fields.add("name", "Name", QLineEdit(), required=True)
         self.subscription = QComboBox()
         for sub in self.subscriptions:
             title = CATALOG[sub.service].title
-            self.subscription.addItem(f"#{sub.id} {title} on {sub.server}", sub.id)
+            state = "" if sub.status == "active" else f" ({sub.status})"
+            self.subscription.addItem(f"#{sub.id} {title} on {sub.server}{state}", sub.id)
         self.fields.add("subscription", "From subscription", self.subscription, required=True)
+        # A row per quota of every service offered here; those of the chosen
+        # subscription's service are shown, each saying its limit.
         self.quota_edits: dict[str, QLineEdit] = {}
-        self.quota_form = form
+        for sub in self.subscriptions:
+            for quota in sub.quotas:
+                if quota.name not in self.quota_edits:
+                    label = quota.label + ("" if quota.pooled else " (each)")
+                    edit = self.fields.add(f"quota.{quota.name}", label, QLineEdit(), True)
+                    assert isinstance(edit, QLineEdit)
+                    self.quota_edits[quota.name] = edit
         self.price = self.fields.add("price", "Price per cycle", QLineEdit(), required=True)
         self.cycle = QComboBox()
         self.cycle.addItems(BILLING_CYCLES)
@@ -78,39 +91,44 @@ class PlanDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self._quota_rows()
+        self.subscription.currentIndexChanged.connect(self._show_quota_rows)
         if plan is not None:
             self.name.setText(plan.name)  # type: ignore[attr-defined]
-            index = self.subscription.findData(plan.subscription_id)
-            self.subscription.setCurrentIndex(max(index, 0))
+            self.subscription.setCurrentIndex(max(self.subscription.findData(own), 0))
             self.price.setText(plan.price_text)  # type: ignore[attr-defined]
             self.cycle.setCurrentText(plan.billing_cycle)
             self.enabled.setChecked(plan.enabled)
             for name, value in plan.quotas.items():
                 if name in self.quota_edits:
                     self.quota_edits[name].setText(str(value))
+        self._show_quota_rows()
         if not self.subscriptions:
             self.state.setText("You need an active subscription to make a plan from.")
             self.save_button.setEnabled(False)
 
-    def _quota_rows(self) -> None:
-        """One row per quota of the subscription's service, each saying its limit."""
-        sub = self.subscriptions[self.subscription.currentIndex()] if self.subscriptions else None
-        if sub is None:
-            return
-        for quota in sub.quotas:
-            edit = QLineEdit()
-            edit.setPlaceholderText(f"at most {quota.limit:,} {quota.unit}")
-            label = quota.label + ("" if quota.pooled else " (each)")
-            self.fields.add(f"quota.{quota.name}", label, edit, required=True)
-            self.quota_edits[quota.name] = edit
+    def _chosen(self) -> SubscriptionUsage | None:
+        index = self.subscription.currentIndex()
+        return self.subscriptions[index] if 0 <= index < len(self.subscriptions) else None
+
+    def _show_quota_rows(self, *_: object) -> None:
+        """The chosen subscription's quotas only, with its limits as placeholders."""
+        sub = self._chosen()
+        limits = {q.name: q for q in sub.quotas} if sub else {}
+        for name, edit in self.quota_edits.items():
+            quota = limits.get(name)
+            cell = edit.parentWidget()  # the field's cell: the input and its error
+            assert cell is not None
+            self.form.setRowVisible(cell, quota is not None)
+            if quota is not None:
+                edit.setPlaceholderText(f"at most {quota.limit:,} {quota.unit}")
 
     def value(self) -> PlanInput:
-        """The plan as typed."""
+        """The plan as typed (the quotas of the chosen subscription's service)."""
+        chosen = self._chosen()
         return PlanInput(
             self.name.text(),  # type: ignore[attr-defined]
             int(self.subscription.currentData() or 0),
-            {name: edit.text() for name, edit in self.quota_edits.items()},
+            {q.name: self.quota_edits[q.name].text() for q in (chosen.quotas if chosen else ())},
             self.price.text(),  # type: ignore[attr-defined]
             self.cycle.currentText(),
             self.enabled.isChecked(),

@@ -240,3 +240,81 @@ def test_a_reseller_with_customers_is_deleted_only_once_they_are(
     assert delete_reseller(studio, admin, reseller_id) == "Ada Lovelace1"
     with studio.unit_of_work() as session:
         assert session.scalars(select(Subscription)).all() == []
+
+
+def test_a_retry_and_an_addon_cannot_get_around_the_quota(
+    studio: Studio, admin: Actor, reseller: tuple[Actor, int]
+) -> None:
+    from studio.db.models import Addon
+    from studio.services.subscriptions import add_addon, retry_job
+
+    actor, sub_id = reseller
+    plan = customer_plans.create_plan(studio, actor, PlanInput("Six", sub_id, _plan(6), "5"))
+    first, second = (customers.create_customer(studio, actor, customer(n)) for n in (1, 2))
+    failed = customers.subscribe_customer(studio, actor, SaleInput(first.id, plan_id=plan.id))
+    with studio.unit_of_work() as session:  # its job failed: it holds nothing
+        session.get(Subscription, failed.id).status = "failed"  # type: ignore[union-attr]
+        job = session.get(ProvisioningJob, failed.job_id)
+        assert job is not None
+        job.state = "failed"
+    customers.subscribe_customer(studio, actor, SaleInput(second.id, plan_id=plan.id))
+    with pytest.raises(FieldError) as caught:
+        retry_job(studio, admin, failed.job_id or 0)
+    assert caught.value.errors == {
+        "quota.mailboxes": f"Mailboxes: subscription #{sub_id} holds 10 mailboxes, 4 left; "
+        f"subscription #{failed.id} needs 6"
+    }
+    with studio.unit_of_work() as session:
+        assert session.get(Subscription, failed.id).status == "failed"  # type: ignore[union-attr]
+        addon = Addon(name="More", service="exchange", quotas={"mailboxes": 1}, updated_by="t")
+        session.add(addon)
+        session.flush()
+        addon_id = addon.id
+        sold = session.scalars(
+            select(Subscription.id).where(Subscription.customer_id == second.id)
+        ).one()
+        session.get(Subscription, sold).resource_id = "r"  # type: ignore[union-attr]
+        session.get(Subscription, sold).status = "active"  # type: ignore[union-attr]
+    with pytest.raises(FieldError) as refused:
+        add_addon(studio, admin, sold, addon_id)
+    assert list(refused.value.errors) == ["subscription"]
+
+
+def test_a_sold_plan_stays_on_its_subscription(
+    studio: Studio, admin: Actor, reseller: tuple[Actor, int]
+) -> None:
+    actor, sub_id = reseller
+    other = active_subscription(studio, actor.reseller_id or 0)
+    plan = customer_plans.create_plan(studio, actor, PlanInput("Two", sub_id, _plan(2), "5"))
+    buyer = customers.create_customer(studio, actor, customer())
+    customers.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=plan.id))
+    with pytest.raises(FieldError) as caught:
+        customer_plans.update_plan(studio, actor, plan.id, PlanInput("Two", other, _plan(2), "5"))
+    assert caught.value.errors == {
+        "subscription": f"Two was sold: it stays on subscription #{sub_id} "
+        "(make a new plan for another)"
+    }
+    changed = customer_plans.update_plan(
+        studio, actor, plan.id, PlanInput("Two+", sub_id, _plan(3), "6")
+    )
+    assert (changed.name, changed.quotas["mailboxes"], changed.price_text) == ("Two+", 3, "6.00")
+
+
+def test_an_edit_over_someone_elses_is_a_conflict(
+    studio: Studio, reseller: tuple[Actor, int]
+) -> None:
+    from studio.errors import ConflictError
+
+    actor, _ = reseller
+    view = customers.create_customer(studio, actor, customer())
+    customers.update_customer(studio, actor, view.id, customer(company_name="New"), view.version)
+    with pytest.raises(ConflictError):
+        customers.update_customer(
+            studio, actor, view.id, customer(company_name="Old"), view.version
+        )
+    customers.set_customer_status(studio, actor, view.id, "deleted")
+    with pytest.raises(FieldError) as caught:
+        customers.create_customer(studio, actor, customer())
+    assert caught.value.errors == {
+        "email": "is the e-mail of a customer you deleted (kept for your statements)"
+    }

@@ -69,12 +69,19 @@ def _offering(studio: Studio, admin: Actor, name: str, price: str, cycle: str) -
     return view.id
 
 
-def _dated(studio: Studio, sub_id: int, when: dt.datetime, status: str | None = None) -> None:
-    values: dict[str, object] = {"created_at": when}
-    if status:
-        values["status"] = status
+def _dated(studio: Studio, sub_id: int, when: dt.datetime, status: str = "active") -> None:
+    """As if sold at ``when`` and provisioned (or ended ``status``) since."""
     with studio.unit_of_work() as session:
-        session.execute(update(Subscription).where(Subscription.id == sub_id).values(**values))
+        session.execute(
+            update(Subscription)
+            .where(Subscription.id == sub_id)
+            .values(created_at=when, status=status)
+        )
+
+
+def _local(*args: int) -> dt.datetime:
+    """A moment in this computer's time zone, where statements count days."""
+    return dt.datetime(*args).astimezone()  # type: ignore[arg-type]
 
 
 def test_a_statement_by_hand(studio: Studio, admin: Actor) -> None:
@@ -85,25 +92,25 @@ def test_a_statement_by_hand(studio: Studio, admin: Actor) -> None:
     set_reseller_offerings(
         studio, admin, made.id, [(small, "12.5"), (large, "12.50")], dt.date(2026, 1, 1)
     )
-    set_reseller_offerings(
-        studio, admin, made.id, [(small, "15"), (large, "12.5")], dt.date(2026, 2, 15)
-    )
     actor = sign_in(studio, "reseller1")
     buyer = customers.create_customer(studio, actor, customer())
-    utc = dt.UTC
-    sales = [
-        (small, dt.datetime(2026, 2, 10, 9, 0, tzinfo=utc), None),  # 9.99 x 12.5 % = 1.25
-        (large, dt.datetime(2026, 2, 14, 23, 59, tzinfo=utc), None),  # 24.50 x 12.5 % = 3.06
-        (small, dt.datetime(2026, 2, 15, 0, 0, tzinfo=utc), None),  # 9.99 x 15 % = 1.50
-        (large, dt.datetime(2026, 2, 20, 12, 0, tzinfo=utc), "failed"),  # not a sale
-        (small, dt.datetime(2026, 3, 1, 0, 0, tzinfo=utc), None),  # March: 1.50
-    ]
-    for offering_id, when, status in sales:
+
+    def sell(offering_id: int, when: dt.datetime, status: str = "active") -> None:
         sold = customers.subscribe_customer(
             studio, actor, SaleInput(buyer.id, offering_id=offering_id)
         )
         _dated(studio, sold.id, when, status)
-    # A later price does not change what was sold.
+
+    sell(small, _local(2026, 2, 10, 9, 0))  # 9.99 x 12.5 % = 1.24875 -> 1.25
+    sell(large, _local(2026, 2, 14, 23, 59))  # 24.50 x 12.5 % = 3.0625 -> 3.06
+    sell(large, _local(2026, 2, 20, 12, 0), "failed")  # never a sale
+    sell(large, _local(2026, 2, 21, 12, 0), "pending")  # not yet a sale
+    set_reseller_offerings(
+        studio, admin, made.id, [(small, "15"), (large, "12.5")], dt.date(2026, 2, 15)
+    )
+    sell(small, _local(2026, 2, 15, 0, 0))  # 9.99 x 15 % = 1.4985 -> 1.50
+    sell(small, _local(2026, 3, 1, 0, 0))  # March: 1.50
+    # Later: another price and another commission change nothing already sold.
     save_offering(
         studio,
         admin,
@@ -117,6 +124,7 @@ def test_a_statement_by_hand(studio: Studio, admin: Actor) -> None:
         ),
         small,
     )
+    set_reseller_offerings(studio, admin, made.id, [(small, "30"), (large, "30")])
 
     february = commission_statement(studio, actor, period="2026-02")
     assert [

@@ -103,6 +103,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("plan_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("price_cents", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("billing_cycle", sa.String(length=10), nullable=True))
+        batch.add_column(sa.Column("commission_bp", sa.Integer(), nullable=True))
         batch.create_foreign_key(
             op.f("fk_subscription_customer_id_end_customer"),
             "end_customer",
@@ -127,7 +128,14 @@ def downgrade() -> None:
         batch.drop_constraint(op.f("fk_subscription_plan_id_customer_plan"), type_="foreignkey")
         batch.drop_constraint(op.f("fk_subscription_parent_id_subscription"), type_="foreignkey")
         batch.drop_constraint(op.f("fk_subscription_customer_id_end_customer"), type_="foreignkey")
-        for column in ("billing_cycle", "price_cents", "plan_id", "parent_id", "customer_id"):
+        for column in (
+            "commission_bp",
+            "billing_cycle",
+            "price_cents",
+            "plan_id",
+            "parent_id",
+            "customer_id",
+        ):
             batch.drop_column(column)
     op.drop_index(op.f("ix_customer_plan_reseller_id"), table_name="customer_plan")
     op.drop_table("customer_plan")
