@@ -35,6 +35,7 @@ PAGES = {
     "audit-log": "audit-log",
     "access-control": "access-control",
     "control-panel-home": "home",
+    "quota-over-usage": "quota-usage",
 }
 
 

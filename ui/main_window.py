@@ -69,6 +69,7 @@ _PAGE_CLASSES: dict[str, tuple[str, str]] = {
     "reseller-customers": ("ui.pages.reseller_customers_page", "ResellerCustomersPage"),
     "provisioning-jobs": ("ui.pages.provisioning_jobs_page", "ProvisioningJobsPage"),
     "services": ("ui.pages.services_page", "ServicesPage"),
+    "quota-usage": ("ui.pages.quota_usage_page", "QuotaUsagePage"),
 }
 #: Pages that show the health monitor's reports (they take it as a fourth argument).
 _MONITOR_PAGES = frozenset({"remote-servers", "prerequisites"})

@@ -387,25 +387,43 @@ def panel_offerings(studio: Studio, actor: Actor) -> list[AssignedOffering]:
         return reseller_offerings_in(session, reseller.id)
 
 
-def over_usage(studio: Studio, actor: Actor) -> list[tuple[str, SubscriptionUsage]]:
-    """Quota Over Usage: every reseller subscription whose customers hold more than it
-    (possible only where the provider allowed overselling), with its reseller's name."""
+@dataclass(frozen=True)
+class QuotaReportRow:
+    """One reseller subscription in the provider's Quota Over Usage view."""
+
+    reseller_id: int
+    username: str
+    oversell_allowed: bool
+    usage: SubscriptionUsage
+
+    @property
+    def over(self) -> bool:
+        """Whether any quota is exceeded."""
+        return any(q.over for q in self.usage.quotas)
+
+
+def quota_report(studio: Studio, actor: Actor) -> list[QuotaReportRow]:
+    """Every live subscription of a Subscription Based reseller, with what its
+    customers hold and whether the reseller may oversell (the provider's view)."""
     actor.require(Permission.VIEW_RESELLERS)
     with studio.unit_of_work() as session:
         parents = session.execute(
-            select(Subscription, Reseller.username)
+            select(Subscription, Reseller.username, Reseller.oversell_allowed)
             .join(Reseller, Reseller.id == Subscription.reseller_id)
             .where(
                 Subscription.customer_id.is_(None),
-                Subscription.id.in_(
-                    select(Subscription.parent_id).where(Subscription.parent_id.is_not(None))
-                ),
+                Subscription.status.in_(LIVE_STATUSES),
+                Reseller.type == "subscription",
             )
             .order_by(Reseller.username_key, Subscription.id)
-        )
-        report = []
-        for sub, username in parents:
-            usage = usage_of(session, sub)
-            if any(q.over for q in usage.quotas):
-                report.append((username, usage))
-        return report
+        ).all()
+        return [
+            QuotaReportRow(sub.reseller_id, username, oversell, usage_of(session, sub))
+            for sub, username, oversell in parents
+        ]
+
+
+def over_usage(studio: Studio, actor: Actor) -> list[tuple[str, SubscriptionUsage]]:
+    """Quota Over Usage: every reseller subscription whose customers hold more than it
+    (possible only where the provider allowed overselling), with its reseller's name."""
+    return [(row.username, row.usage) for row in quota_report(studio, actor) if row.over]
