@@ -36,6 +36,7 @@ PAGES = {
     "access-control": "access-control",
     "control-panel-home": "home",
     "quota-over-usage": "quota-usage",
+    "commission-statements": "commission-statements",
 }
 
 

@@ -70,6 +70,10 @@ _PAGE_CLASSES: dict[str, tuple[str, str]] = {
     "provisioning-jobs": ("ui.pages.provisioning_jobs_page", "ProvisioningJobsPage"),
     "services": ("ui.pages.services_page", "ServicesPage"),
     "quota-usage": ("ui.pages.quota_usage_page", "QuotaUsagePage"),
+    "commission-statements": (
+        "ui.pages.commission_statements_page",
+        "CommissionStatementsPage",
+    ),
 }
 #: Pages that show the health monitor's reports (they take it as a fourth argument).
 _MONITOR_PAGES = frozenset({"remote-servers", "prerequisites"})

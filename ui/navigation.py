@@ -61,6 +61,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("customers", "Customers", "customer-manager", "customers", "panel"),
     PageSpec("reseller-customers", "Reseller Customers", "customers", "customers", "panel"),
     PageSpec("quota-usage", "Quota Over Usage", "customer-manager", "customers", "panel"),
+    PageSpec(
+        "commission-statements", "Commission Statements", "customer-manager", "customers", "panel"
+    ),
 )
 PAGE_BY_KEY = {spec.key: spec for spec in PAGES}
 DEFAULT_PAGE = "website"

@@ -107,7 +107,35 @@ def commission_statement(
         chosen = (
             parse_period(period)
             if period.strip()
-            else current_period(dt.datetime.now(dt.UTC).date(), settings.payout_cycle)
+            else current_period(dt.datetime.now(dt.UTC).astimezone().date(), settings.payout_cycle)
         )
         name = reseller.company_name or full_name(reseller.first_name, reseller.last_name)
         return build_statement(name, chosen, settings.currency, sales(session, reseller.id, chosen))
+
+
+def all_statements(studio: Studio, actor: Actor, period: str = "") -> list[tuple[int, Statement]]:
+    """Every Commission Based reseller's statement for ``period`` (default: the current
+    payout period), by reseller name: the provider's view."""
+    actor.require(Permission.VIEW_RESELLERS)
+    with studio.unit_of_work() as session:
+        settings = type_settings(session, "commission")
+        chosen = (
+            parse_period(period)
+            if period.strip()
+            else current_period(dt.datetime.now(dt.UTC).astimezone().date(), settings.payout_cycle)
+        )
+        resellers = session.scalars(
+            select(Reseller).where(Reseller.type == "commission").order_by(Reseller.username_key)
+        ).all()
+        return [
+            (
+                r.id,
+                build_statement(
+                    r.company_name or full_name(r.first_name, r.last_name),
+                    chosen,
+                    settings.currency,
+                    sales(session, r.id, chosen),
+                ),
+            )
+            for r in resellers
+        ]

@@ -352,3 +352,58 @@ def test_quota_over_usage_and_overselling(qtbot: QtBot, window: MainWindow) -> N
         "2",
     ]
     assert _w(page, QLabel, "quotaState").text() == "1 quota(s) exceeded"
+
+
+def test_the_provider_sees_every_resellers_statement(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from tests.gui.test_sign_in import _first_run
+
+    _first_run(qtbot, window)
+    studio = window.studio
+    assert studio is not None
+    admin = Actor.local_administrator()
+    sellers = [make_reseller(studio, admin, n, type="commission") for n in (1, 2)]
+    active_subscription(studio, sellers[0].id)
+    offering = save_offering(
+        studio,
+        admin,
+        OfferingInput(
+            "Mail Small",
+            "exchange",
+            "customer",
+            {"mailboxes": "5", "mailbox_size_mb": "512"},
+            "9.99",
+            "monthly",
+        ),
+    )
+    set_reseller_offerings(studio, admin, sellers[0].id, [(offering.id, "20")], dt.date(2026, 1, 1))
+    actor = sign_in(studio, "reseller1")
+    buyer = create_customer(studio, actor, customer())
+    sold = subscribe_customer(studio, actor, SaleInput(buyer.id, offering_id=offering.id))
+    with studio.unit_of_work() as session:
+        session.execute(
+            update(Subscription)
+            .where(Subscription.id == sold.id)
+            .values(created_at=dt.datetime(2026, 3, 2, 12).astimezone(), status="active")
+        )
+    window.show_page("commission-statements")
+    wait_idle(qtbot, window)
+    page = window.current_page()
+    qtbot.keyClicks(_w(page, QLineEdit, "statementsPeriod"), "2026-Q1")
+    qtbot.mouseClick(_w(page, QPushButton, "statementsShow"), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    totals = _w(page, QWidget, "statementsTotals").model()
+    assert [[totals.index(r, c).data() for c in range(6)] for r in range(2)] == [
+        ["Engines 1 Ltd", "2026-Q1", "1", "9.99", "2.00", "USD"],
+        ["Engines 2 Ltd", "2026-Q1", "0", "0.00", "0.00", "USD"],
+    ]
+    assert _w(page, QLabel, "statementsState").text() == (
+        "2 Commission Based reseller(s), 2026-Q1: commission 2.00"
+    )
+    lines = _w(page, QWidget, "statementsLines").model()
+    assert lines.rowCount() == 1 and lines.index(0, 6).data() == "2.00"
+    target = tmp_path / "q1.csv"
+    page.export_to(target)  # type: ignore[attr-defined]
+    wait_idle(qtbot, window)
+    assert target.read_text(encoding="utf-8").splitlines()[-1].endswith(",9.99,,2.00")

@@ -133,7 +133,7 @@ class QuotaUsagePage(Page):
         buttons.addWidget(self.oversell_button)
         refresh = QPushButton("Re&fresh")
         refresh.setObjectName("quotaRefresh")
-        refresh.clicked.connect(lambda: self.refresh())
+        refresh.clicked.connect(lambda: self.refresh())  # noqa: PLW0108 (not `checked` as message)
         buttons.addWidget(refresh)
         buttons.addStretch(1)
         self.layout_.addLayout(buttons)

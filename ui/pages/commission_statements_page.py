@@ -1,0 +1,171 @@
+"""``Home » Customer Manager » Commission Statements``: every Commission Based
+reseller's commission for a month or a quarter (the provider's view of what each
+reseller sees under Statements), its sales line by line, exported to CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+)
+
+from studio.actors import Actor
+from studio.errors import StudioError
+from ui.navigation import PageSpec
+from ui.pages.base import Page
+from ui.reseller_panel.statements_page import StatementModel
+from ui.table_model import RowsTableModel
+from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from studio.context import Studio
+    from studio.statements import Statement
+
+
+def _all(studio: Studio, actor: Actor, period: str) -> list[tuple[int, Statement]]:
+    from studio.services.statements import all_statements
+
+    return all_statements(studio, actor, period)
+
+
+def _export(path: Path, statement: Statement) -> int:
+    from studio.csvfile import write_csv_atomically
+    from studio.statements import CSV_COLUMNS, csv_rows
+
+    rows = [[row[c] for c in CSV_COLUMNS] for row in csv_rows(statement)]
+    return write_csv_atomically(path, CSV_COLUMNS, rows)
+
+
+class TotalsModel(RowsTableModel["tuple[int, Statement]"]):
+    """One row per Commission Based reseller."""
+
+    COLUMNS = ("Reseller", "Period", "Sales", "Sold", "Commission", "Currency")
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        """Cell text; amounts right-aligned."""
+        _id, st = self.rows[index.row()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= index.column() <= 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        values = (
+            st.reseller,
+            st.period.label,
+            str(len(st.lines)),
+            str(st.total_sales),
+            str(st.total_commission),
+            st.currency,
+        )
+        return values[index.column()]
+
+
+def _table(model: Any, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return view
+
+
+class CommissionStatementsPage(Page):
+    """Period, the resellers' totals, the selected reseller's lines, Export CSV."""
+
+    def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
+        super().__init__(spec, runner, actor)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Period:"))
+        self.period = QLineEdit()
+        self.period.setObjectName("statementsPeriod")
+        self.period.setPlaceholderText("2026-11 or 2026-Q4 (empty: the current period)")
+        self.period.returnPressed.connect(self.refresh)
+        row.addWidget(self.period, 1)
+        show = QPushButton("&Show")
+        show.setObjectName("statementsShow")
+        show.clicked.connect(self.refresh)
+        row.addWidget(show)
+        self.export_button = QPushButton("&Export CSV…")
+        self.export_button.setObjectName("statementsExport")
+        self.export_button.clicked.connect(self.ask_export)
+        row.addWidget(self.export_button)
+        self.layout_.addLayout(row)
+        self.totals = TotalsModel()
+        self.totals_table = _table(self.totals, "statementsTotals")
+        self.layout_.addWidget(self.totals_table, 1)
+        self.lines = StatementModel()
+        self.lines_table = _table(self.lines, "statementsLines")
+        self.layout_.addWidget(self.lines_table, 1)
+        self.state = self.paragraph("", "statementsState")
+        self.file_dialog: QFileDialog | None = None
+        self.totals_table.selectionModel().selectionChanged.connect(self._show_lines)
+        self.export_button.setEnabled(False)
+
+    def refresh(self) -> None:
+        """Compute every statement of the period typed (off the GUI thread)."""
+        studio = self.studio
+        if studio is None:
+            return
+        period = self.period.text()
+        self.runner.submit(lambda: _all(studio, self.actor, period), self._show, self._failed)
+
+    def _show(self, statements: list[tuple[int, Statement]]) -> None:
+        self.totals.set_rows(statements)
+        self.lines.set_rows([])
+        self.export_button.setEnabled(False)
+        label = statements[0][1].period.label if statements else "this period"
+        commission = sum((st.total_commission for _id, st in statements), start=0)
+        self.state.setText(
+            f"{len(statements)} Commission Based reseller(s), {label}: commission {commission}"
+        )
+        if statements:
+            self.totals_table.selectRow(0)
+
+    def selected(self) -> Statement | None:
+        """The selected reseller's statement."""
+        rows = self.totals_table.selectionModel().selectedRows()
+        return self.totals.rows[rows[0].row()][1] if rows else None
+
+    def _show_lines(self, *_: object) -> None:
+        statement = self.selected()
+        self.lines.set_rows(list(statement.lines) if statement else [])
+        self.export_button.setEnabled(statement is not None)
+
+    def ask_export(self) -> QFileDialog | None:
+        """Ask where to write the selected statement (a non-blocking dialog)."""
+        statement = self.selected()
+        if statement is None:
+            return None
+        name = f"statement-{statement.reseller}-{statement.period.label}.csv".replace(" ", "-")
+        dialog = QFileDialog(self, "Export statement", name, "CSV (*.csv)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def export_to(self, path: Path) -> None:
+        """Write the selected statement to ``path`` (off the GUI thread)."""
+        statement = self.selected()
+        if statement is None:
+            return
+        self.runner.submit(
+            lambda: _export(path, statement),
+            lambda _n: self.state.setText(f"Exported {statement.reseller} to {path}"),
+            self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.state.setText(str(error) if isinstance(error, StudioError) else repr(error))
