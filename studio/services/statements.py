@@ -115,7 +115,7 @@ def commission_statement(
 
 def all_statements(studio: Studio, actor: Actor, period: str = "") -> list[tuple[int, Statement]]:
     """Every Commission Based reseller's statement for ``period`` (default: the current
-    payout period), by reseller name: the provider's view."""
+    payout period), the largest commission first, then by name: the provider's view."""
     actor.require(Permission.VIEW_RESELLERS)
     with studio.unit_of_work() as session:
         settings = type_settings(session, "commission")
@@ -127,7 +127,7 @@ def all_statements(studio: Studio, actor: Actor, period: str = "") -> list[tuple
         resellers = session.scalars(
             select(Reseller).where(Reseller.type == "commission").order_by(Reseller.username_key)
         ).all()
-        return [
+        found = [
             (
                 r.id,
                 build_statement(
@@ -139,3 +139,4 @@ def all_statements(studio: Studio, actor: Actor, period: str = "") -> list[tuple
             )
             for r in resellers
         ]
+        return sorted(found, key=lambda pair: (-pair[1].total_commission, pair[1].reseller))
