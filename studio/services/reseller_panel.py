@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from studio import audit
 from studio.actors import Actor, Permission
 from studio.context import Studio
-from studio.db.models import Reseller, ResellerTypeSettings, utcnow
+from studio.db.models import Reseller, utcnow
 from studio.errors import FieldError
-from studio.reseller_settings import ResellerType, default
 from studio.resellers import full_name
+from studio.services.reseller_settings import type_settings
 
 
 @dataclass(frozen=True)
@@ -49,23 +49,6 @@ class PanelView:
     status: str
     oversell_allowed: bool
     opened_by: str | None
-
-
-def type_settings(session: Session, kind: str) -> ResellerType:
-    """A reseller type's settings as saved (defaults until saved); no permission check,
-    for services that already checked theirs."""
-    row = session.get(ResellerTypeSettings, kind)
-    if row is None:
-        return default(kind)
-    return ResellerType(
-        row.type,
-        row.enabled,
-        row.label,
-        row.terms,
-        row.commission_bp,
-        row.payout_cycle,
-        row.currency,
-    )
 
 
 def _terms_sha(terms: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from sqlalchemy.orm import Session
+
 from studio import audit
 from studio.actors import Actor, Permission
 from studio.context import Studio
@@ -12,7 +14,8 @@ from studio.errors import FieldError
 from studio.reseller_settings import TYPES, ResellerType, ResellerTypeInput, default, parse_type
 
 
-def _from_row(row: ResellerTypeSettings) -> ResellerType:
+def from_row(row: ResellerTypeSettings) -> ResellerType:
+    """A type's saved settings as the rules' value."""
     return ResellerType(
         row.type,
         row.enabled,
@@ -24,11 +27,19 @@ def _from_row(row: ResellerTypeSettings) -> ResellerType:
     )
 
 
+def type_settings(session: Session, kind: str) -> ResellerType:
+    """A reseller type's settings as saved (defaults until saved), in an open session;
+    no permission check, for services that checked theirs (the reseller panel reads
+    its own type's terms and currency, which resellers may not browse)."""
+    row = session.get(ResellerTypeSettings, kind)
+    return default(kind) if row is None else from_row(row)
+
+
 def get_reseller_settings(studio: Studio, actor: Actor) -> dict[str, ResellerType]:
     """Both types, by key; the defaults (both enabled) until an administrator saves."""
     actor.require(Permission.VIEW_CONFIGURATION)
     with studio.unit_of_work() as session:
-        rows = {row.type: _from_row(row) for row in session.query(ResellerTypeSettings)}
+        rows = {row.type: from_row(row) for row in session.query(ResellerTypeSettings)}
     return {kind: rows.get(kind, default(kind)) for kind in TYPES}
 
 

@@ -18,7 +18,8 @@ from studio.db.models import EndCustomer, Reseller, ResellerOffering, ServiceOff
 from studio.errors import FieldError
 from studio.provisioning.catalog import CATALOG
 from studio.resellers import full_name
-from studio.services.reseller_panel import panel_reseller, type_settings
+from studio.services.reseller_panel import panel_reseller
+from studio.services.reseller_settings import type_settings
 from studio.statements import Period, Sale, Statement, build_statement, current_period, parse_period
 
 #: A sale is a subscription that was provisioned: active, suspended since, or removed

@@ -11,11 +11,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
 )
 
 from studio.actors import Actor
@@ -23,7 +21,7 @@ from studio.errors import StudioError
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.reseller_panel.statements_page import StatementModel
-from ui.table_model import RowsTableModel
+from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -68,19 +66,6 @@ class TotalsModel(RowsTableModel["tuple[int, Statement]"]):
         return values[index.column()]
 
 
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    view.verticalHeader().setVisible(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return view
-
-
 class CommissionStatementsPage(Page):
     """Period, the resellers' totals, the selected reseller's lines, Export CSV."""
 
@@ -103,10 +88,10 @@ class CommissionStatementsPage(Page):
         row.addWidget(self.export_button)
         self.layout_.addLayout(row)
         self.totals = TotalsModel()
-        self.totals_table = _table(self.totals, "statementsTotals")
+        self.totals_table = row_table(self.totals, "statementsTotals")
         self.layout_.addWidget(self.totals_table, 1)
         self.lines = StatementModel()
-        self.lines_table = _table(self.lines, "statementsLines")
+        self.lines_table = row_table(self.lines, "statementsLines")
         self.layout_.addWidget(self.lines_table, 1)
         self.state = self.paragraph("", "statementsState")
         self.file_dialog: QFileDialog | None = None

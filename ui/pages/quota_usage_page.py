@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QHeaderView, QPushButton, QTableView
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton
 
 from studio.actors import Actor, Permission
 from studio.errors import StudioError
 from studio.provisioning.catalog import CATALOG
 from ui.navigation import PageSpec
 from ui.pages.base import Page
-from ui.table_model import RowsTableModel
+from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -116,15 +116,7 @@ class QuotaUsagePage(Page):
         self.only_over.setObjectName("quotaOnlyOver")
         self.layout_.addWidget(self.only_over)
         self.model = UsageModel()
-        self.table = QTableView()
-        self.table.setObjectName("quotaUsageTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = row_table(self.model, "quotaUsageTable")
         self.layout_.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.oversell_button = QPushButton("&Allow Overselling")

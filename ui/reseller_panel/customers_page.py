@@ -26,7 +26,7 @@ from studio.services.reseller_panel import panel
 from ui.reseller_panel.customer_dialog import CustomerDialog
 from ui.reseller_panel.panel_page import PanelPage
 from ui.reseller_panel.sale_dialog import SaleDialog
-from ui.table_model import RowsTableModel
+from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
 
 
@@ -73,7 +73,7 @@ class CustomersPage(PanelPage):
         super().__init__(runner, studio, actor, "panelCustomers")
         self.kind = ""
         self.model = CustomersModel()
-        self.table = self.table_(self.model, "customersTable")
+        self.table = row_table(self.model, "customersTable")
         self.layout_.addWidget(self.table, 2)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -95,7 +95,7 @@ class CustomersPage(PanelPage):
         self.sales_label = QLabel("Subscriptions of the selected customer")
         self.layout_.addWidget(self.sales_label)
         self.sales = SalesModel()
-        self.sales_table = self.table_(self.sales, "customerSubscriptionsTable")
+        self.sales_table = row_table(self.sales, "customerSubscriptionsTable")
         self.layout_.addWidget(self.sales_table, 1)
         self.finish_layout()
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)

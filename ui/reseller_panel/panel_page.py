@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from studio.actors import Actor
 from studio.context import Studio
@@ -42,21 +42,6 @@ class PanelPage(QWidget):
         self.state.setObjectName(f"{name}State")
         self.state.setTextFormat(Qt.TextFormat.PlainText)
         self.state.setWordWrap(True)
-
-    @staticmethod
-    def table_(model: Any, name: str) -> QTableView:
-        """A read-only, row-selecting table whose columns fit their contents."""
-        view = QTableView()
-        view.setObjectName(name)
-        view.setModel(model)
-        view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().setVisible(False)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        return view
 
     def finish_layout(self) -> None:
         """Put the state line last (pages call it once their widgets are in)."""

@@ -24,7 +24,7 @@ from studio.services.offerings import AssignedOffering
 from studio.services.reseller_panel import panel
 from ui.reseller_panel.panel_page import PanelPage
 from ui.reseller_panel.plan_dialog import PlanDialog
-from ui.table_model import RowsTableModel
+from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
 
 
@@ -84,7 +84,7 @@ class PlansPage(PanelPage):
         self.layout_.addWidget(self.intro)
         self.model = PlansModel()
         self.offerings = OfferingsModel()
-        self.table = self.table_(self.model, "plansTable")
+        self.table = row_table(self.model, "plansTable")
         self.layout_.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.new_button = self._button(buttons, "&New Plan…", "planNewButton", self.new_plan)

@@ -21,7 +21,7 @@ from studio.csvfile import write_csv_atomically
 from studio.services.statements import commission_statement
 from studio.statements import CSV_COLUMNS, Statement, StatementLine, csv_rows
 from ui.reseller_panel.panel_page import PanelPage
-from ui.table_model import RowsTableModel
+from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
 
 
@@ -74,7 +74,7 @@ class StatementsPage(PanelPage):
         row.addWidget(self.export_button)
         self.layout_.addLayout(row)
         self.model = StatementModel()
-        self.table = self.table_(self.model, "statementTable")
+        self.table = row_table(self.model, "statementTable")
         self.layout_.addWidget(self.table, 1)
         self.totals = QLabel()
         self.totals.setObjectName("statementTotals")
