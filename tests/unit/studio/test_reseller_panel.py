@@ -142,6 +142,11 @@ PANEL_CALLS: dict[str, Callable[[Studio, Actor], object]] = {
     "create_plan": lambda s, a: customer_plans.create_plan(
         s, a, customer_plans.PlanInput("P", 1, {"mailboxes": "1"}, "1")
     ),
+    "update_plan": lambda s, a: customer_plans.update_plan(
+        s, a, 1, customer_plans.PlanInput("P", 1, {"mailboxes": "1"}, "1")
+    ),
+    "accept_agreement": lambda s, a: reseller_panel.accept_agreement(s, a, ""),
+    "update_customer": lambda s, a: customers.update_customer(s, a, 1, customer(), 1),
     "delete_plan": lambda s, a: customer_plans.delete_plan(s, a, 1),
     "set_plan_enabled": lambda s, a: customer_plans.set_plan_enabled(s, a, 1, False),
     "list_customers": customers.list_customers,
