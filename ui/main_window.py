@@ -372,13 +372,23 @@ class MainWindow(QMainWindow):
 
     def _restart_idle_countdown(self) -> None:
         """One place decides the interval: a test's override, else the policy's minutes."""
-        if self.provider is None or self.locked:
+        if (self.provider is None and self.reseller_panel is None) or self.locked:
             return
         interval = self.idle_timeout_ms or self.idle_minutes * 60_000
         self.idle_watcher.start(interval)
 
     def lock(self) -> None:
-        """Idle too long: ask the signed-in provider's password again; keep every page."""
+        """Idle too long: ask the signed-in provider's password again; keep every page.
+
+        A reseller's session (its panel, this window hidden) is signed out instead: the
+        desk may be anyone's by now, and the reseller signs in again.
+        """
+        if self.reseller_panel is not None:
+            self.reseller_panel.close()  # signs it out
+            self.show_status(
+                f"The reseller was signed out after {self.idle_minutes} minutes without input"
+            )
+            return
         if self.provider is None or self.locked:
             return
         self.locked = True
@@ -411,6 +421,7 @@ class MainWindow(QMainWindow):
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.closed.connect(self._reseller_signed_out)
         self.reseller_panel = window
+        self._start_idle_watch()  # the Login Lockdown Policy's idle minutes apply too
         self.show_status(f"Signed in as reseller {actor.name}")
         window.show()
         window.start()
@@ -421,6 +432,8 @@ class MainWindow(QMainWindow):
         """Closing the panel signs the reseller out: as the provider's Sign Out does, a
         password it asked to remember is forgotten, so no one starts in its panel."""
         panel, self.reseller_panel = self.reseller_panel, None
+        if self.provider is None:
+            self.idle_watcher.stop()
         if panel is not None and self.studio is not None:
             studio, name = self.studio, panel.actor.name
             self.runner.submit(lambda: _forget_password(studio, name), lambda _r: None)

@@ -407,3 +407,17 @@ def test_the_provider_sees_every_resellers_statement(
     page.export_to(target)  # type: ignore[attr-defined]
     wait_idle(qtbot, window)
     assert target.read_text(encoding="utf-8").splitlines()[-1].endswith(",9.99,,2.00")
+
+
+def test_an_idle_reseller_is_signed_out(
+    qtbot: QtBot, window: MainWindow, request: pytest.FixtureRequest
+) -> None:
+    _setup(window)
+    window.idle_timeout_ms = 300
+    panel = _reseller_signs_in(qtbot, window, request)
+    assert panel.isVisible() and not window.isVisible()
+    qtbot.waitUntil(lambda: window.reseller_panel is None, timeout=10_000)
+    assert window.isVisible()
+    assert window.statusBar().currentMessage() == (
+        "The reseller was signed out after 15 minutes without input"
+    )
