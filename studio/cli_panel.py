@@ -119,6 +119,7 @@ def cmd_plan_create(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_plan_list(args: argparse.Namespace, out: TextIO) -> int:
     """The reseller's plans, or a Commission Based reseller's assigned offerings."""
     from studio.cli import opened
+    from studio.provisioning.catalog import quotas_text
     from studio.services.customer_plans import list_plans, panel_offerings
     from studio.services.reseller_panel import panel
 
@@ -151,7 +152,7 @@ def cmd_plan_list(args: argparse.Namespace, out: TextIO) -> int:
         _dump([_plan_json(p) for p in plans], out)
         return EXIT_OK
     for p in plans:
-        quotas = ", ".join(f"{k}={v}" for k, v in p.quotas.items())
+        quotas = quotas_text(p.service, p.quotas)
         state = "" if p.enabled else " (disabled)"
         print(
             f"plan {p.id}: {p.name}{state} — {p.service} from subscription "
