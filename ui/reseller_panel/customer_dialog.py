@@ -36,6 +36,7 @@ class CustomerDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("customerDialog")
+        self.setMinimumWidth(480)  # room for a whole error sentence beside a field
         self.setWindowTitle(f"Edit {customer.name}" if customer else "New Customer")
         self.runner, self.studio, self.actor, self.customer = runner, studio, actor, customer
         self.result_customer: CustomerView | None = None
@@ -103,3 +104,4 @@ class CustomerDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
         self.state.setText(self.fields.failure_text(error, "Not saved: "))
+        self.adjustSize()  # the errors shown take room

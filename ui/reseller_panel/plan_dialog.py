@@ -44,6 +44,7 @@ class PlanDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("planDialog")
+        self.setMinimumWidth(520)  # room for a whole error sentence beside a field
         self.setWindowTitle("Edit Plan" if plan else "New Customer Products Plan")
         self.runner, self.studio, self.actor, self.plan = runner, studio, actor, plan
         # Active subscriptions, and an edited plan's own whatever its status (saving
@@ -154,3 +155,4 @@ class PlanDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
         self.state.setText(self.fields.failure_text(error, "Not saved: "))
+        self.adjustSize()  # the errors shown take room

@@ -45,6 +45,7 @@ class SaleDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("saleDialog")
+        self.setMinimumWidth(600)  # room for a whole error sentence beside a field
         self.setWindowTitle(f"Subscribe {customer.name}")
         self.runner, self.studio, self.actor = runner, studio, actor
         self.customer, self.kind = customer, kind
@@ -114,3 +115,4 @@ class SaleDialog(QDialog):
                 shown[target] = (shown[target] + "\n" if target in shown else "") + text
             error = FieldError(shown)
         self.state.setText(self.fields.failure_text(error, "Not subscribed: "))
+        self.adjustSize()  # the errors shown take room
