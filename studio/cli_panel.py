@@ -297,19 +297,15 @@ def _customer_status(status: str) -> Any:
 def cmd_statement(args: argparse.Namespace, out: TextIO) -> int:
     """A Commission Based reseller's statement for a month or a quarter."""
     from studio.cli import opened
-    from studio.csvfile import write_csv_atomically
-    from studio.services.statements import commission_statement
-    from studio.statements import CSV_COLUMNS, csv_rows
+    from studio.services.statements import commission_statement, write_statement_csv
+    from studio.statements import csv_rows
 
     with opened(args) as studio:
         statement = commission_statement(
             studio, actor_for(args, studio), args.reseller, args.period
         )
     if args.csv:
-        rows = csv_rows(statement)
-        write_csv_atomically(
-            Path(args.csv), CSV_COLUMNS, [[r[c] for c in CSV_COLUMNS] for r in rows]
-        )
+        write_statement_csv(Path(args.csv), statement)
     if args.json:
         _dump(
             {

@@ -8,6 +8,7 @@ each sale's day (the reseller's commission periods, :class:`ResellerOffering`).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -141,3 +142,13 @@ def all_statements(studio: Studio, actor: Actor, period: str = "") -> list[tuple
             for r in resellers
         ]
         return sorted(found, key=lambda pair: (-pair[1].total_commission, pair[1].reseller))
+
+
+def write_statement_csv(path: Path, statement: Statement) -> int:
+    """Write a statement already computed to ``path`` as CSV (the columns of
+    :data:`studio.statements.CSV_COLUMNS`, a total row last), atomically; the rows."""
+    from studio.csvfile import write_csv_atomically
+    from studio.statements import CSV_COLUMNS, csv_rows
+
+    rows = [[row[c] for c in CSV_COLUMNS] for row in csv_rows(statement)]
+    return write_csv_atomically(path, CSV_COLUMNS, rows)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from studio.actors import Actor
 from studio.errors import FieldError
+from ui.file_dialogs import csv_file_dialog
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.table_model import RowsTableModel
@@ -226,14 +227,13 @@ class AuditLogPage(Page):
 
     def choose_export_file(self) -> QFileDialog:
         """Ask where to save (window-modal, ``open()``); the export runs when chosen."""
-        dialog = QFileDialog(self, "Export audit log", "audit-log.csv", "CSV files (*.csv)")
-        dialog.setObjectName("auditExportDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("csv")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self.export_to)
-        dialog.open()
-        return dialog
+        return csv_file_dialog(
+            self,
+            "Export audit log",
+            lambda path: self.export_to(str(path)),
+            save_as="audit-log.csv",
+            name="auditExportDialog",
+        )
 
     def export_to(self, file_name: str) -> None:
         """Write the events matching the current filter to ``file_name``."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from studio.actors import Actor
 from studio.errors import StudioError
+from ui.file_dialogs import csv_file_dialog
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.reseller_panel.statements_page import StatementModel
@@ -36,11 +37,9 @@ def _all(studio: Studio, actor: Actor, period: str) -> list[tuple[int, Statement
 
 
 def _export(path: Path, statement: Statement) -> int:
-    from studio.csvfile import write_csv_atomically
-    from studio.statements import CSV_COLUMNS, csv_rows
+    from studio.services.statements import write_statement_csv
 
-    rows = [[row[c] for c in CSV_COLUMNS] for row in csv_rows(statement)]
-    return write_csv_atomically(path, CSV_COLUMNS, rows)
+    return write_statement_csv(path, statement)
 
 
 class TotalsModel(RowsTableModel["tuple[int, Statement]"]):
@@ -94,7 +93,6 @@ class CommissionStatementsPage(Page):
         self.lines_table = row_table(self.lines, "statementsLines")
         self.layout_.addWidget(self.lines_table, 1)
         self.state = self.paragraph("", "statementsState")
-        self.file_dialog: QFileDialog | None = None
         self.totals_table.selectionModel().selectionChanged.connect(self._show_lines)
         self.export_button.setEnabled(False)
 
@@ -134,12 +132,7 @@ class CommissionStatementsPage(Page):
         if statement is None:
             return None
         name = f"statement-{statement.reseller}-{statement.period.label}.csv".replace(" ", "-")
-        dialog = QFileDialog(self, "Export statement", name, "CSV (*.csv)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
-        self.file_dialog = dialog
-        dialog.open()
-        return dialog
+        return csv_file_dialog(self, "Export statement", self.export_to, save_as=name)
 
     def export_to(self, path: Path) -> None:
         """Write the selected statement to ``path`` (off the GUI thread)."""

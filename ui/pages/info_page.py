@@ -21,7 +21,9 @@ COMING = {
         "The Control Panel, as the signed-in provider sees it. System Configuration holds "
         "Reseller Settings, Services, Access Control and the Audit Log; Provisioning Jobs "
         "follows every job on the Remote Servers; Customer Manager holds the Reseller "
-        "Customers."
+        "Customers (Open Panel works in a reseller's own panel), the Quota Over Usage of "
+        "their end customers and the resellers' Commission Statements. A reseller signing "
+        "in here gets its own panel instead."
     ),
 }
 

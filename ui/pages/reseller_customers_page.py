@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from studio.actors import Actor, Permission
 from studio.errors import StudioError
+from ui.file_dialogs import csv_file_dialog
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.reseller_list_model import PreparedRows, ResellerListModel, prepare_rows
@@ -674,19 +675,16 @@ class ResellerCustomersPage(Page):
     # -- CSV ----------------------------------------------------------------------------
 
     def _file_dialog(self, title: str, save: bool, then: Any) -> QFileDialog:
-        dialog = QFileDialog(self, title, "", "CSV files (*.csv)")
-        dialog.setObjectName("resellerFileDialog")
-        if save:
-            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-            dialog.setDefaultSuffix("csv")
-            dialog.selectFile("resellers.csv")
-        else:
-            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda name: then(Path(name)))
         _discard(self.file_dialog)
-        self.file_dialog = dialog
-        dialog.open()
-        return dialog
+        self.file_dialog = csv_file_dialog(
+            self,
+            title,
+            then,
+            save_as="resellers.csv" if save else None,
+            name="resellerFileDialog",
+            keep=True,
+        )
+        return self.file_dialog
 
     def choose_export(self) -> QFileDialog:
         """Ask where to export the rows shown."""

@@ -221,7 +221,7 @@ class CustomersPage(PanelPage):
         return dialog
 
     def _sold(self, dialog: SaleDialog) -> None:
-        sale = dialog.result_sale
+        sale = dialog.result
         self.refresh(
             f"Subscribed {sale.customer} to {sale.sold_as}: job {sale.job_id} "
             f"provisions it on {sale.server}"

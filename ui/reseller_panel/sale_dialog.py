@@ -4,17 +4,9 @@ choice, with the limit and what is left."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from studio.actors import Actor
 from studio.context import Studio
@@ -25,12 +17,13 @@ from studio.services.customers import (
     SaleInput,
     subscribe_customer,
 )
-from ui.forms import FormFields
+from ui.reseller_panel.form_dialog import FormDialog
 from ui.tasks import TaskRunner
 
 
-class SaleDialog(QDialog):
-    """Choose what to sell; Subscribe writes the subscription and its job."""
+class SaleDialog(FormDialog):
+    """Choose what to sell; Subscribe writes the subscription and its job (``result``
+    is the :class:`CustomerSubscriptionView`)."""
 
     def __init__(
         self,
@@ -43,38 +36,24 @@ class SaleDialog(QDialog):
         choices: list[tuple[int, str]],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("saleDialog")
-        self.setMinimumWidth(600)  # room for a whole error sentence beside a field
-        self.setWindowTitle(f"Subscribe {customer.name}")
-        self.runner, self.studio, self.actor = runner, studio, actor
+        super().__init__(
+            runner,
+            studio,
+            actor,
+            prefix="sale",
+            title=f"Subscribe {customer.name}",
+            min_width=600,
+            parent=parent,
+        )
         self.customer, self.kind = customer, kind
-        self.result_sale: CustomerSubscriptionView | None = None
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        layout.addLayout(form)
-        self.fields = FormFields(form, "sale")
         self.field = "offering" if kind == "commission" else "plan"
         self.choice = QComboBox()
         for choice_id, text in choices:
             self.choice.addItem(text, choice_id)
-        self.fields.add(
-            self.field, "Offering" if kind == "commission" else "Plan", self.choice, True
-        )
-        self.state = QLabel()
-        self.state.setObjectName("saleDialogState")
-        self.state.setWordWrap(True)
-        layout.addWidget(self.state)
-        buttons = QDialogButtonBox()
-        self.subscribe_button = buttons.addButton(
-            "Subscribe", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.subscribe_button.setObjectName("saleSubscribeButton")
-        self.subscribe_button.setEnabled(bool(choices))
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.subscribe)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        label = "Offering" if kind == "commission" else "Plan"
+        self.fields.add(self.field, label, self.choice, True)
+        self.finish("Subscribe", "Subscribing…", "Not subscribed: ")
+        self.button.setEnabled(bool(choices))
         if not choices:
             self.state.setText(
                 "Nothing to sell yet: "
@@ -85,7 +64,7 @@ class SaleDialog(QDialog):
                 )
             )
 
-    def subscribe(self) -> None:
+    def work(self) -> Callable[[], CustomerSubscriptionView]:
         """Sell the chosen plan or offering."""
         chosen = int(self.choice.currentData() or 0)
         data = (
@@ -93,26 +72,17 @@ class SaleDialog(QDialog):
             if self.kind == "commission"
             else SaleInput(self.customer.id, plan_id=chosen)
         )
-        self.subscribe_button.setEnabled(False)
-        self.state.setText("Subscribing…")
-        self.runner.submit(
-            lambda: subscribe_customer(self.studio, self.actor, data), self._done, self._failed
-        )
+        return lambda: subscribe_customer(self.studio, self.actor, data)
 
-    def _done(self, sale: CustomerSubscriptionView) -> None:
-        self.result_sale = sale
-        self.accept()
-
-    def _failed(self, error: BaseException) -> None:
-        self.subscribe_button.setEnabled(True)
-        if isinstance(error, FieldError):
-            # Quota errors belong to the choice: that is what the customer would get.
-            shown: dict[str, Any] = {}
-            for field, message in error.errors.items():
-                known = field in self.fields.inputs
-                target = field if known else self.field
-                text = message if known or field.startswith("quota.") else f"{field} {message}"
-                shown[target] = (shown[target] + "\n" if target in shown else "") + text
-            error = FieldError(shown)
-        self.state.setText(self.fields.failure_text(error, "Not subscribed: "))
-        self.adjustSize()  # the errors shown take room
+    def shown_error(self, error: BaseException) -> BaseException:
+        """Quota errors belong to the choice: that is what the customer would get; any
+        other field this dialog has not is named there too."""
+        if not isinstance(error, FieldError):
+            return error
+        shown: dict[str, str] = {}
+        for field, message in error.errors.items():
+            known = field in self.fields.inputs
+            target = field if known else self.field
+            text = message if known or field.startswith("quota.") else f"{field} {message}"
+            shown[target] = (shown[target] + "\n" if target in shown else "") + text
+        return FieldError(shown)

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from studio.actors import Actor
 from studio.context import Studio
-from studio.csvfile import write_csv_atomically
-from studio.services.statements import commission_statement
-from studio.statements import CSV_COLUMNS, Statement, StatementLine, csv_rows
+from studio.services.statements import commission_statement, write_statement_csv
+from studio.statements import Statement, StatementLine
+from ui.file_dialogs import csv_file_dialog
 from ui.reseller_panel.panel_page import PanelPage
 from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
@@ -81,7 +81,6 @@ class StatementsPage(PanelPage):
         self.layout_.addWidget(self.totals)
         self.finish_layout()
         self.statement: Statement | None = None
-        self.file_dialog: QFileDialog | None = None
 
     def refresh(self) -> None:
         """Compute the statement of the period typed."""
@@ -113,20 +112,16 @@ class StatementsPage(PanelPage):
     def ask_export(self) -> QFileDialog:
         """Ask where to write the CSV (a non-blocking dialog)."""
         label = self.statement.period.label if self.statement else "statement"
-        dialog = QFileDialog(self, "Export statement", f"statement-{label}.csv", "CSV (*.csv)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
-        self.file_dialog = dialog
-        dialog.open()
-        return dialog
+        return csv_file_dialog(
+            self, "Export statement", self.export_to, save_as=f"statement-{label}.csv"
+        )
 
     def export_to(self, path: Path) -> None:
         """Write the statement shown to ``path`` (off the GUI thread)."""
         statement = self.statement
         if statement is None:
             return
-        rows = [[row[c] for c in CSV_COLUMNS] for row in csv_rows(statement)]
         self.run(
-            lambda: write_csv_atomically(path, CSV_COLUMNS, rows),
+            lambda: write_statement_csv(path, statement),
             lambda _n: self.state.setText(f"Exported to {path}"),
         )

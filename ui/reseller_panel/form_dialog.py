@@ -1,0 +1,92 @@
+"""The one shape of the panel's dialogs: fields with their errors beside them
+(:class:`ui.forms.FormFields`), a state line, and one button whose service call runs off
+the GUI thread. On success the dialog keeps the result and closes; on failure it stays
+open with the service's errors beside their fields and grows to show them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.actors import Actor
+from studio.context import Studio
+from ui.forms import FormFields
+from ui.tasks import TaskRunner
+
+
+class FormDialog(QDialog):
+    """Subclasses add their rows to ``fields``, then call :meth:`finish`."""
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        studio: Studio,
+        actor: Actor,
+        *,
+        prefix: str,
+        title: str,
+        min_width: int,
+        parent: QWidget | None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{prefix}Dialog")
+        self.setWindowTitle(title)
+        self.setMinimumWidth(min_width)  # room for a whole error sentence beside a field
+        self.runner, self.studio, self.actor, self.prefix = runner, studio, actor, prefix
+        #: What the service returned, once it succeeded.
+        self.result: Any = None
+        self.layout_ = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.layout_.addLayout(self.form)
+        self.fields = FormFields(self.form, prefix)
+        self.state = QLabel()
+        self.state.setObjectName(f"{prefix}DialogState")
+        self.state.setWordWrap(True)
+        self.button = QPushButton()
+
+    def finish(self, button: str, busy: str, failed: str) -> None:
+        """Add the state line and the buttons: ``button`` runs :meth:`submit`'s work,
+        showing ``busy`` meanwhile; ``failed`` starts the sentence of a refusal."""
+        self.busy, self.failed_prefix = busy, failed
+        self.layout_.addWidget(self.state)
+        buttons = QDialogButtonBox()
+        self.button = buttons.addButton(button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.button.setObjectName(f"{self.prefix}{button}Button")
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        self.layout_.addWidget(buttons)
+
+    def work(self) -> Callable[[], Any]:
+        """The service call for the values as typed (read on the GUI thread, run off it)."""
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        """Run the service off the GUI thread."""
+        work = self.work()
+        self.button.setEnabled(False)
+        self.state.setText(self.busy)
+        self.runner.submit(work, self._done, self._failed)
+
+    def _done(self, result: Any) -> None:
+        self.result = result
+        self.accept()
+
+    def shown_error(self, error: BaseException) -> BaseException:
+        """The error as this form shows it (a dialog may move fields it has not)."""
+        return error
+
+    def _failed(self, error: BaseException) -> None:
+        self.button.setEnabled(True)
+        self.state.setText(self.fields.failure_text(self.shown_error(error), self.failed_prefix))
+        self.adjustSize()  # the errors shown take room
