@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from studio.cli_subscriptions import EXIT_FAILURE, EXIT_OK, parse_quotas
 from studio.cli_users import actor_for
 from studio.errors import FieldError
+from studio.provisioning.catalog import BILLING_CYCLES
 
 if TYPE_CHECKING:
     from studio.actors import Actor
@@ -198,13 +199,17 @@ def _customer_input(args: argparse.Namespace) -> Any:
             args.postal_code,
             args.country,
         ),
-        args.company,
+        args.company_name,
     )
 
 
 def _customer_json(view: Any) -> dict[str, Any]:
+    """A customer as JSON: the field names of its input and errors (``address_line1``)."""
+    from studio.resellers import ADDRESS_FIELDS
+
     data = {k: v for k, v in view.__dict__.items() if k != "address"}
-    return {**data, **view.address.__dict__, "name": view.name}
+    address = {field: getattr(view.address, attr) for attr, field in ADDRESS_FIELDS.items()}
+    return {**data, **address, "name": view.name}
 
 
 def cmd_customer_create(args: argparse.Namespace, out: TextIO) -> int:
@@ -418,9 +423,7 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--name", required=True)
     create.add_argument("--quota", action="append", metavar="NAME=VALUE", help="per customer")
     create.add_argument("--price", required=True, help="per billing cycle, e.g. 9.99")
-    create.add_argument(
-        "--billing-cycle", default="monthly", choices=("monthly", "quarterly", "yearly")
-    )
+    create.add_argument("--billing-cycle", default="monthly", choices=BILLING_CYCLES)
     create.add_argument("--disabled", action="store_true", help="create it not yet for sale")
     create.set_defaults(handler=cmd_plan_create)
     listing = plans.add_parser("list", help="your plans (Commission Based: your offerings)")
@@ -440,7 +443,7 @@ def add_commands(commands: Any) -> None:
     for name in ("first-name", "last-name", "email", "phone", "address-line1", "city"):
         new.add_argument(f"--{name}", required=True)
     new.add_argument("--country", required=True, help="ISO 3166 code, e.g. GB")
-    for name in ("address-line2", "state", "postal-code", "company"):
+    for name in ("address-line2", "state", "postal-code", "company-name"):
         new.add_argument(f"--{name}", default="")
     new.set_defaults(handler=cmd_customer_create)
     cust_list = cust.add_parser("list", help="your customers")

@@ -487,14 +487,18 @@ class ProvisioningJob(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
 
 
+#: The states of a job not yet ended (the runner works on these).
+UNFINISHED_JOB_STATES = ("pending", "queued", "running", "cancelling")
+_UNFINISHED = "state IN ({})".format(", ".join(f"'{s}'" for s in UNFINISHED_JOB_STATES))
+
 #: At most one unfinished job per subscription: two Retries (two windows, a double
 #: click) can never both start a job, and suspend/resume never race a provision.
 Index(
     "uq_provisioning_job_unfinished",
     ProvisioningJob.subscription_id,
     unique=True,
-    sqlite_where=text("state IN ('pending', 'queued', 'running', 'cancelling')"),
-    postgresql_where=text("state IN ('pending', 'queued', 'running', 'cancelling')"),
+    sqlite_where=text(_UNFINISHED),
+    postgresql_where=text(_UNFINISHED),
 )
 
 

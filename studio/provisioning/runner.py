@@ -28,7 +28,14 @@ from sqlalchemy.orm import Session
 from studio import audit
 from studio.actors import Actor
 from studio.context import Studio
-from studio.db.models import EndCustomer, ProvisioningJob, Reseller, Subscription, utcnow
+from studio.db.models import (
+    UNFINISHED_JOB_STATES,
+    EndCustomer,
+    ProvisioningJob,
+    Reseller,
+    Subscription,
+    utcnow,
+)
 from studio.errors import DatabaseError
 from studio.provisioning.client import (
     JobInfo,
@@ -44,7 +51,7 @@ from studio.provisioning.protocol import JobState
 
 log = logging.getLogger(__name__)
 
-ACTIVE_STATES = ("pending", "queued", "running", "cancelling")
+ACTIVE_STATES = UNFINISHED_JOB_STATES
 #: Waits between attempts after network failures; one more failure then fails the job.
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 TRANSIENT = (Unreachable, TimedOut, ServiceUnavailable)
@@ -443,14 +450,7 @@ class JobRunner:
         job.state = info.state.value
         job.finished_at = utcnow()
         if info.state is JobState.SUCCEEDED:
-            job.progress = 100
-            sub.status = _ON_SUCCESS.get(job.operation, sub.status)
-            if job.operation == "provision":
-                sub.resource_id = str((info.result or {}).get("resource_id") or "") or None
-            if job.operation == "update":  # an add-on: the subscription holds the new quotas
-                sub.quotas = {
-                    k: v for k, v in job.parameters.items() if k not in ("resource_id", "name")
-                }
+            _succeeded(job, sub, info)
             action = "provisioning_job.succeed"
             summary = f"{sub.service} on {sub.server} {sub.status}"
         elif info.state is JobState.CANCELLED:
@@ -503,10 +503,8 @@ class JobRunner:
             return True
         sub = session.get(Subscription, job.subscription_id)
         assert sub is not None
-        job.state, job.error, job.progress = "succeeded", "", 100
-        sub.status = _ON_SUCCESS.get(job.operation, sub.status)
-        if job.operation == "provision":
-            sub.resource_id = str((info.result or {}).get("resource_id") or "") or None
+        job.state, job.error = "succeeded", ""
+        _succeeded(job, sub, info)
         audit.record(
             session,
             self.actor,
@@ -546,6 +544,18 @@ class JobRunner:
         # Ours, not the server's: Retry asks the server again under the same key.
         job.local_failure = True
         return True
+
+
+def _succeeded(job: ProvisioningJob, sub: Subscription, info: JobInfo) -> None:
+    """What a job's success makes of its subscription, whether seen as it ended or
+    found later (a job given up here that the server finished): the status its
+    operation leads to, the resource a provision made, the quotas an add-on raised."""
+    job.progress = 100
+    sub.status = _ON_SUCCESS.get(job.operation, sub.status)
+    if job.operation == "provision":
+        sub.resource_id = str((info.result or {}).get("resource_id") or "") or None
+    if job.operation == "update":  # an add-on: the subscription holds the new quotas
+        sub.quotas = {k: v for k, v in job.parameters.items() if k not in ("resource_id", "name")}
 
 
 @dataclass

@@ -98,35 +98,37 @@ class SubscriptionUsage:
     customers: int
 
 
-def allocated(session: Session, parent_id: int, service: str) -> dict[str, int]:
-    """What the live customer subscriptions drawing on ``parent_id`` hold, per quota:
-    the sum of a pooled quota, the largest of a size per item."""
+def _held(session: Session, parent_id: int, service: str) -> tuple[dict[str, int], int]:
+    """What the live customer subscriptions drawing on ``parent_id`` hold, per quota
+    (the sum of a pooled quota, the largest of a size per item), and how many
+    customers hold it: one query."""
     spec = CATALOG[service]
     totals: dict[str, int] = {}
-    rows = session.scalars(
-        select(Subscription.quotas).where(
+    customers: set[int | None] = set()
+    rows = session.execute(
+        select(Subscription.customer_id, Subscription.quotas).where(
             Subscription.parent_id == parent_id, Subscription.status.in_(LIVE_STATUSES)
         )
     )
-    for quotas in rows:
+    for customer_id, quotas in rows:
+        customers.add(customer_id)
         for name, value in quotas.items():
             quota = spec.quota(name)
             if quota is None or quota.pooled:
                 totals[name] = totals.get(name, 0) + int(value)
             else:
                 totals[name] = max(totals.get(name, 0), int(value))
-    return totals
+    return totals, len(customers)
+
+
+def allocated(session: Session, parent_id: int, service: str) -> dict[str, int]:
+    """What the customers drawing on ``parent_id`` hold, per quota (see :func:`_held`)."""
+    return _held(session, parent_id, service)[0]
 
 
 def usage_of(session: Session, sub: Subscription) -> SubscriptionUsage:
     """One subscription's usage (the panel's bars, the over-usage report)."""
-    spec = CATALOG[sub.service]
-    held = allocated(session, sub.id, sub.service)
-    customers = session.scalar(
-        select(func.count(func.distinct(Subscription.customer_id))).where(
-            Subscription.parent_id == sub.id, Subscription.status.in_(LIVE_STATUSES)
-        )
-    )
+    held, customers = _held(session, sub.id, sub.service)
     quotas = tuple(
         QuotaUsage(
             q.name,
@@ -136,9 +138,9 @@ def usage_of(session: Session, sub: Subscription) -> SubscriptionUsage:
             held.get(q.name, 0),
             q.pooled,
         )
-        for q in spec.quotas
+        for q in CATALOG[sub.service].quotas
     )
-    return SubscriptionUsage(sub.id, sub.service, sub.server, sub.status, quotas, customers or 0)
+    return SubscriptionUsage(sub.id, sub.service, sub.server, sub.status, quotas, customers)
 
 
 def my_subscriptions(studio: Studio, actor: Actor) -> list[SubscriptionUsage]:
@@ -153,13 +155,11 @@ def my_subscriptions(studio: Studio, actor: Actor) -> list[SubscriptionUsage]:
         return [usage_of(session, sub) for sub in subs]
 
 
-def _view(session: Session, plan: CustomerPlan) -> PlanView:
+def _view(session: Session, plan: CustomerPlan, in_use: int | None = None) -> PlanView:
+    """The plan as listed; ``in_use`` when the list counted them all at once."""
     sub = session.get(Subscription, plan.subscription_id)
-    in_use = session.scalar(
-        select(func.count()).where(
-            Subscription.plan_id == plan.id, Subscription.status.in_(LIVE_STATUSES)
-        )
-    )
+    if in_use is None:
+        in_use = _in_use(session, [plan.id]).get(plan.id, 0)
     return PlanView(
         plan.id,
         plan.name,
@@ -170,8 +170,18 @@ def _view(session: Session, plan: CustomerPlan) -> PlanView:
         plan.price_cents,
         plan.billing_cycle,
         plan.enabled,
-        in_use or 0,
+        in_use,
     )
+
+
+def _in_use(session: Session, plan_ids: list[int]) -> dict[int, int]:
+    """Plan id → live customer subscriptions sold from it, in one query."""
+    rows = session.execute(
+        select(Subscription.plan_id, func.count())
+        .where(Subscription.plan_id.in_(plan_ids), Subscription.status.in_(LIVE_STATUSES))
+        .group_by(Subscription.plan_id)
+    )
+    return {pid: int(n) for pid, n in rows if pid is not None}
 
 
 def _subscription_based(reseller: Reseller) -> None:
@@ -376,8 +386,9 @@ def list_plans(studio: Studio, actor: Actor) -> list[PlanView]:
             select(CustomerPlan)
             .where(CustomerPlan.reseller_id == reseller.id)
             .order_by(CustomerPlan.name_key)
-        )
-        return [_view(session, plan) for plan in plans]
+        ).all()
+        in_use = _in_use(session, [plan.id for plan in plans])
+        return [_view(session, plan, in_use.get(plan.id, 0)) for plan in plans]
 
 
 def panel_offerings(studio: Studio, actor: Actor) -> list[AssignedOffering]:

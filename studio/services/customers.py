@@ -26,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from studio import audit
 from studio.actors import Actor
 from studio.context import Studio
-from studio.customers import CustomerInput, check_customer
+from studio.customers import STATUSES, CustomerInput, check_customer
 from studio.db.models import (
     CustomerPlan,
     EndCustomer,
@@ -39,7 +39,7 @@ from studio.db.models import (
 )
 from studio.errors import ConflictError, FieldError
 from studio.provisioning.catalog import CATALOG
-from studio.resellers import Address, full_name
+from studio.resellers import ADDRESS_FIELDS, Address, full_name
 from studio.services.customer_plans import allocated
 from studio.services.offerings import reseller_offerings_in
 from studio.services.reseller_panel import panel_reseller
@@ -114,47 +114,44 @@ class CustomerSubscriptionView:
     created_at: dt.datetime
 
 
-def _view(session: Session, row: EndCustomer) -> CustomerView:
-    count = session.scalar(
-        select(func.count()).where(
-            Subscription.customer_id == row.id, Subscription.status.in_(LIVE_STATUSES)
-        )
+def _live_counts(session: Session, customer_ids: list[int]) -> dict[int, int]:
+    """Customer id → its live subscriptions, in one query for a whole list."""
+    rows = session.execute(
+        select(Subscription.customer_id, func.count())
+        .where(Subscription.customer_id.in_(customer_ids), Subscription.status.in_(LIVE_STATUSES))
+        .group_by(Subscription.customer_id)
     )
+    return {cid: int(n) for cid, n in rows if cid is not None}
+
+
+def _view(session: Session, row: EndCustomer, live: int | None = None) -> CustomerView:
+    """The customer as listed; ``live`` when the list counted them all at once."""
+    if live is None:
+        live = _live_counts(session, [row.id]).get(row.id, 0)
+    address = Address(**{attr: getattr(row, field) for attr, field in ADDRESS_FIELDS.items()})
     return CustomerView(
         row.id,
         row.first_name,
         row.last_name,
         row.email,
         row.phone,
-        Address(
-            row.address_line1,
-            row.address_line2,
-            row.city,
-            row.state,
-            row.postal_code,
-            row.country,
-        ),
+        address,
         row.company_name,
         row.status,
-        count or 0,
+        live,
         row.version,
         row.created_at,
     )
 
 
 def _values(data: CustomerInput) -> dict[str, str]:
-    a = data.address
+    """The customer's columns (the address's named as the reseller rules name them)."""
     return {
         "first_name": data.first_name,
         "last_name": data.last_name,
         "email": data.email,
         "phone": data.phone,
-        "address_line1": a.line1,
-        "address_line2": a.line2,
-        "city": a.city,
-        "state": a.state,
-        "postal_code": a.postal_code,
-        "country": a.country,
+        **{field: getattr(data.address, attr) for attr, field in ADDRESS_FIELDS.items()},
         "company_name": data.company_name,
     }
 
@@ -276,8 +273,9 @@ def list_customers(
         stmt = select(EndCustomer).where(EndCustomer.reseller_id == reseller.id)
         if not include_deleted:
             stmt = stmt.where(EndCustomer.status != "deleted")
-        rows = session.scalars(stmt.order_by(EndCustomer.last_name, EndCustomer.first_name))
-        return [_view(session, row) for row in rows]
+        rows = session.scalars(stmt.order_by(EndCustomer.last_name, EndCustomer.first_name)).all()
+        live = _live_counts(session, [row.id for row in rows])
+        return [_view(session, row, live.get(row.id, 0)) for row in rows]
 
 
 def get_customer(studio: Studio, actor: Actor, customer_id: int) -> CustomerView:
@@ -508,23 +506,34 @@ def customer_subscriptions(
         if customer_id is not None:
             _own(session, reseller.id, customer_id)
             stmt = stmt.where(Subscription.customer_id == customer_id)
-        result = []
-        for sub, customer in session.execute(stmt).all():
-            job = session.scalars(
-                select(ProvisioningJob)
-                .where(ProvisioningJob.subscription_id == sub.id)
-                .order_by(ProvisioningJob.id.desc())
-                .limit(1)
-            ).first()
-            result.append(_subscription_view(session, sub, customer, job))
-        return result
+        rows = session.execute(stmt).all()
+        latest = select(func.max(ProvisioningJob.id)).group_by(ProvisioningJob.subscription_id)
+        jobs = {
+            job.subscription_id: job
+            for job in session.scalars(
+                select(ProvisioningJob).where(
+                    ProvisioningJob.subscription_id.in_([sub.id for sub, _c in rows]),
+                    ProvisioningJob.id.in_(latest),
+                )
+            )
+        }  # each subscription's latest job, in one query
+        return [
+            _subscription_view(session, sub, customer, jobs.get(sub.id)) for sub, customer in rows
+        ]
 
 
 # -- suspend, activate, delete --------------------------------------------------------
 
 
-def _busy(session: Session) -> object:
-    return select(ProvisioningJob.subscription_id).where(ProvisioningJob.state.in_(ACTIVE_STATES))
+#: Subscriptions with a job under way: they follow their customer when it ends.
+_BUSY = select(ProvisioningJob.subscription_id).where(ProvisioningJob.state.in_(ACTIVE_STATES))
+
+#: Customer status → (audit verb, the job its subscriptions get, from which statuses).
+_STATUS_CHANGES = {
+    "suspended": ("suspend", "suspend", ("active",)),
+    "active": ("activate", "resume", ("suspended",)),
+    "deleted": ("delete", "deprovision", ("active", "suspended")),
+}
 
 
 def status_effects(studio: Studio, actor: Actor, customer_id: int, status: str) -> list[str]:
@@ -538,12 +547,11 @@ def status_effects(studio: Studio, actor: Actor, customer_id: int, status: str) 
             .where(Subscription.customer_id == customer.id, Subscription.status.in_(LIVE_STATUSES))
             .order_by(Subscription.id)
         ).all()
-        verb = {"suspended": "suspend", "active": "resume", "deleted": "deprovision"}[status]
-        return [
-            f"{verb} subscription #{s.id}: {_sold_as(session, s)} on {s.server} ({s.status})"
+        _action, operation, from_statuses = _STATUS_CHANGES[status]
+        return [  # a pending one is listed too: it follows once provisioned
+            f"{operation} subscription #{s.id}: {_sold_as(session, s)} on {s.server} ({s.status})"
             for s in subs
-            if not (verb == "suspend" and s.status == "suspended")
-            and not (verb == "resume" and s.status != "suspended")
+            if s.status in from_statuses or s.status == "pending"
         ]
 
 
@@ -557,8 +565,8 @@ def set_customer_status(
     deprovisioned. A subscription with a job still under way follows when that job
     ends (the job runner sees to it).
     """
-    if status not in ("active", "suspended", "deleted"):
-        raise FieldError.single("status", "must be one of active, suspended, deleted")
+    if status not in STATUSES:
+        raise FieldError.single("status", f"must be one of {', '.join(STATUSES)}")
     with studio.unit_of_work() as session:
         reseller = panel_reseller(session, actor, changing=True)
         customer = _own(session, reseller.id, customer_id)
@@ -566,26 +574,18 @@ def set_customer_status(
             raise FieldError.single("customer", "is deleted")
         if customer.status == status:
             return _view(session, customer)
-        operation, from_statuses = {
-            "suspended": ("suspend", ("active",)),
-            "active": ("resume", ("suspended",)),
-            "deleted": ("deprovision", ("active", "suspended")),
-        }[status]
+        action, operation, from_statuses = _STATUS_CHANGES[status]
         subs = session.scalars(
             select(Subscription).where(
                 Subscription.customer_id == customer.id,
                 Subscription.status.in_(from_statuses),
                 Subscription.resource_id.is_not(None),
-                Subscription.id.not_in(_busy(session)),  # type: ignore[arg-type]
+                Subscription.id.not_in(_BUSY),
             )
         ).all()
-        jobs = 0
-        for sub in subs:
-            if operation == "resume" and reseller.status != "active":
-                continue  # they stay suspended with their reseller
+        for sub in subs:  # the reseller is active (panel_reseller, changing=True)
             session.add(resource_job(sub, operation, actor.name))
-            jobs += 1
-        action = {"suspended": "suspend", "active": "activate", "deleted": "delete"}[status]
+        jobs = len(subs)
         audit.record(
             session,
             actor,

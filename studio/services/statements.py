@@ -1,8 +1,8 @@
 """Use case of ``Statements``: a Commission Based reseller's commission for a period.
 
 A reseller sees its own statements; a provider sees every reseller's. The arithmetic is
-:mod:`studio.statements`; this module reads the sales and the commission in force on
-each sale's day (the reseller's commission periods, :class:`ResellerOffering`).
+:mod:`studio.statements`; this module reads the sales, each with the price and the
+commission in force when it was sold (kept on its subscription by the sale).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from studio.actors import Actor, Permission, Role
 from studio.context import Studio
-from studio.db.models import EndCustomer, Reseller, ResellerOffering, ServiceOffering, Subscription
+from studio.db.models import EndCustomer, Reseller, ServiceOffering, Subscription
 from studio.errors import FieldError
 from studio.provisioning.catalog import CATALOG
 from studio.resellers import full_name
@@ -29,11 +29,13 @@ from studio.statements import Period, Sale, Statement, build_statement, current_
 SOLD = ("active", "suspended", "removed")
 
 
-def _commission_on(periods: list[ResellerOffering], day: dt.date) -> int:
-    for row in periods:
-        if row.effective_from <= day and (row.effective_to is None or day < row.effective_to):
-            return row.commission_bp
-    return 0
+def _period(text: str, cycle: str) -> Period:
+    """The period typed, or the current one of the payout cycle (local days)."""
+    return parse_period(text) if text.strip() else current_period(dt.date.today(), cycle)
+
+
+def _name(reseller: Reseller) -> str:
+    return reseller.company_name or full_name(reseller.first_name, reseller.last_name)
 
 
 def sales(session: Session, reseller_id: int, period: Period) -> list[Sale]:
@@ -53,28 +55,19 @@ def sales(session: Session, reseller_id: int, period: Period) -> list[Sale]:
         )
         .order_by(Subscription.created_at)
     ).all()
-    periods: dict[int, list[ResellerOffering]] = {}
-    for row in session.scalars(
-        select(ResellerOffering).where(ResellerOffering.reseller_id == reseller_id)
-    ):
-        periods.setdefault(row.offering_id, []).append(row)
-    result = []
-    for sub, customer, offering in rows:
-        day = sub.created_at.astimezone().date()
-        result.append(
-            Sale(
-                day,
-                full_name(customer.first_name, customer.last_name),
-                offering.name,
-                CATALOG[offering.service].title if offering.service in CATALOG else "",
-                sub.billing_cycle or offering.billing_cycle,
-                sub.price_cents if sub.price_cents is not None else offering.price_cents,
-                sub.commission_bp
-                if sub.commission_bp is not None
-                else _commission_on(periods.get(offering.id, []), day),
-            )
+    # Price, cycle and commission are the sale's own, kept when it was made.
+    return [
+        Sale(
+            sub.created_at.astimezone().date(),
+            full_name(customer.first_name, customer.last_name),
+            offering.name,
+            CATALOG[offering.service].title if offering.service in CATALOG else "",
+            sub.billing_cycle or offering.billing_cycle,
+            sub.price_cents or 0,
+            sub.commission_bp or 0,
         )
-    return result
+        for sub, customer, offering in rows
+    ]
 
 
 def commission_statement(
@@ -106,12 +99,8 @@ def commission_statement(
                 "reseller", f"{reseller.username} is Subscription Based: it earns no commission"
             )
         settings = type_settings(session, "commission")
-        chosen = (
-            parse_period(period)
-            if period.strip()
-            else current_period(dt.datetime.now(dt.UTC).astimezone().date(), settings.payout_cycle)
-        )
-        name = reseller.company_name or full_name(reseller.first_name, reseller.last_name)
+        chosen = _period(period, settings.payout_cycle)
+        name = _name(reseller)
         return build_statement(name, chosen, settings.currency, sales(session, reseller.id, chosen))
 
 
@@ -121,11 +110,7 @@ def all_statements(studio: Studio, actor: Actor, period: str = "") -> list[tuple
     actor.require(Permission.VIEW_RESELLERS)
     with studio.unit_of_work() as session:
         settings = type_settings(session, "commission")
-        chosen = (
-            parse_period(period)
-            if period.strip()
-            else current_period(dt.datetime.now(dt.UTC).astimezone().date(), settings.payout_cycle)
-        )
+        chosen = _period(period, settings.payout_cycle)
         resellers = session.scalars(
             select(Reseller).where(Reseller.type == "commission").order_by(Reseller.username_key)
         ).all()
@@ -133,7 +118,7 @@ def all_statements(studio: Studio, actor: Actor, period: str = "") -> list[tuple
             (
                 r.id,
                 build_statement(
-                    r.company_name or full_name(r.first_name, r.last_name),
+                    _name(r),
                     chosen,
                     settings.currency,
                     sales(session, r.id, chosen),

@@ -24,6 +24,7 @@ from studio import audit
 from studio.actors import Actor, Permission
 from studio.context import Studio
 from studio.db.models import (
+    UNFINISHED_JOB_STATES,
     ProvisioningJob,
     RemoteServer,
     Reseller,
@@ -37,7 +38,7 @@ from studio.resellers import full_name
 from studio.validation import whole_number
 
 #: Job states the runner still works on; the others are final.
-ACTIVE_STATES = ("pending", "queued", "running", "cancelling")
+ACTIVE_STATES = UNFINISHED_JOB_STATES
 FINAL_STATES = ("succeeded", "failed", "cancelled")
 #: Subscription statuses that hold (or are about to hold) a resource on a server.
 LIVE_STATUSES = ("pending", "active", "suspended")
@@ -603,8 +604,8 @@ def _recheck_customer_quota(session: Session, sub: Subscription) -> None:
     assert reseller is not None
     quotas = {k: int(v) for k, v in sub.quotas.items()}
     errors = quota_errors(session, reseller, parent, quotas, f"subscription #{sub.id}")
-    if errors:
-        raise FieldError(errors)
+    if errors:  # the job is what Retry was given: name it, with each quota's reason
+        raise FieldError.single("job", "cannot run again: " + "; ".join(errors.values()))
 
 
 def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
