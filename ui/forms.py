@@ -21,6 +21,17 @@ def camel(field: str) -> str:
     return "".join(part.capitalize() for part in field.replace(".", "_").split("_"))
 
 
+def failure_sentence(error: BaseException, prefix: str = "") -> str:
+    """One wording for a failure with no form to mark: the studio error's own sentence
+    (a FieldError's ``field: message`` lines), or an unexpected error (the task runner
+    logged it)."""
+    if isinstance(error, StudioError):
+        text = f"{prefix}{error}"
+    else:
+        text = f"Unexpected error: {error!r} (details in the log)"
+    return text[:1].upper() + text[1:]
+
+
 class FormFields:
     """Rows of label, input and error message, addressed by studio field name."""
 
@@ -80,11 +91,8 @@ class FormFields:
         if isinstance(error, FieldError):
             self.show_errors(error.errors)
             text = f"{prefix}correct the fields marked above."
-        elif isinstance(error, StudioError):
-            text = f"{prefix}{error}"
-        else:
-            text = f"Unexpected error: {error!r} (details in the log)"
-        return text[:1].upper() + text[1:]
+            return text[:1].upper() + text[1:]
+        return failure_sentence(error, prefix)
 
     def error_text(self, field: str) -> str:
         """The message shown beside ``field`` (empty when valid)."""

@@ -32,6 +32,7 @@ from studio.services.offerings import OfferingInput, save_offering, set_reseller
 from studio.services.users import create_first_admin
 from studio.users import NewUserInput
 from tests.gui.conftest import wait_idle
+from tests.support.memory_keyring import MemoryKeyring
 from tests.support.panel import active_subscription, customer, make_reseller, sign_in
 from tests.support.resellers import PASSWORD
 from ui.main_window import MainWindow
@@ -299,7 +300,7 @@ def test_a_provider_opens_a_panel_as_the_reseller(
     qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
     assert panel.isVisible()
     window.sign_out()
-    qtbot.waitUntil(lambda: not shiboken6.isValid(panel) or not panel.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(panel), timeout=5_000)  # closed, deleted
 
 
 def test_quota_over_usage_and_overselling(qtbot: QtBot, window: MainWindow) -> None:
@@ -342,6 +343,9 @@ def test_quota_over_usage_and_overselling(qtbot: QtBot, window: MainWindow) -> N
     wait_idle(qtbot, window)
     assert _w(page, QLabel, "quotaState").text() == "reseller1 may now oversell"
     subscribe_customer(studio, actor, SaleInput(second.id, plan_id=plan.id))  # 12 of 10
+    qtbot.mouseClick(_w(page, QPushButton, "quotaRefresh"), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert model.rowCount() == 2
     _w(page, QCheckBox, "quotaOnlyOver").setChecked(True)
     wait_idle(qtbot, window)
     assert model.rowCount() == 1
@@ -390,7 +394,18 @@ def test_the_provider_sees_every_resellers_statement(
     window.show_page("commission-statements")
     wait_idle(qtbot, window)
     page = window.current_page()
-    qtbot.keyClicks(_w(page, QLineEdit, "statementsPeriod"), "2026-Q1")
+    period = _w(page, QLineEdit, "statementsPeriod")
+    qtbot.keyClicks(period, "2026-13")
+    qtbot.mouseClick(_w(page, QPushButton, "statementsShow"), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert _w(page, QLabel, "statementsPeriodError").text() == (
+        "must be a month (2026-11) or a quarter (2026-Q4)"
+    )
+    assert _w(page, QLabel, "statementsState").text() == (
+        "No statement: correct the fields marked above."
+    )
+    period.clear()
+    qtbot.keyClicks(period, "2026-Q1")
     qtbot.mouseClick(_w(page, QPushButton, "statementsShow"), Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
     totals = _w(page, QWidget, "statementsTotals").model()
@@ -421,3 +436,22 @@ def test_an_idle_reseller_is_signed_out(
     assert window.statusBar().currentMessage() == (
         "The reseller was signed out after 15 minutes without input"
     )
+
+
+def test_a_resellers_remembered_password_goes_with_its_sign_out(
+    qtbot: QtBot,
+    window: MainWindow,
+    request: pytest.FixtureRequest,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    _setup(window)
+    window.show_page("home")
+    wait_idle(qtbot, window)
+    _w(window, QCheckBox, "signInRemember").setChecked(True)
+    panel = _reseller_signs_in(qtbot, window, request)
+    wait_idle(qtbot, window)
+    assert PASSWORD in memory_keyring.secrets.values()
+    panel.close()
+    wait_idle(qtbot, window)
+    assert PASSWORD not in memory_keyring.secrets.values()
+    assert window.settings.value("signIn/rememberedUser") is None

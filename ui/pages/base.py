@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from ui.job_monitor import JobMonitor
 
 
+def page_title(text: str) -> QLabel:
+    """A page's title: larger and bold, coloured by the style sheet (``#pageTitle``)."""
+    title = QLabel(text)
+    title.setObjectName("pageTitle")
+    font = QFont(title.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    title.setFont(font)
+    return title
+
+
 class Page(QWidget):
     """Base of the stacked pages.
 
@@ -39,14 +50,8 @@ class Page(QWidget):
         self.setAccessibleName(spec.title)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(18, 12, 18, 12)
-        title = QLabel(spec.title)
-        self.title_label = title
-        title.setObjectName("pageTitle")
-        font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        title.setFont(font)
-        self.layout_.addWidget(title)
+        self.title_label = page_title(spec.title)
+        self.layout_.addWidget(self.title_label)
 
     def set_studio(self, studio: Studio) -> None:
         """Called once the database is open; pages load their data here."""

@@ -10,17 +10,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
 )
 
 from studio.actors import Actor
-from studio.errors import StudioError
 from ui.file_dialogs import csv_file_dialog
 from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.reseller_panel.period_bar import PeriodBar
 from ui.reseller_panel.statements_page import StatementModel
 from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
@@ -70,22 +66,10 @@ class CommissionStatementsPage(Page):
 
     def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
         super().__init__(spec, runner, actor)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Period:"))
-        self.period = QLineEdit()
-        self.period.setObjectName("statementsPeriod")
-        self.period.setPlaceholderText("2026-11 or 2026-Q4 (empty: the current period)")
-        self.period.returnPressed.connect(self.refresh)
-        row.addWidget(self.period, 1)
-        show = QPushButton("&Show")
-        show.setObjectName("statementsShow")
-        show.clicked.connect(self.refresh)
-        row.addWidget(show)
-        self.export_button = QPushButton("&Export CSV…")
-        self.export_button.setObjectName("statementsExport")
-        self.export_button.clicked.connect(self.ask_export)
-        row.addWidget(self.export_button)
-        self.layout_.addLayout(row)
+        self.bar = PeriodBar("statements", "statementsShow", "statementsExport")
+        self.bar.showRequested.connect(self.refresh)
+        self.bar.exportRequested.connect(self.ask_export)
+        self.layout_.addWidget(self.bar)
         self.totals = TotalsModel()
         self.totals_table = row_table(self.totals, "statementsTotals")
         self.layout_.addWidget(self.totals_table, 1)
@@ -94,20 +78,19 @@ class CommissionStatementsPage(Page):
         self.layout_.addWidget(self.lines_table, 1)
         self.state = self.paragraph("", "statementsState")
         self.totals_table.selectionModel().selectionChanged.connect(self._show_lines)
-        self.export_button.setEnabled(False)
 
     def refresh(self) -> None:
         """Compute every statement of the period typed (off the GUI thread)."""
         studio = self.studio
         if studio is None:
             return
-        period = self.period.text()
+        period = self.bar.text()
         self.runner.submit(lambda: _all(studio, self.actor, period), self._show, self._failed)
 
     def _show(self, statements: list[tuple[int, Statement]]) -> None:
         self.totals.set_rows(statements)
         self.lines.set_rows([])
-        self.export_button.setEnabled(False)
+        self.bar.fields.show_errors({})
         label = statements[0][1].period.label if statements else "this period"
         commission = sum((st.total_commission for _id, st in statements), start=0)
         self.state.setText(
@@ -124,7 +107,7 @@ class CommissionStatementsPage(Page):
     def _show_lines(self, *_: object) -> None:
         statement = self.selected()
         self.lines.set_rows(list(statement.lines) if statement else [])
-        self.export_button.setEnabled(statement is not None)
+        self.bar.export_button.setEnabled(statement is not None)
 
     def ask_export(self) -> QFileDialog | None:
         """Ask where to write the selected statement (a non-blocking dialog)."""
@@ -146,4 +129,6 @@ class CommissionStatementsPage(Page):
         )
 
     def _failed(self, error: BaseException) -> None:
-        self.state.setText(str(error) if isinstance(error, StudioError) else repr(error))
+        self.totals.set_rows([])
+        self.lines.set_rows([])
+        self.state.setText(self.bar.failure(error))

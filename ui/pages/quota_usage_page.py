@@ -13,8 +13,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton
 
 from studio.actors import Actor, Permission
-from studio.errors import StudioError
 from studio.provisioning.catalog import CATALOG
+from ui.forms import failure_sentence
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.table_model import RowsTableModel, row_table
@@ -130,7 +130,8 @@ class QuotaUsagePage(Page):
         buttons.addStretch(1)
         self.layout_.addLayout(buttons)
         self.state = self.paragraph("", "quotaState")
-        self.only_over.toggled.connect(lambda _checked: self.refresh())
+        self.lines: list[_Line] = []
+        self.only_over.toggled.connect(lambda _checked: self._filter())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
@@ -139,16 +140,20 @@ class QuotaUsagePage(Page):
         studio = self.studio
         if studio is None:
             return
-        only_over = self.only_over.isChecked()
 
         def show(lines: list[_Line]) -> None:
-            shown = [line for line in lines if line.over or not only_over]
-            self.model.set_rows(shown)
+            self.lines = lines
+            self._filter()
             exceeded = sum(1 for line in lines if line.over)
             self.state.setText(message or f"{exceeded} quota(s) exceeded")
-            self._update_buttons()
 
         self.runner.submit(lambda: _lines(studio, self.actor), show, self._failed)
+
+    def _filter(self) -> None:
+        """The lines read last, or only the exceeded ones (no reading again)."""
+        only_over = self.only_over.isChecked()
+        self.model.set_rows([line for line in self.lines if line.over or not only_over])
+        self._update_buttons()
 
     def selected(self) -> _Line | None:
         """The selected line."""
@@ -180,4 +185,4 @@ class QuotaUsagePage(Page):
         )
 
     def _failed(self, error: BaseException) -> None:
-        self.state.setText(str(error) if isinstance(error, StudioError) else repr(error))
+        self.state.setText(failure_sentence(error))

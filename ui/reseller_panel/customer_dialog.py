@@ -39,22 +39,17 @@ class CustomerDialog(FormDialog):
             ("last_name", "Last name", True),
             ("email", "E-mail", True),
         ):
-            self.edits[field] = self._line(field, label, required)
+            self.edits[field] = self.line(field, label, required)
         self.address = AddressFields(self.fields, "", True, lambda _name: None)
-        self.edits["phone"] = self._line("phone", "Phone", True)
+        self.edits["phone"] = self.line("phone", "Phone", True)
         self.edits["phone"].setPlaceholderText("read in the address's country")
-        self.edits["company_name"] = self._line("company_name", "Company", False)
+        self.edits["company_name"] = self.line("company_name", "Company", False)
         self.finish("Save", "Saving…", "Not saved: ")
         if customer is not None:
             data = customer.as_input()
             for field, edit in self.edits.items():
                 edit.setText(getattr(data, field))
             self.address.fill(data.address)
-
-    def _line(self, field: str, label: str, required: bool) -> QLineEdit:
-        edit = QLineEdit()
-        self.fields.add(field, label, edit, required)
-        return edit
 
     def value(self) -> CustomerInput:
         """The customer as typed."""

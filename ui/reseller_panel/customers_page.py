@@ -71,7 +71,6 @@ class CustomersPage(PanelPage):
 
     def __init__(self, runner: TaskRunner, studio: Studio, actor: Actor) -> None:
         super().__init__(runner, studio, actor, "panelCustomers")
-        self.kind = ""
         self.model = CustomersModel()
         self.table = row_table(self.model, "customersTable")
         self.layout_.addWidget(self.table, 2)
@@ -126,34 +125,30 @@ class CustomersPage(PanelPage):
         how many there are."""
         keep = self.selected()
 
-        def work() -> tuple[str, list[CustomerView]]:
-            return panel(self.studio, self.actor).type, list_customers(self.studio, self.actor)
-
-        def show(result: tuple[str, list[CustomerView]]) -> None:
-            self.kind, rows = result
+        def show(rows: list[CustomerView]) -> None:
             self.model.set_rows(rows)
-            for n, row in enumerate(rows):
-                if keep is not None and row.id == keep.id:
-                    self.table.selectRow(n)
+            again = next((n for n, row in enumerate(rows) if keep and row.id == keep.id), None)
+            if again is not None:
+                self.table.selectRow(again)  # its subscriptions load on the selection
+            else:
+                self.load_sales()
             self.state.setText(message or f"{len(rows)} customer(s)")
             self._update_buttons()
-            self.load_sales()
 
-        self.run(work, show)
+        self.run(lambda: list_customers(self.studio, self.actor), show)
 
     def load_sales(self) -> None:
-        """The selected customer's subscriptions."""
+        """The selected customer's subscriptions (an answer arriving after another
+        customer was selected is dropped)."""
         c = self.selected()
+        self._sales_for = c.id if c else None
         if c is None:
             self.sales.set_rows([])
             return
-        self._sales_for = c.id
-        self.run(lambda: customer_subscriptions(self.studio, self.actor, c.id), self._show_sales)
-
-    def _show_sales(self, rows: list[CustomerSubscriptionView]) -> None:
-        """Show them if they are still the selected customer's (answers can cross)."""
-        if not rows or rows[0].customer_id == self._sales_for:
-            self.sales.set_rows(rows)
+        self.run(
+            lambda: customer_subscriptions(self.studio, self.actor, c.id),
+            lambda rows: self.sales.set_rows(rows) if self._sales_for == c.id else None,
+        )
 
     def new_customer(self) -> CustomerDialog:
         """Open the New Customer dialog (returned for tests)."""
@@ -205,13 +200,12 @@ class CustomersPage(PanelPage):
     def _open_sale(
         self, customer: CustomerView, kind: str, choices: list[tuple[int, str]]
     ) -> SaleDialog:
-        self.kind = kind
         dialog = SaleDialog(
             self.runner,
             self.studio,
             self.actor,
             customer=customer,
-            kind=self.kind,
+            kind=kind,
             choices=choices,
             parent=self,
         )

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -52,7 +53,13 @@ class FormDialog(QDialog):
         self.state = QLabel()
         self.state.setObjectName(f"{prefix}DialogState")
         self.state.setWordWrap(True)
-        self.button = QPushButton()
+        self.button: QPushButton  # made by finish()
+
+    def line(self, field: str, label: str, required: bool = True) -> QLineEdit:
+        """A text row for ``field`` with its error beside it."""
+        edit = QLineEdit()
+        self.fields.add(field, label, edit, required)
+        return edit
 
     def finish(self, button: str, busy: str, failed: str) -> None:
         """Add the state line and the buttons: ``button`` runs :meth:`submit`'s work,

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from studio.actors import Actor
 from studio.context import Studio
-from studio.errors import StudioError
+from ui.forms import failure_sentence
+from ui.pages.base import page_title
 from ui.tasks import TaskRunner
 
 
@@ -31,12 +31,7 @@ class PanelPage(QWidget):
         self.actor = actor
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(18, 12, 18, 12)
-        heading = QLabel(self.TITLE)
-        heading.setObjectName("pageTitle")  # the studio's page title look (style.qss)
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_title(self.TITLE)
         self.layout_.addWidget(heading)
         self.state = QLabel()
         self.state.setObjectName(f"{name}State")
@@ -58,11 +53,8 @@ class PanelPage(QWidget):
         self.runner.submit(work, done, failed or self.show_failure)
 
     def show_failure(self, error: BaseException) -> None:
-        """A studio error's own sentence; anything else as unexpected."""
-        if isinstance(error, StudioError):
-            self.state.setText(str(error))
-        else:
-            self.state.setText(f"Unexpected error: {error!r} (details in the log)")
+        """The failure's sentence on the state line."""
+        self.state.setText(failure_sentence(error))
 
     def refresh(self) -> None:
         """Load the page's data again (off the GUI thread)."""

@@ -43,7 +43,7 @@ class PlanDialog(FormDialog):
         # then says why it cannot stay there, beside the field).
         own = plan.subscription_id if plan else None
         self.subscriptions = [s for s in subscriptions if s.status == "active" or s.id == own]
-        self.name = self._line("name", "Name")
+        self.name = self.line("name", "Name")
         self.subscription = QComboBox()
         for sub in self.subscriptions:
             title = CATALOG[sub.service].title
@@ -57,8 +57,8 @@ class PlanDialog(FormDialog):
             for quota in sub.quotas:
                 if quota.name not in self.quota_edits:
                     label = quota.label + ("" if quota.pooled else " (each)")
-                    self.quota_edits[quota.name] = self._line(f"quota.{quota.name}", label)
-        self.price = self._line("price", "Price per cycle")
+                    self.quota_edits[quota.name] = self.line(f"quota.{quota.name}", label)
+        self.price = self.line("price", "Price per cycle")
         self.cycle = QComboBox()
         self.cycle.addItems(BILLING_CYCLES)
         self.fields.add("billing_cycle", "Billing cycle", self.cycle)
@@ -80,11 +80,6 @@ class PlanDialog(FormDialog):
         if not self.subscriptions:
             self.state.setText("You need an active subscription to make a plan from.")
             self.button.setEnabled(False)
-
-    def _line(self, field: str, label: str) -> QLineEdit:
-        edit = QLineEdit()
-        self.fields.add(field, label, edit, required=True)
-        return edit
 
     def _chosen(self) -> SubscriptionUsage | None:
         index = self.subscription.currentIndex()

@@ -9,10 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
 )
 
 from studio.actors import Actor
@@ -21,6 +18,7 @@ from studio.services.statements import commission_statement, write_statement_csv
 from studio.statements import Statement, StatementLine
 from ui.file_dialogs import csv_file_dialog
 from ui.reseller_panel.panel_page import PanelPage
+from ui.reseller_panel.period_bar import PeriodBar
 from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
 
@@ -56,23 +54,10 @@ class StatementsPage(PanelPage):
 
     def __init__(self, runner: TaskRunner, studio: Studio, actor: Actor) -> None:
         super().__init__(runner, studio, actor, "panelStatements")
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Period:"))
-        self.period = QLineEdit()
-        self.period.setObjectName("statementPeriod")
-        self.period.setPlaceholderText("2026-11 or 2026-Q4 (empty: the current period)")
-        self.period.returnPressed.connect(self.refresh)
-        row.addWidget(self.period, 1)
-        show = QPushButton("&Show")
-        show.setObjectName("statementShowButton")
-        show.clicked.connect(self.refresh)
-        row.addWidget(show)
-        self.export_button = QPushButton("&Export CSV…")
-        self.export_button.setObjectName("statementExportButton")
-        self.export_button.setEnabled(False)
-        self.export_button.clicked.connect(self.ask_export)
-        row.addWidget(self.export_button)
-        self.layout_.addLayout(row)
+        self.bar = PeriodBar("statement", "statementShowButton", "statementExportButton")
+        self.bar.showRequested.connect(self.refresh)
+        self.bar.exportRequested.connect(self.ask_export)
+        self.layout_.addWidget(self.bar)
         self.model = StatementModel()
         self.table = row_table(self.model, "statementTable")
         self.layout_.addWidget(self.table, 1)
@@ -84,7 +69,7 @@ class StatementsPage(PanelPage):
 
     def refresh(self) -> None:
         """Compute the statement of the period typed."""
-        period = self.period.text()
+        period = self.bar.text()
         self.run(
             lambda: commission_statement(self.studio, self.actor, None, period),
             self._show,
@@ -95,8 +80,7 @@ class StatementsPage(PanelPage):
         self.statement = None
         self.model.set_rows([])
         self.totals.setText("")
-        self.export_button.setEnabled(False)
-        self.show_failure(error)
+        self.state.setText(self.bar.failure(error))
 
     def _show(self, statement: Statement) -> None:
         self.statement = statement
@@ -107,7 +91,7 @@ class StatementsPage(PanelPage):
             f"{statement.total_commission} {statement.currency}"
         )
         self.state.setText(f"Statement of {statement.reseller} for {statement.period.label}")
-        self.export_button.setEnabled(True)
+        self.bar.shown()
 
     def ask_export(self) -> QFileDialog:
         """Ask where to write the CSV (a non-blocking dialog)."""

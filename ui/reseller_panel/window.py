@@ -9,7 +9,7 @@ declining closes the panel.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -95,8 +95,13 @@ class ResellerPanelWindow(QMainWindow):
         self.statusBar().showMessage("Loading…")
         self.agreement_dialog: AgreementDialog | None = None
         self.ready = False
+        # Job changes come in bursts (a sale, then its job's states): reload once.
+        self._jobs_changed = QTimer(self)
+        self._jobs_changed.setSingleShot(True)
+        self._jobs_changed.setInterval(300)
+        self._jobs_changed.timeout.connect(self._on_jobs_changed)
         if jobs is not None:
-            jobs.jobsChanged.connect(self._on_jobs_changed)
+            jobs.jobsChanged.connect(lambda _ids: self._jobs_changed.start())
 
     def start(self) -> None:
         """Ask for the agreement when due, then load the pages."""
@@ -124,8 +129,13 @@ class ResellerPanelWindow(QMainWindow):
         self.runner.submit(
             lambda: accept_agreement(self.studio, self.actor, view.terms),
             lambda _view: self._open(),
-            self._on_failure,
+            self._not_accepted,
         )
+
+    def _not_accepted(self, error: BaseException) -> None:
+        """The terms changed while they were read: show the new ones."""
+        self._on_failure(error)
+        self.start()
 
     def _open(self) -> None:
         self.ready = True
@@ -148,7 +158,7 @@ class ResellerPanelWindow(QMainWindow):
             if page is not sender and page is not self.pages["statements"]:
                 page.refresh()
 
-    def _on_jobs_changed(self, *_: object) -> None:
+    def _on_jobs_changed(self) -> None:
         if self.ready and self.isVisible():
             customers = self.pages["customers"]
             assert isinstance(customers, CustomersPage)

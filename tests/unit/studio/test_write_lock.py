@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from studio.db.write_lock import SerialisedWrites, lock_for
@@ -83,7 +84,9 @@ def test_a_lock_not_given_back_stops_nobody_for_longer_than_the_timeout(tmp_path
     lock.acquire()  # as if a writer of this process hung holding it
     try:
         connection = sqlite3.connect(path, factory=SerialisedWrites, timeout=0.2)
+        started = time.monotonic()
         connection.execute("INSERT INTO t VALUES (1, 'late')")  # waited 0.2 s, then went on
+        assert 0.15 <= time.monotonic() - started < 2.0  # it did wait for the lock
         connection.commit()
         connection.close()
     finally:
