@@ -51,7 +51,7 @@ def _fill(studio: Any, count: int) -> None:
     from sqlalchemy import insert
 
     from studio.db.models import Reseller
-    from studio.demo_resellers import demo_reseller
+    from studio.demo.sample_resellers import demo_reseller
     from studio.services.resellers import _columns
 
     chunk = 5000
@@ -81,7 +81,7 @@ def gui_figures(studio: Any, count: int) -> dict[str, float]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from studio.actors import Actor
+    from studio.domain.actors import Actor
     from ui.navigation import PAGE_BY_KEY
     from ui.pages.reseller_customers_page import ResellerCustomersPage
     from ui.tasks import TaskRunner
@@ -143,8 +143,8 @@ def gui_figures(studio: Any, count: int) -> dict[str, float]:
 
 def create_ms(studio: Any, start: int) -> float:
     """Median of 50 creates through the service (no password: hashing excluded)."""
-    from studio.actors import Actor
-    from studio.demo_resellers import demo_reseller
+    from studio.demo.sample_resellers import demo_reseller
+    from studio.domain.actors import Actor
     from studio.services.resellers import create_reseller
 
     actor = Actor.local_administrator()
@@ -159,8 +159,8 @@ def create_ms(studio: Any, start: int) -> float:
 
 def _import_file(folder: Path, start: int) -> tuple[Path, list[dict[str, Any]]]:
     from studio.csvfile import write_csv_atomically
-    from studio.demo_resellers import demo_reseller
-    from studio.reseller_io import CSV_COLUMNS, to_flat
+    from studio.demo.sample_resellers import demo_reseller
+    from studio.domain.reseller_formats import CSV_COLUMNS, to_flat
     from studio.services.resellers import _columns
 
     path = folder / "import.csv"
@@ -177,7 +177,7 @@ def _import_file(folder: Path, start: int) -> tuple[Path, list[dict[str, Any]]]:
 
 def import_s(studio: Any, path: Path) -> float:
     """One import of the whole file into the full database."""
-    from studio.actors import Actor
+    from studio.domain.actors import Actor
     from studio.services.resellers import import_resellers
 
     began = time.perf_counter()

@@ -42,9 +42,9 @@ def end_to_end(jobs: int) -> dict[str, Any]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from studio.actors import Actor
     from studio.context import open_studio
-    from studio.servers import ProvisioningInput, RemoteServerInput
+    from studio.domain.actors import Actor
+    from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
     from studio.services.provisioning import check_prerequisites
     from studio.services.resellers import create_reseller
     from studio.services.servers import add_remote_server, save_provisioning_settings

@@ -16,9 +16,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QScrollArea
 
-from studio.actors import Actor
 from studio.context import open_studio
-from studio.demo import seed_demo
+from studio.demo.seed import seed_demo
+from studio.domain.actors import Actor
 from ui.app import build_main_window
 from ui.main_window import MainWindow
 

@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
 from studio import APP_NAME, CONTROL_SERVER_BUILD, __version__
-from studio.actors import PermissionDenied
 from studio.cli_users import actor_for
+from studio.domain.actors import PermissionDenied
 from studio.errors import DataFolderError, FieldError, StudioError
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def _cmd_db_status(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from studio.demo import seed_demo
+    from studio.demo.seed import seed_demo
 
     with opened(args) as studio:
         added = seed_demo(studio, actor_for(args, studio))
@@ -105,8 +105,8 @@ def _cmd_website_show(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_website_set(args: argparse.Namespace, out: TextIO) -> int:
     from dataclasses import replace
 
+    from studio.domain.website_rules import FIELDS
     from studio.services.website import get_website_settings, save_website_settings
-    from studio.website import FIELDS
 
     changes = {field: getattr(args, field) for field in FIELDS if getattr(args, field) is not None}
     if not changes:

@@ -14,9 +14,9 @@ from typing import Any, TextIO
 from studio.cli_audit import iso_date
 from studio.cli_subscriptions import parse_quotas
 from studio.cli_users import actor_for
+from studio.domain.catalog import AUDIENCES, BILLING_CYCLES
+from studio.domain.validation import whole_number
 from studio.errors import FieldError
-from studio.provisioning.catalog import AUDIENCES, BILLING_CYCLES
-from studio.validation import whole_number
 
 EXIT_OK = 0
 

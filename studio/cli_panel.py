@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from studio.cli_subscriptions import EXIT_FAILURE, EXIT_OK, parse_quotas
 from studio.cli_users import actor_for
+from studio.domain.catalog import BILLING_CYCLES
 from studio.errors import FieldError
-from studio.provisioning.catalog import BILLING_CYCLES
 
 if TYPE_CHECKING:
-    from studio.actors import Actor
     from studio.context import Studio
+    from studio.domain.actors import Actor
 
 
 def panel_actor(args: argparse.Namespace, studio: Studio) -> Actor:
     """The reseller signed in with ``--as``, or a provider working "as" ``--reseller``."""
-    from studio.actors import Role
+    from studio.domain.actors import Role
     from studio.services.reseller_panel import open_panel_as
 
     actor = actor_for(args, studio)
@@ -120,7 +120,7 @@ def cmd_plan_create(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_plan_list(args: argparse.Namespace, out: TextIO) -> int:
     """The reseller's plans, or a Commission Based reseller's assigned offerings."""
     from studio.cli import opened
-    from studio.provisioning.catalog import quotas_text
+    from studio.domain.catalog import quotas_text
     from studio.services.customer_plans import list_plans, panel_offerings
     from studio.services.reseller_panel import panel
 
@@ -183,8 +183,8 @@ def _plan_action(action: str) -> Any:
 
 
 def _customer_input(args: argparse.Namespace) -> Any:
-    from studio.customers import CustomerInput
-    from studio.resellers import Address
+    from studio.domain.customer_rules import CustomerInput
+    from studio.domain.reseller_rules import Address
 
     return CustomerInput(
         args.first_name,
@@ -205,7 +205,7 @@ def _customer_input(args: argparse.Namespace) -> Any:
 
 def _customer_json(view: Any) -> dict[str, Any]:
     """A customer as JSON: the field names of its input and errors (``address_line1``)."""
-    from studio.resellers import ADDRESS_FIELDS
+    from studio.domain.reseller_rules import ADDRESS_FIELDS
 
     data = {k: v for k, v in view.__dict__.items() if k != "address"}
     address = {field: getattr(view.address, attr) for attr, field in ADDRESS_FIELDS.items()}
@@ -262,7 +262,7 @@ def cmd_customer_subscribe(args: argparse.Namespace, out: TextIO) -> int:
         )
         if not args.wait:
             return EXIT_OK
-        from studio.actors import Actor
+        from studio.domain.actors import Actor
 
         runner_actor = Actor.local_administrator()  # the job runner works for the studio
         with _provisioning(studio, runner_actor):
@@ -302,8 +302,8 @@ def _customer_status(status: str) -> Any:
 def cmd_statement(args: argparse.Namespace, out: TextIO) -> int:
     """A Commission Based reseller's statement for a month or a quarter."""
     from studio.cli import opened
+    from studio.domain.statement_rules import csv_rows
     from studio.services.statements import commission_statement, write_statement_csv
-    from studio.statements import csv_rows
 
     with opened(args) as studio:
         statement = commission_statement(

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from studio.cli_users import actor_for, stdin_line
+from studio.domain.reseller_rules import STATUSES
+from studio.domain.reseller_settings_rules import PAYOUT_CYCLES, TYPES
 from studio.errors import FieldError
-from studio.reseller_settings import PAYOUT_CYCLES, TYPES
-from studio.resellers import STATUSES
 
 if TYPE_CHECKING:
-    from studio.reseller_settings import ResellerType
+    from studio.domain.reseller_settings_rules import ResellerType
     from studio.services.resellers import ResellerDetails
 
 EXIT_OK = 0
@@ -28,7 +28,7 @@ TYPE_CHOICES = TYPES
 
 def details_json(details: ResellerDetails) -> dict[str, Any]:
     """``show --json``: the documented fields plus id, status and timestamps."""
-    from studio.reseller_io import to_json
+    from studio.domain.reseller_formats import to_json
 
     return {
         "id": details.id,
@@ -58,7 +58,7 @@ def _read_json(path: Path) -> Any:
 def cmd_create(args: argparse.Namespace, out: TextIO) -> int:
     """A reseller from a JSON file; the password from the file or standard input."""
     from studio.cli import opened
-    from studio.reseller_io import from_json
+    from studio.domain.reseller_formats import from_json
     from studio.services.resellers import create_reseller
 
     data = from_json(_read_json(args.json_file))
@@ -112,7 +112,7 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
         return EXIT_OK
-    from studio.contact import phone_display
+    from studio.domain.contact import phone_display
 
     company = data.pop("company")
     departments = company.pop("departments")

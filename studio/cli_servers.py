@@ -101,7 +101,7 @@ def cmd_server_list(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_server_add(args: argparse.Namespace, out: TextIO) -> int:
     """Register a Remote Server (token from standard input)."""
     from studio.cli import opened
-    from studio.servers import RemoteServerInput
+    from studio.domain.server_rules import RemoteServerInput
     from studio.services.servers import add_remote_server
 
     with opened(args) as studio:
@@ -144,7 +144,7 @@ def cmd_provisioning_show(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_provisioning_set(args: argparse.Namespace, out: TextIO) -> int:
     """Switch between embedded and external; external takes host, port, token (stdin)."""
     from studio.cli import opened
-    from studio.servers import ProvisioningInput
+    from studio.domain.server_rules import ProvisioningInput
     from studio.services.servers import save_provisioning_settings
 
     with opened(args) as studio:

@@ -20,8 +20,8 @@ from studio.cli_users import actor_for
 from studio.errors import FieldError
 
 if TYPE_CHECKING:
-    from studio.actors import Actor
     from studio.context import Studio
+    from studio.domain.actors import Actor
 
 EXIT_OK = 0
 EXIT_FAILURE = 1

@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from studio.errors import FieldError
 
 if TYPE_CHECKING:
@@ -53,8 +53,8 @@ def actor_for(args: argparse.Namespace, studio: Studio) -> Actor:
 def cmd_admin_create(args: argparse.Namespace, out: TextIO) -> int:
     """First administrator (when none exists) or a new user created by an administrator."""
     from studio.cli import opened
+    from studio.domain.user_rules import NewUserInput
     from studio.services.users import create_first_admin, create_user, provider_admin_exists
-    from studio.users import NewUserInput
 
     with opened(args) as studio:
         first = not provider_admin_exists(studio)

@@ -23,7 +23,7 @@ from studio.db.migrate import SchemaState, upgrade
 from studio.errors import DatabaseError
 from studio.logs import configure_logging
 from studio.paths import ensure_data_dir, resolve_data_dir, resolve_database_url
-from studio.secrets import SecretStore
+from studio.security.keyring_store import SecretStore
 
 if TYPE_CHECKING:
     from studio.provisioning.embedded import EmbeddedProvisioning

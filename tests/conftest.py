@@ -16,8 +16,8 @@ from pathlib import Path
 import keyring
 import pytest
 
-from studio.actors import Actor
 from studio.context import Studio, open_studio
+from studio.domain.actors import Actor
 from studio.paths import DATABASE_URL_ENV, HOME_ENV
 from tests.support.memory_keyring import MemoryKeyring
 

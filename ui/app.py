@@ -14,7 +14,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from studio import APP_NAME, __version__
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from studio.paths import resolve_data_dir, settings_path
 from ui.display import display_problem
 from ui.main_window import MainWindow

@@ -2,7 +2,7 @@
 
 :class:`AddressFields` is the one address widget: the reseller's personal address and
 its company's address are two instances with different field prefixes, so both are
-checked by the same rules (``studio.resellers``) and name the same fields.
+checked by the same rules (``studio.domain.reseller_rules``) and name the same fields.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import ClassVar
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
-from studio.contact import countries
-from studio.resellers import ADDRESS_FIELDS, Address
+from studio.domain.contact import countries
+from studio.domain.reseller_rules import ADDRESS_FIELDS, Address
 from ui.forms import FormFields
 
 

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.contact import phone_display
-from studio.resellers import MAX_DEPARTMENTS, Department
+from studio.domain.contact import phone_display
+from studio.domain.reseller_rules import MAX_DEPARTMENTS, Department
 from ui.forms import FormFields
 
 _PREFIX = "company.departments."

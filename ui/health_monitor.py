@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from studio.contact import LOGO_MAX_BYTES
+from studio.domain.contact import LOGO_MAX_BYTES
 from ui.tasks import TaskRunner
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio import APP_NAME
-from studio.actors import Actor, Role
+from studio.domain.actors import Actor, Role
 from studio.paths import resolve_database_url
 from ui.about_dialog import AboutDialog
 from ui.breadcrumb import Breadcrumb

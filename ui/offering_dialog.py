@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.actors import Actor
-from studio.provisioning.catalog import CATALOG
+from studio.domain.actors import Actor
+from studio.domain.catalog import CATALOG
 from ui.forms import FormFields
 from ui.tasks import TaskRunner
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.actors import Actor
-from studio.provisioning.catalog import CATALOG
-from studio.servers import RemoteServerInput, remote_server_errors
+from studio.domain.actors import Actor
+from studio.domain.catalog import CATALOG
+from studio.domain.server_rules import RemoteServerInput, remote_server_errors
 from ui.forms import FormFields
 from ui.tasks import TaskRunner
 

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.contact import countries, phone_display
-from studio.resellers import Address
+from studio.domain.contact import countries, phone_display
+from studio.domain.reseller_rules import Address
 from ui.departments_editor import signature_preview_html
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def _form(rows: list[tuple[str, str]]) -> QWidget:
 
 def _subscriptions_table(subscriptions: list[SubscriptionView] | None) -> QWidget:
     """One row per job of each subscription: service, server, quotas, status, job."""
-    from studio.provisioning.catalog import CATALOG, quotas_text
+    from studio.domain.catalog import CATALOG, quotas_text
 
     rows = [(sub, job) for sub in subscriptions or [] for job in (sub.history or (None,))]
     table = QTableWidget(len(rows), 6)

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.actors import Actor
-from studio.provisioning.catalog import CATALOG
+from studio.domain.actors import Actor
+from studio.domain.catalog import CATALOG
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:

@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from studio.actors import Actor
-from studio.contact import countries, phone_display
+from studio.domain.actors import Actor
+from studio.domain.contact import countries, phone_display
+from studio.domain.reseller_rules import Company, ResellerInput, check_reseller
+from studio.domain.reseller_settings_rules import TYPES
 from studio.errors import FieldError, StudioError
-from studio.reseller_settings import TYPES
-from studio.resellers import Company, ResellerInput, check_reseller
 from ui.contact_widgets import AddressFields, LocaleCombo
 from ui.departments_editor import DepartmentsEditor
 from ui.forms import FormFields
@@ -46,7 +46,7 @@ from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from studio.context import Studio
-    from studio.reseller_settings import ResellerType
+    from studio.domain.reseller_settings_rules import ResellerType
     from studio.services.resellers import ResellerDetails
 
 PAGE_TYPE, PAGE_PERSONAL, PAGE_COMPANY, PAGE_SUMMARY = range(4)

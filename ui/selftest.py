@@ -78,15 +78,15 @@ def _check(data_dir: str | None, database_url: str | None) -> str:
 def _check_native_parts() -> None:
     """argon2 (a compiled extension) hashes and verifies; e-mail, phone, country and
     locale validation find their data."""
+    from studio.domain.user_rules import email_error
     from studio.security.passwords import hash_password, verify_password
-    from studio.users import email_error
 
     digest = hash_password("self-test passphrase")
     if not verify_password(digest, "self-test passphrase"):
         raise RuntimeError("argon2: a password did not verify against its own hash")
     if email_error("admin@example.com") is not None:
         raise RuntimeError("e-mail validation rejected a valid address")
-    from studio.contact import country_value, locale_value, phone_value
+    from studio.domain.contact import country_value, locale_value, phone_value
 
     # Metadata loaded by name at run time: a frozen build must have carried it along.
     for result, expected in (

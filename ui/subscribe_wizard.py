@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
+from studio.domain.catalog import CATALOG
 from studio.errors import FieldError, StudioError
-from studio.provisioning.catalog import CATALOG
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:

@@ -35,7 +35,7 @@ from studio import CONTROL_SERVER_BUILD
 from studio.provisioning.client import ProvisioningClient, ProvisioningError
 from studio.provisioning.health import Endpoint
 from studio.provisioning.protocol import TOKEN_ENV
-from studio.secrets import SecretStore, SecretsUnavailable, keyring_problem
+from studio.security.keyring_store import SecretStore, SecretsUnavailable, keyring_problem
 
 log = logging.getLogger(__name__)
 

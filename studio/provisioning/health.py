@@ -15,7 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from studio.provisioning.catalog import CATALOG
+from studio.domain.catalog import CATALOG
 from studio.provisioning.client import (
     ProvisioningClient,
     ProvisioningError,

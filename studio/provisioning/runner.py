@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from studio import audit
-from studio.actors import Actor
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import (
     UNFINISHED_JOB_STATES,
     EndCustomer,
@@ -36,6 +35,7 @@ from studio.db.models import (
     Subscription,
     utcnow,
 )
+from studio.domain.actors import Actor
 from studio.errors import DatabaseError
 from studio.provisioning.client import (
     JobInfo,

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from studio.actors import Actor, Permission
 from studio.context import Studio
 from studio.csvfile import write_csv_atomically
 from studio.db.models import AuditEvent
+from studio.domain.actors import Actor, Permission
 from studio.errors import FieldError
 
 MAX_ROWS = 5000

@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studio import audit
-from studio.actors import Actor, Permission
-from studio.contact import text_value
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import CustomerPlan, Reseller, Subscription
+from studio.domain.actors import Actor, Permission
+from studio.domain.catalog import BILLING_CYCLES, CATALOG
+from studio.domain.contact import text_value
+from studio.domain.validation import hundredths_text
 from studio.errors import FieldError
-from studio.provisioning.catalog import BILLING_CYCLES, CATALOG
 from studio.services.offerings import AssignedOffering, price_cents, reseller_offerings_in
 from studio.services.reseller_panel import panel_reseller
 from studio.services.subscriptions import LIVE_STATUSES, quota_values
-from studio.validation import hundredths_text
 
 MAX_PLAN_NAME = 80
 

@@ -23,10 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from studio import audit
-from studio.actors import Actor
 from studio.context import Studio
-from studio.customers import STATUSES, CustomerInput, check_customer
+from studio.db import audit
 from studio.db.models import (
     CustomerPlan,
     EndCustomer,
@@ -37,9 +35,11 @@ from studio.db.models import (
     Subscription,
     utcnow,
 )
+from studio.domain.actors import Actor
+from studio.domain.catalog import CATALOG
+from studio.domain.customer_rules import STATUSES, CustomerInput, check_customer
+from studio.domain.reseller_rules import ADDRESS_FIELDS, Address, full_name
 from studio.errors import ConflictError, FieldError
-from studio.provisioning.catalog import CATALOG
-from studio.resellers import ADDRESS_FIELDS, Address, full_name
 from studio.services.customer_plans import allocated
 from studio.services.offerings import reseller_offerings_in
 from studio.services.reseller_panel import panel_reseller

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.actors import Actor, Permission
 from studio.context import Studio
 from studio.db.engine import sqlite_file
 from studio.db.migrate import schema_state
+from studio.domain.actors import Actor, Permission
 
 
 @dataclass(frozen=True)

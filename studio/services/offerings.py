@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from studio import audit
-from studio.actors import Actor, Permission
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import Addon, Reseller, ResellerOffering, ServiceOffering, Subscription
+from studio.domain.actors import Actor, Permission
+from studio.domain.catalog import AUDIENCES, BILLING_CYCLES, CATALOG
+from studio.domain.reseller_settings_rules import commission_value
+from studio.domain.validation import hundredths_text, hundredths_value, whole_number
 from studio.errors import FieldError
-from studio.provisioning.catalog import AUDIENCES, BILLING_CYCLES, CATALOG
-from studio.reseller_settings import commission_value
 from studio.services.reseller_settings import get_reseller_settings
 from studio.services.subscriptions import quota_values
-from studio.validation import hundredths_text, hundredths_value, whole_number
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from studio import audit
-from studio.actors import Actor, Permission
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import RemoteServer
+from studio.domain.actors import Actor, Permission
 from studio.provisioning.embedded import CONTROL, EmbeddedProvisioning
 from studio.provisioning.health import (
     MAX_TIMEOUT_S,
@@ -23,7 +23,7 @@ from studio.provisioning.health import (
     probe,
 )
 from studio.provisioning.health import check_prerequisites as run_check
-from studio.secrets import SecretsUnavailable, control_token_name, remote_token_name
+from studio.security.keyring_store import SecretsUnavailable, control_token_name, remote_token_name
 from studio.services.servers import get_provisioning_settings
 
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from studio import audit
-from studio.actors import Actor, Permission
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import Reseller, utcnow
+from studio.domain.actors import Actor, Permission
+from studio.domain.reseller_rules import full_name
 from studio.errors import FieldError
-from studio.resellers import full_name
 from studio.services.reseller_settings import type_settings
 
 

@@ -6,12 +6,18 @@ from dataclasses import asdict
 
 from sqlalchemy.orm import Session
 
-from studio import audit
-from studio.actors import Actor, Permission
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import ResellerTypeSettings
+from studio.domain.actors import Actor, Permission
+from studio.domain.reseller_settings_rules import (
+    TYPES,
+    ResellerType,
+    ResellerTypeInput,
+    default,
+    parse_type,
+)
 from studio.errors import FieldError
-from studio.reseller_settings import TYPES, ResellerType, ResellerTypeInput, default, parse_type
 
 
 def from_row(row: ResellerTypeSettings) -> ResellerType:

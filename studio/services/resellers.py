@@ -21,15 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from studio import audit
-from studio.actors import Actor, Permission
 from studio.context import Studio
 from studio.csvfile import read_csv, write_csv_atomically
+from studio.db import audit
 from studio.db.models import AuditEvent, Reseller, User
-from studio.errors import ConflictError, FieldError, StudioError
-from studio.reseller_io import CSV_COLUMNS, from_flat, to_flat
-from studio.reseller_settings import TYPES, disabled_type_error
-from studio.resellers import (
+from studio.domain.actors import Actor, Permission
+from studio.domain.reseller_formats import CSV_COLUMNS, from_flat, to_flat
+from studio.domain.reseller_rules import (
     STATUSES,
     Address,
     Company,
@@ -39,6 +37,8 @@ from studio.resellers import (
     full_name,
     normalise,
 )
+from studio.domain.reseller_settings_rules import TYPES, disabled_type_error
+from studio.errors import ConflictError, FieldError, StudioError
 from studio.security.passwords import hash_password
 from studio.services.reseller_settings import get_reseller_settings
 

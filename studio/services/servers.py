@@ -1,6 +1,6 @@
 """Use cases of ``Configure > Provisioning Service`` and ``Configure > Remote Servers``.
 
-The token of each server goes to the OS keyring (``studio.secrets``), never to the
+The token of each server goes to the OS keyring (``studio.security.keyring_store``), never to the
 database; the audit record says only that it changed. The keyring is written before the
 database transaction commits, so a refused keyring leaves the database unchanged.
 """
@@ -13,21 +13,21 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studio import audit
-from studio.actors import Actor, Permission
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import ProvisioningSettings, RemoteServer
-from studio.errors import FieldError
-from studio.provisioning.catalog import CATALOG
-from studio.secrets import SecretsUnavailable, control_token_name, remote_token_name
-from studio.servers import (
+from studio.domain.actors import Actor, Permission
+from studio.domain.catalog import CATALOG
+from studio.domain.server_rules import (
     ProvisioningInput,
     RemoteServerInput,
     check,
     provisioning_errors,
     remote_server_errors,
 )
-from studio.validation import port_value
+from studio.domain.validation import port_value
+from studio.errors import FieldError
+from studio.security.keyring_store import SecretsUnavailable, control_token_name, remote_token_name
 
 _ROW_ID = 1
 

@@ -1,7 +1,7 @@
 """Use case of ``Statements``: a Commission Based reseller's commission for a period.
 
 A reseller sees its own statements; a provider sees every reseller's. The arithmetic is
-:mod:`studio.statements`; this module reads the sales, each with the price and the
+:mod:`studio.domain.statement_rules`; this module reads the sales, each with the price and the
 commission in force when it was sold (kept on its subscription by the sale).
 """
 
@@ -13,15 +13,22 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studio.actors import Actor, Permission, Role
 from studio.context import Studio
 from studio.db.models import EndCustomer, Reseller, ServiceOffering, Subscription
+from studio.domain.actors import Actor, Permission, Role
+from studio.domain.catalog import CATALOG
+from studio.domain.reseller_rules import full_name
+from studio.domain.statement_rules import (
+    Period,
+    Sale,
+    Statement,
+    build_statement,
+    current_period,
+    parse_period,
+)
 from studio.errors import FieldError
-from studio.provisioning.catalog import CATALOG
-from studio.resellers import full_name
 from studio.services.reseller_panel import panel_reseller
 from studio.services.reseller_settings import type_settings
-from studio.statements import Period, Sale, Statement, build_statement, current_period, parse_period
 
 #: A sale is a subscription that was provisioned: active, suspended since, or removed
 #: since. One still pending is not yet a sale (its job may fail); a failed or cancelled
@@ -131,9 +138,9 @@ def all_statements(studio: Studio, actor: Actor, period: str = "") -> list[tuple
 
 def write_statement_csv(path: Path, statement: Statement) -> int:
     """Write a statement already computed to ``path`` as CSV (the columns of
-    :data:`studio.statements.CSV_COLUMNS`, a total row last), atomically; the rows."""
+    :data:`studio.domain.statement_rules.CSV_COLUMNS`, a total row last), atomically; the rows."""
     from studio.csvfile import write_csv_atomically
-    from studio.statements import CSV_COLUMNS, csv_rows
+    from studio.domain.statement_rules import CSV_COLUMNS, csv_rows
 
     rows = [[row[c] for c in CSV_COLUMNS] for row in csv_rows(statement)]
     return write_csv_atomically(path, CSV_COLUMNS, rows)

@@ -20,9 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from studio import audit
-from studio.actors import Actor, Permission
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import (
     UNFINISHED_JOB_STATES,
     ProvisioningJob,
@@ -32,10 +31,11 @@ from studio.db.models import (
     Subscription,
     utcnow,
 )
+from studio.domain.actors import Actor, Permission
+from studio.domain.catalog import CATALOG
+from studio.domain.reseller_rules import full_name
+from studio.domain.validation import whole_number
 from studio.errors import FieldError, StudioError
-from studio.provisioning.catalog import CATALOG
-from studio.resellers import full_name
-from studio.validation import whole_number
 
 #: Job states the runner still works on; the others are final.
 ACTIVE_STATES = UNFINISHED_JOB_STATES

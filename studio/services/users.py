@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from studio import audit
-from studio.actors import Actor, Permission, Role
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import LoginPolicy, Reseller, User
+from studio.domain.actors import Actor, Permission, Role
+from studio.domain.user_rules import NewUserInput, new_user_errors
 from studio.errors import FieldError, StudioError
 from studio.security.passwords import hash_password, needs_rehash, verify_password
-from studio.users import NewUserInput, new_user_errors
 
 _POLICY_ID = 1
 SIGN_IN_FAILED = "The username or password is wrong."
@@ -433,7 +433,7 @@ def remember_password(studio: Studio, username: str, password: str) -> None:
 
 def remembered_password(studio: Studio, username: str) -> str | None:
     """The remembered password of ``username``, if the keyring holds one."""
-    from studio.secrets import SecretsUnavailable
+    from studio.security.keyring_store import SecretsUnavailable
 
     try:
         return studio.secrets.get(_password_entry(username))
@@ -443,7 +443,7 @@ def remembered_password(studio: Studio, username: str) -> str | None:
 
 def forget_password(studio: Studio, username: str) -> None:
     """Sign Out forgets a remembered password."""
-    from studio.secrets import SecretsUnavailable
+    from studio.security.keyring_store import SecretsUnavailable
 
     with contextlib.suppress(SecretsUnavailable):
         studio.secrets.delete(_password_entry(username))

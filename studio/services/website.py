@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from studio import audit
-from studio.actors import Actor, Permission
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import WebsiteSettings
-from studio.website import DEFAULT_WEBSITE, Website, WebsiteInput, parse_website
+from studio.domain.actors import Actor, Permission
+from studio.domain.website_rules import DEFAULT_WEBSITE, Website, WebsiteInput, parse_website
 
 _ROW_ID = 1
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from studio.actors import Actor
 from studio.context import Studio
+from studio.domain.actors import Actor
 from studio.provisioning.embedded import EmbeddedProvisioning, _alive
 from studio.services.provisioning import check_prerequisites, start_embedded, stop_embedded
 from studio.services.servers import list_remote_servers
@@ -59,7 +59,8 @@ def test_after_a_killed_studio_its_stubs_are_replaced(
     tokens (they lived in the dead studio's memory), stops and replaces them."""
     script = (
         "import os, signal; from studio.context import open_studio; "
-        "from studio.actors import Actor; from studio.services.provisioning import start_embedded;"
+        "from studio.domain.actors import Actor; "
+        "from studio.services.provisioning import start_embedded; "
         f"s = open_studio({str(data_dir)!r}); start_embedded(s, Actor.local_administrator()); "
         "os.kill(os.getpid(), signal.SIGKILL)"
     )
@@ -153,7 +154,7 @@ def test_another_running_studios_stubs_are_left_alone(data_dir: Path, admin: Act
         "from keyring.backends import fail\n"
         "keyring.set_keyring(fail.Keyring())\n"
         "from studio.context import open_studio\n"
-        "from studio.actors import Actor\n"
+        "from studio.domain.actors import Actor\n"
         "from studio.services.provisioning import start_embedded\n"
         f"s = open_studio({str(data_dir)!r})\n"
         "start_embedded(s, Actor.local_administrator(), job_seconds=0.3)\n"

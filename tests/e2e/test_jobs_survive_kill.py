@@ -16,9 +16,9 @@ from pathlib import Path
 import keyring
 import pytest
 
-from studio.actors import Actor
 from studio.context import open_studio
-from studio.servers import ProvisioningInput, RemoteServerInput
+from studio.domain.actors import Actor
+from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
 from studio.services.resellers import create_reseller
 from studio.services.servers import add_remote_server, save_provisioning_settings
 from studio.services.subscriptions import list_jobs, list_subscriptions

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from studio.actors import Actor
 from studio.context import Studio
+from studio.domain.actors import Actor
+from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
 from studio.provisioning.runner import JobRunner
-from studio.servers import ProvisioningInput, RemoteServerInput
 from studio.services import customer_plans, customers
 from studio.services.customer_plans import PlanInput
 from studio.services.customers import SaleInput

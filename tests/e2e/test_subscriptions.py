@@ -8,12 +8,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, insert, select
 
-from studio.actors import Actor
 from studio.context import Studio
 from studio.db.models import ProvisioningJob, Subscription
+from studio.domain.actors import Actor
+from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
 from studio.errors import FieldError
 from studio.provisioning.runner import JobRunner
-from studio.servers import ProvisioningInput, RemoteServerInput
 from studio.services.resellers import create_reseller
 from studio.services.servers import add_remote_server, save_provisioning_settings
 from studio.services.subscriptions import (

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QTableWidget
 from pytestqt.qtbot import QtBot
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from studio.services.offerings import OfferingInput, reseller_offerings, save_offering
 from studio.services.resellers import create_reseller
 from tests.gui.conftest import wait_idle

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from studio.actors import Actor, Role
-from studio.reseller_settings import ResellerTypeInput
+from studio.domain.actors import Actor, Role
+from studio.domain.reseller_settings_rules import ResellerTypeInput
 from studio.services.reseller_settings import get_reseller_settings, save_reseller_settings
 from studio.services.resellers import (
     create_reseller,

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
-from studio.actors import Actor
 from studio.db.models import Subscription
+from studio.domain.actors import Actor
+from studio.domain.user_rules import NewUserInput
 from studio.services.customers import SaleInput, create_customer, subscribe_customer
 from studio.services.offerings import OfferingInput, save_offering, set_reseller_offerings
 from studio.services.users import create_first_admin
-from studio.users import NewUserInput
 from tests.gui.conftest import wait_idle
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.panel import active_subscription, customer, make_reseller, sign_in

@@ -52,7 +52,7 @@ def test_enable_types_and_set_defaults(qtbot: QtBot, window: MainWindow) -> None
 
 
 def test_disabling_a_type_says_how_many_resellers_keep_it(qtbot: QtBot, window: MainWindow) -> None:
-    from studio.actors import Actor
+    from studio.domain.actors import Actor
     from studio.services.resellers import create_reseller
     from tests.support.resellers import sample_reseller
 

@@ -120,7 +120,7 @@ def _sign_in(qtbot: QtBot, window: MainWindow, remember: bool) -> None:
 def test_remember_me_keeps_the_password_in_the_keyring_only(
     qtbot: QtBot, window: MainWindow, data_dir: Path, memory_keyring: MemoryKeyring
 ) -> None:
-    from studio.secrets import KEYRING_SERVICE
+    from studio.security.keyring_store import KEYRING_SERVICE
     from ui.app import build_main_window
 
     _first_run(qtbot, window)
@@ -166,7 +166,7 @@ def test_secrets_audit_of_a_full_flow(
 ) -> None:
     """Create the administrator, sign in with Remember me, store a server token: none of
     these secrets may be found in the database, a log file or the settings."""
-    from studio.servers import RemoteServerInput
+    from studio.domain.server_rules import RemoteServerInput
     from studio.services.servers import add_remote_server
 
     _first_run(qtbot, window)
@@ -222,7 +222,7 @@ def test_idle_lock_asks_again_and_keeps_open_work(qtbot: QtBot, window: MainWind
 def test_a_stale_remembered_password_is_tried_once_then_forgotten(
     qtbot: QtBot, window: MainWindow, memory_keyring: MemoryKeyring
 ) -> None:
-    from studio.secrets import KEYRING_SERVICE
+    from studio.security.keyring_store import KEYRING_SERVICE
     from studio.services.users import authenticate
 
     _first_run(qtbot, window)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWizard
 from pytestqt.qtbot import QtBot
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from studio.provisioning.client import ProvisioningClient
 from studio.services.resellers import create_reseller
 from studio.services.subscriptions import (

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from studio.services.website import get_website_settings
 from tests.gui.conftest import wait_idle
 from ui.main_window import MainWindow

@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from studio.actors import Actor
 from studio.context import Studio
-from studio.customers import CustomerInput
 from studio.db.models import RemoteServer, Subscription
-from studio.resellers import Address
+from studio.domain.actors import Actor
+from studio.domain.customer_rules import CustomerInput
+from studio.domain.reseller_rules import Address
 from studio.services.reseller_panel import accept_agreement, agreement
 from studio.services.resellers import ResellerDetails, create_reseller
 from studio.services.users import authenticate

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from studio.resellers import Address, Company, Department, ResellerInput
+from studio.domain.reseller_rules import Address, Company, Department, ResellerInput
 
 PASSWORD = "violet-harbour-lantern-42"
 

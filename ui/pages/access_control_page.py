@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QPushButton, QSpinBox
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from studio.errors import FieldError, StudioError
 from ui.navigation import PageSpec
 from ui.pages.base import Page

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from studio.errors import FieldError
 from ui.file_dialogs import csv_file_dialog
 from ui.navigation import PageSpec

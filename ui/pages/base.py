@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from ui.navigation import PageSpec
 from ui.tasks import TaskRunner
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
 )
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from ui.file_dialogs import csv_file_dialog
 from ui.navigation import PageSpec
 from ui.pages.base import Page
@@ -23,7 +23,7 @@ from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from studio.context import Studio
-    from studio.statements import Statement
+    from studio.domain.statement_rules import Statement
 
 
 def _all(studio: Studio, actor: Actor, period: str) -> list[tuple[int, Statement]]:

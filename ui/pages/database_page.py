@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from ui.forms import camel
 from ui.navigation import PageSpec
 from ui.pages.base import Page

@@ -10,7 +10,7 @@ import html
 
 from PySide6.QtCore import Qt
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from ui.navigation import PageSpec, breadcrumb_text, children
 from ui.pages.base import Page
 from ui.tasks import TaskRunner

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
 from ui.health_monitor import HealthMonitor
 from ui.navigation import PageSpec
 from ui.pages.base import Page

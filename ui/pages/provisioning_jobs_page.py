@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from studio.actors import Actor, Permission
+from studio.domain.actors import Actor, Permission
+from studio.domain.catalog import CATALOG
 from studio.errors import StudioError
-from studio.provisioning.catalog import CATALOG
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.table_model import RowsTableModel

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton
 
-from studio.actors import Actor
-from studio.servers import ProvisioningInput, provisioning_errors
+from studio.domain.actors import Actor
+from studio.domain.server_rules import ProvisioningInput, provisioning_errors
 from ui.forms import FormFields
 from ui.navigation import PageSpec
 from ui.pages.base import Page
@@ -38,14 +38,14 @@ class _Loaded:
 
 
 def _load(studio: Studio, actor: Actor) -> _Loaded:
-    from studio.secrets import keyring_problem
+    from studio.security.keyring_store import keyring_problem
     from studio.services.servers import get_provisioning_settings
 
     return _Loaded(get_provisioning_settings(studio, actor), keyring_problem())
 
 
 def _save(studio: Studio, actor: Actor, data: ProvisioningInput) -> _Loaded:
-    from studio.secrets import keyring_problem
+    from studio.security.keyring_store import keyring_problem
     from studio.services.servers import save_provisioning_settings
 
     return _Loaded(save_provisioning_settings(studio, actor, data), keyring_problem())

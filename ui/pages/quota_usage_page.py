@@ -12,8 +12,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton
 
-from studio.actors import Actor, Permission
-from studio.provisioning.catalog import CATALOG
+from studio.domain.actors import Actor, Permission
+from studio.domain.catalog import CATALOG
 from ui.forms import failure_sentence
 from ui.navigation import PageSpec
 from ui.pages.base import Page

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from studio.actors import Actor
-from studio.provisioning.catalog import CATALOG
+from studio.domain.actors import Actor
+from studio.domain.catalog import CATALOG
 from ui.health_monitor import HealthMonitor
 from ui.navigation import PageSpec
 from ui.pages.base import Page

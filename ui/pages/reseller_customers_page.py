@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.actors import Actor, Permission
+from studio.domain.actors import Actor, Permission
 from studio.errors import StudioError
 from ui.file_dialogs import csv_file_dialog
 from ui.navigation import PageSpec
@@ -36,7 +36,7 @@ from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from studio.context import Studio
-    from studio.reseller_settings import ResellerType
+    from studio.domain.reseller_settings_rules import ResellerType
     from studio.services.offerings import AssignedOffering, OfferingView
     from studio.services.resellers import ResellerDetails, ResellerRow
     from studio.services.subscriptions import JobView, SubscriptionView
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 def _load(
     studio: Studio, actor: Actor, sort: tuple[int, Qt.SortOrder]
 ) -> tuple[PreparedRows, dict[str, ResellerType]]:
-    from studio.contact import warm_up
+    from studio.domain.contact import warm_up
     from studio.security.passwords import common_passwords
     from studio.services.reseller_settings import get_reseller_settings
     from studio.services.resellers import list_resellers
@@ -613,7 +613,7 @@ class ResellerCustomersPage(Page):
     def _confirm_status(
         self, row: ResellerRow, target: str, subscriptions: list[SubscriptionView]
     ) -> None:
-        from studio.provisioning.catalog import CATALOG
+        from studio.domain.catalog import CATALOG
 
         studio = self.studio
         if studio is None:

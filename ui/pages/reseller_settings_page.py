@@ -21,9 +21,14 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from studio.actors import Actor
+from studio.domain.actors import Actor
+from studio.domain.reseller_settings_rules import (
+    PAYOUT_CYCLES,
+    TYPES,
+    ResellerTypeInput,
+    type_errors,
+)
 from studio.errors import FieldError
-from studio.reseller_settings import PAYOUT_CYCLES, TYPES, ResellerTypeInput, type_errors
 from ui.forms import FormFields
 from ui.navigation import PageSpec
 from ui.pages.base import Page
@@ -31,7 +36,7 @@ from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from studio.context import Studio
-    from studio.reseller_settings import ResellerType
+    from studio.domain.reseller_settings_rules import ResellerType
 
 _TITLES = {
     "commission": "Commission Based resellers",
@@ -43,7 +48,7 @@ Loaded = tuple[dict[str, "ResellerType"], dict[str, int]]
 
 
 def _load(studio: Studio, actor: Actor) -> Loaded:
-    from studio.reseller_settings import currency_error
+    from studio.domain.reseller_settings_rules import currency_error
     from studio.services.reseller_settings import get_reseller_settings
     from studio.services.resellers import count_by_type
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from studio.actors import Actor, Permission
+from studio.domain.actors import Actor, Permission
+from studio.domain.catalog import CATALOG, quotas_text
 from studio.errors import StudioError
-from studio.provisioning.catalog import CATALOG, quotas_text
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.table_model import RowsTableModel

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from studio.actors import Actor
-from studio.users import NewUserInput, new_user_errors
+from studio.domain.actors import Actor
+from studio.domain.user_rules import NewUserInput, new_user_errors
 from ui.forms import FormFields
 from ui.navigation import PageSpec
 from ui.pages.base import Page
@@ -38,8 +38,8 @@ class _Mode:
 
 
 def _mode(studio: Studio, username: str) -> _Mode:
-    from studio.contact import warm_up
-    from studio.secrets import keyring_problem
+    from studio.domain.contact import warm_up
+    from studio.security.keyring_store import keyring_problem
     from studio.security.passwords import common_passwords
     from studio.services.users import provider_admin_exists, remembered_password
 
@@ -60,7 +60,7 @@ class _SignedIn:
 
 
 def _sign_in(studio: Studio, username: str, password: str, remember: bool) -> _SignedIn:
-    from studio.secrets import SecretsUnavailable
+    from studio.security.keyring_store import SecretsUnavailable
     from studio.services.users import authenticate, forget_password, remember_password
 
     actor = authenticate(studio, username, password)

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.actors import Actor
-from studio.netcheck import PortCheck, PortState, check_port
-from studio.website import (
+from studio.domain.actors import Actor
+from studio.domain.website_rules import (
     DEFAULT_PORTS,
     FIELD_LABELS,
     PROTOCOLS,
@@ -31,6 +30,7 @@ from studio.website import (
     parse_website,
     website_errors,
 )
+from studio.netcheck import PortCheck, PortState, check_port
 from ui.forms import FormFields
 from ui.navigation import PageSpec
 from ui.pages.base import Page

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from studio.actors import Actor
 from studio.context import Studio
-from studio.customers import CustomerInput
+from studio.domain.actors import Actor
+from studio.domain.customer_rules import CustomerInput
 from studio.services.customers import CustomerView, create_customer, update_customer
 from ui.contact_widgets import AddressFields
 from ui.reseller_panel.form_dialog import FormDialog

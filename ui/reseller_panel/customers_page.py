@@ -9,10 +9,10 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton
 
-from studio.actors import Actor
-from studio.contact import phone_display
 from studio.context import Studio
-from studio.provisioning.catalog import CATALOG, quotas_text
+from studio.domain.actors import Actor
+from studio.domain.catalog import CATALOG, quotas_text
+from studio.domain.contact import phone_display
 from studio.services.customer_plans import list_plans, panel_offerings
 from studio.services.customers import (
     CustomerSubscriptionView,

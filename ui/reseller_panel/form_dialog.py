@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.actors import Actor
 from studio.context import Studio
+from studio.domain.actors import Actor
 from ui.forms import FormFields
 from ui.tasks import TaskRunner
 

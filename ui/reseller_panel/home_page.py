@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from studio.actors import Actor
 from studio.context import Studio
+from studio.domain.actors import Actor
 from studio.services.customer_plans import list_plans, my_subscriptions, panel_offerings
 from studio.services.customers import list_customers
 from studio.services.reseller_panel import PanelView, panel

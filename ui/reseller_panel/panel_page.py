@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from studio.actors import Actor
 from studio.context import Studio
+from studio.domain.actors import Actor
 from ui.forms import failure_sentence
 from ui.pages.base import page_title
 from ui.tasks import TaskRunner

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
-from studio.actors import Actor
 from studio.context import Studio
-from studio.provisioning.catalog import BILLING_CYCLES, CATALOG
+from studio.domain.actors import Actor
+from studio.domain.catalog import BILLING_CYCLES, CATALOG
 from studio.services.customer_plans import (
     PlanInput,
     PlanView,

@@ -9,9 +9,9 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
-from studio.actors import Actor
 from studio.context import Studio
-from studio.provisioning.catalog import CATALOG, quotas_text
+from studio.domain.actors import Actor
+from studio.domain.catalog import CATALOG, quotas_text
 from studio.services.customer_plans import (
     PlanView,
     delete_plan,

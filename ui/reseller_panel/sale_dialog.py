@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from studio.actors import Actor
 from studio.context import Studio
+from studio.domain.actors import Actor
 from studio.errors import FieldError
 from studio.services.customers import (
     CustomerSubscriptionView,

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QLabel,
 )
 
-from studio.actors import Actor
 from studio.context import Studio
+from studio.domain.actors import Actor
+from studio.domain.statement_rules import Statement, StatementLine
 from studio.services.statements import commission_statement, write_statement_csv
-from studio.statements import Statement, StatementLine
 from ui.file_dialogs import csv_file_dialog
 from ui.reseller_panel.panel_page import PanelPage
 from ui.reseller_panel.period_bar import PeriodBar

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from studio.actors import Actor
 from studio.context import Studio
-from studio.provisioning.catalog import CATALOG
+from studio.domain.actors import Actor
+from studio.domain.catalog import CATALOG
 from studio.services.customer_plans import QuotaUsage, SubscriptionUsage, my_subscriptions
 from ui.forms import camel
 from ui.reseller_panel.panel_page import PanelPage

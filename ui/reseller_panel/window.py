@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.actors import Actor
 from studio.context import Studio
+from studio.domain.actors import Actor
 from studio.services.reseller_panel import AgreementView, accept_agreement, agreement
 from ui.job_monitor import JobMonitor
 from ui.reseller_panel.agreement_dialog import AgreementDialog

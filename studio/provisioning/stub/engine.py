@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studio.provisioning.catalog import CATALOG, CatalogError, validate_request
+from studio.domain.catalog import CATALOG, CatalogError, validate_request
 from studio.provisioning.protocol import JobState, Mode, Role
 from studio.provisioning.stub.journal import Journal, replay
 

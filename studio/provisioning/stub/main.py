@@ -17,12 +17,12 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from studio.domain.catalog import CATALOG
+from studio.domain.server_rules import token_error
 from studio.errors import FieldError
-from studio.provisioning.catalog import CATALOG
 from studio.provisioning.protocol import TOKEN_ENV, Mode, Role
 from studio.provisioning.stub.engine import Faults, StubEngine
 from studio.provisioning.stub.server import StubServer
-from studio.servers import token_error
 
 _BUILD = re.compile(r"^\d+\.\d+\.\d+$")
 

@@ -17,7 +17,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from studio.provisioning.catalog import CatalogError
+from studio.domain.catalog import CatalogError
 from studio.provisioning.protocol import IDEMPOTENCY_HEADER, MAX_BODY_BYTES, Mode
 from studio.provisioning.stub.engine import Conflict, StubEngine
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from studio.actors import Actor, PermissionDenied, Role
 from studio.cli import EXIT_OK, EXIT_USAGE, main
 from studio.context import Studio
 from studio.db.models import AuditEvent
+from studio.domain.actors import Actor, PermissionDenied, Role
+from studio.domain.website_rules import DEFAULT_WEBSITE
 from studio.errors import FieldError
 from studio.services.audit_log import (
     AuditFilter,
@@ -24,7 +25,6 @@ from studio.services.audit_log import (
     list_audit_events,
 )
 from studio.services.website import save_website_settings
-from studio.website import DEFAULT_WEBSITE
 
 OTHER = Actor("Local Administrator (alice)", Role.PROVIDER_ADMINISTRATOR)
 

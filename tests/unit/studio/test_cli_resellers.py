@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.reseller_io import to_json
+from studio.domain.reseller_formats import to_json
 from tests.support.resellers import PASSWORD, sample_reseller
 from tests.unit.studio.test_cli import run
 

@@ -7,9 +7,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from studio.actors import Actor
 from studio.context import Studio, open_studio
 from studio.db.models import ProvisioningJob, Subscription
+from studio.domain.actors import Actor
 from studio.errors import FieldError
 from studio.services import customer_plans, customers
 from studio.services.customer_plans import PlanInput

@@ -13,13 +13,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from studio.actors import Actor
 from studio.context import Studio, open_studio
 from studio.db import engine as engine_module
 from studio.db import urls
 from studio.db.engine import create_studio_engine, mask_url
 from studio.db.models import Base
 from studio.db.revisions import HEAD
+from studio.domain.actors import Actor
+from studio.domain.website_rules import DEFAULT_WEBSITE
 from studio.errors import (
     DatabaseError,
     DataFolderError,
@@ -30,7 +31,6 @@ from studio.errors import (
 )
 from studio.paths import database_path
 from studio.services.website import get_website_settings, save_website_settings
-from studio.website import DEFAULT_WEBSITE
 
 
 def _digest(path: Path) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from studio.actors import Actor, PermissionDenied, Role
 from studio.context import Studio
+from studio.domain.actors import Actor, PermissionDenied, Role
+from studio.domain.reseller_formats import to_json
 from studio.errors import FieldError
-from studio.reseller_io import to_json
 from studio.services.offerings import (
     OfferingInput,
     delete_offering,

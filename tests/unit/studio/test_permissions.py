@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
-from studio.actors import Actor, PermissionDenied, Role
 from studio.context import Studio
-from studio.reseller_io import CSV_COLUMNS
-from studio.servers import ProvisioningInput, RemoteServerInput
+from studio.domain.actors import Actor, PermissionDenied, Role
+from studio.domain.reseller_formats import CSV_COLUMNS
+from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
+from studio.domain.user_rules import NewUserInput
+from studio.domain.website_rules import DEFAULT_WEBSITE
 from studio.services import (
     audit_log,
     database,
@@ -28,8 +30,6 @@ from studio.services import (
     website,
 )
 from studio.services.audit_log import AuditFilter
-from studio.users import NewUserInput
-from studio.website import DEFAULT_WEBSITE
 from tests.support.resellers import sample_reseller
 
 TOKEN = "a-token-for-the-table-0123"

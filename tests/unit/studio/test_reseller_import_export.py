@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from studio.actors import Actor
 from studio.context import Studio, open_studio
+from studio.domain.actors import Actor
+from studio.domain.reseller_formats import CSV_COLUMNS, from_json, to_json
 from studio.errors import FieldError
-from studio.reseller_io import CSV_COLUMNS, from_json, to_json
 from studio.services.resellers import (
     ImportRejected,
     create_reseller,

@@ -8,11 +8,12 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
-from studio.actors import Actor, Permission, PermissionDenied, Role
 from studio.context import Studio
 from studio.db.models import AuditEvent, Reseller
+from studio.domain.actors import Actor, Permission, PermissionDenied, Role
+from studio.domain.reseller_settings_rules import ResellerTypeInput
+from studio.domain.user_rules import NewUserInput
 from studio.errors import FieldError
-from studio.reseller_settings import ResellerTypeInput
 from studio.services import customer_plans, customers, reseller_panel, statements
 from studio.services.reseller_settings import save_reseller_settings
 from studio.services.resellers import list_resellers, set_reseller_status, update_reseller
@@ -24,7 +25,6 @@ from studio.services.users import (
     authenticate,
     create_user,
 )
-from studio.users import NewUserInput
 from tests.support.panel import active_subscription, customer, make_reseller, sign_in
 from tests.support.resellers import PASSWORD, sample_reseller
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studio.actors import Actor
-from studio.contact import (
+from studio.context import Studio, open_studio
+from studio.domain.actors import Actor
+from studio.domain.contact import (
     LIMITS,
     country_value,
     email_value,
@@ -24,10 +25,9 @@ from studio.contact import (
     text_value,
     website_value,
 )
-from studio.context import Studio, open_studio
+from studio.domain.reseller_formats import PERSONAL_FIELDS, from_flat, to_flat
+from studio.domain.reseller_rules import Address, Company, Department, ResellerInput, check_reseller
 from studio.errors import FieldError
-from studio.reseller_io import PERSONAL_FIELDS, from_flat, to_flat
-from studio.resellers import Address, Company, Department, ResellerInput, check_reseller
 from studio.services.resellers import create_reseller, delete_reseller, get_reseller
 from tests.support.resellers import sample_reseller
 

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from studio import audit
-from studio.actors import Actor, PermissionDenied, Role
 from studio.context import Studio
+from studio.db import audit
+from studio.domain.actors import Actor, PermissionDenied, Role
+from studio.domain.reseller_settings_rules import ResellerTypeInput
 from studio.errors import FieldError
-from studio.reseller_settings import ResellerTypeInput
 from studio.services.reseller_settings import (
     enabled_types,
     get_reseller_settings,

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from studio.actors import Actor, PermissionDenied, Role
 from studio.context import Studio, open_studio
 from studio.db.models import AuditEvent, Reseller
+from studio.domain.actors import Actor, PermissionDenied, Role
+from studio.domain.reseller_rules import Address, Company, Department
+from studio.domain.reseller_settings_rules import ResellerTypeInput
 from studio.errors import ConflictError, FieldError
-from studio.reseller_settings import ResellerTypeInput
-from studio.resellers import Address, Company, Department
 from studio.security.passwords import verify_password
 from studio.services.reseller_settings import get_reseller_settings, save_reseller_settings
 from studio.services.resellers import (

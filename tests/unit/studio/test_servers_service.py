@@ -9,12 +9,12 @@ import pytest
 from keyring.backends import fail
 from sqlalchemy import select
 
-from studio.actors import Actor, PermissionDenied, Role
 from studio.context import Studio
 from studio.db.models import AuditEvent, RemoteServer
+from studio.domain.actors import Actor, PermissionDenied, Role
+from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
 from studio.errors import FieldError
-from studio.secrets import KEYRING_SERVICE, remote_token_name
-from studio.servers import ProvisioningInput, RemoteServerInput
+from studio.security.keyring_store import KEYRING_SERVICE, remote_token_name
 from studio.services.servers import (
     add_remote_server,
     get_provisioning_settings,

@@ -8,15 +8,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
-from studio.actors import Actor
 from studio.context import Studio
 from studio.db.models import Subscription
+from studio.domain.actors import Actor
+from studio.domain.statement_rules import Sale, commission_line, csv_rows, parse_period
 from studio.errors import FieldError
 from studio.services import customers
 from studio.services.customers import SaleInput
 from studio.services.offerings import OfferingInput, save_offering, set_reseller_offerings
 from studio.services.statements import commission_statement
-from studio.statements import Sale, commission_line, csv_rows, parse_period
 from tests.support.panel import active_subscription, customer, make_reseller, sign_in
 
 

@@ -12,10 +12,11 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from studio.actors import Actor, PermissionDenied, Role
 from studio.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
 from studio.context import Studio, open_studio
 from studio.db.models import AuditEvent, User
+from studio.domain.actors import Actor, PermissionDenied, Role
+from studio.domain.user_rules import NewUserInput
 from studio.errors import FieldError
 from studio.security.passwords import needs_rehash, password_error
 from studio.services.users import (
@@ -30,7 +31,6 @@ from studio.services.users import (
     provider_admin_exists,
     save_login_policy,
 )
-from studio.users import NewUserInput
 
 PASSWORD = "a long and uncommon passphrase"
 ADMIN = NewUserInput("ops.admin", "Olga Admin", "olga@hosting.example", PASSWORD, PASSWORD)

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from studio.domain.website_rules import DEFAULT_WEBSITE, WebsiteInput, parse_website, website_errors
 from studio.errors import FieldError
-from studio.website import DEFAULT_WEBSITE, WebsiteInput, parse_website, website_errors
 
 VALID = WebsiteInput(
     site_name="MachPanel Control Panel",

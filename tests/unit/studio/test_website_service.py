@@ -7,13 +7,13 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from studio import audit
-from studio.actors import Actor, PermissionDenied, Role
 from studio.context import Studio
+from studio.db import audit
 from studio.db.models import AuditEvent, WebsiteSettings
+from studio.domain.actors import Actor, PermissionDenied, Role
+from studio.domain.website_rules import WebsiteInput
 from studio.errors import FieldError
 from studio.services.website import get_website_settings, save_website_settings
-from studio.website import WebsiteInput
 
 INPUT = WebsiteInput(
     site_name="Hosting Co Control Panel",

@@ -11,8 +11,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from studio.domain.validation import host_error, port_value
 from studio.errors import FieldError
-from studio.validation import host_error, port_value
 
 PROTOCOLS = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -6,10 +6,10 @@ second time. Nothing is overwritten that an administrator already configured.
 
 from __future__ import annotations
 
-from studio.actors import Actor, Permission
 from studio.context import Studio
+from studio.domain.actors import Actor, Permission
+from studio.domain.website_rules import WebsiteInput
 from studio.services.website import get_website_settings, save_website_settings
-from studio.website import WebsiteInput
 
 DEMO_WEBSITE = WebsiteInput(
     site_name="MachPanel Demo Control Panel",
@@ -127,7 +127,7 @@ def _demo_subscriptions(studio: Studio, actor: Actor) -> list[str]:
     from sqlalchemy import func, select
 
     from studio.db.models import Reseller, Subscription
-    from studio.demo_resellers import demo_reseller
+    from studio.demo.sample_resellers import demo_reseller
     from studio.provisioning.client import ProvisioningClient
     from studio.provisioning.runner import JobRunner
     from studio.services.provisioning import start_embedded, stop_embedded
@@ -210,10 +210,10 @@ def _demo_panel(
     provisioned for real by ``runner``."""
     from sqlalchemy import func, select
 
-    from studio.customers import CustomerInput
     from studio.db.models import EndCustomer, Subscription
+    from studio.domain.customer_rules import CustomerInput
+    from studio.domain.reseller_rules import Address
     from studio.provisioning.runner import JobRunner
-    from studio.resellers import Address
     from studio.services.customer_plans import PlanInput, create_plan, panel_offerings
     from studio.services.customers import SaleInput, create_customer, subscribe_customer
     from studio.services.reseller_panel import open_panel_as
@@ -287,7 +287,7 @@ def _demo_resellers(studio: Studio, actor: Actor) -> list[str]:
     They have no password: like imported resellers they cannot sign in until an
     administrator sets one (there are no default passwords).
     """
-    from studio.demo_resellers import demo_reseller
+    from studio.demo.sample_resellers import demo_reseller
     from studio.errors import FieldError
     from studio.services.reseller_settings import enabled_types
     from studio.services.resellers import create_reseller

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from studio.domain.catalog import CATALOG
+from studio.domain.validation import host_error, port_value
 from studio.errors import FieldError
-from studio.provisioning.catalog import CATALOG
-from studio.validation import host_error, port_value
 
 MODES = ("embedded", "external")
 _SERVER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,14}$")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from studio.validation import hundredths_text, hundredths_value
+from studio.domain.validation import hundredths_text, hundredths_value
 
 TYPES = ("commission", "subscription")
 DEFAULT_LABELS = {"commission": "Commission Based", "subscription": "Subscription Based"}

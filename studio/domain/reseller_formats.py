@@ -12,8 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from studio.domain.reseller_rules import ADDRESS_FIELDS, Address, Company, Department, ResellerInput
 from studio.errors import FieldError
-from studio.resellers import ADDRESS_FIELDS, Address, Company, Department, ResellerInput
 
 PERSONAL_FIELDS = (
     "type",

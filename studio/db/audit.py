@@ -8,8 +8,8 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from studio.actors import Actor
 from studio.db.models import AuditEvent
+from studio.domain.actors import Actor
 
 MASK = "********"
 _SECRET_MARKERS = ("password", "token", "secret", "key")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 
-from studio.contact import (
+from studio.domain.contact import (
     LIMITS,
     country_value,
     email_value,
@@ -22,10 +22,10 @@ from studio.contact import (
     text_value,
     website_value,
 )
+from studio.domain.reseller_settings_rules import TYPES
+from studio.domain.user_rules import username_error  # one rule: MachPanel signs resellers in by it
 from studio.errors import FieldError
-from studio.reseller_settings import TYPES
 from studio.security.passwords import password_error
-from studio.users import username_error  # one rule: MachPanel signs resellers in by it
 
 STATUSES = ("active", "suspended")
 DEFAULT_DEPARTMENTS = ("Billing", "Sales", "Support")

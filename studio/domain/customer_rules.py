@@ -1,7 +1,7 @@
 """Rules for a reseller's end customers (pure, no I/O).
 
 The person and address are checked by the same rules as a reseller's
-(:mod:`studio.resellers`): e-mail, phone read in the address's country and stored as
+(:mod:`studio.domain.reseller_rules`): e-mail, phone read in the address's country and stored as
 E.164, ISO 3166 country. Errors use the same field names (``email``, ``city`` …).
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from studio.contact import LIMITS, email_value, phone_value, text_value
-from studio.resellers import Address, FieldChecker, check_address
+from studio.domain.contact import LIMITS, email_value, phone_value, text_value
+from studio.domain.reseller_rules import Address, FieldChecker, check_address
 
 STATUSES = ("active", "suspended", "deleted")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from studio.contact import phone_display
-from studio.resellers import Address, Company, Department, ResellerInput
+from studio.domain.contact import phone_display
+from studio.domain.reseller_rules import Address, Company, Department, ResellerInput
 
 FIRST = (
     "Ada",

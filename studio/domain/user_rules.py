@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from studio.actors import Role
-from studio.contact import email_value
+from studio.domain.actors import Role
+from studio.domain.contact import email_value
 from studio.security.passwords import password_error
 
 PROVIDER_ROLES = (Role.PROVIDER_ADMINISTRATOR.value, Role.PROVIDER_STAFF.value)
@@ -44,7 +44,7 @@ def username_error(username: str) -> str | None:
 
 def email_error(email: str) -> str | None:
     """Why ``email`` is not an e-mail address, in email-validator's words (the one
-    e-mail rule of the studio: ``studio.contact.email_value``)."""
+    e-mail rule of the studio: ``studio.domain.contact.email_value``)."""
     return email_value(email, required=True)[1]
 
 

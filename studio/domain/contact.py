@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from studio.validation import host_error
+from studio.domain.validation import host_error
 
 #: Longest accepted value per kind of field, stated in the refusal message.
 LIMITS = {
