@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from studio.domain.job_rules import UNFINISHED_JOB_STATES, JobStatus, new_idempotency_key
+
 #: Constraint names that Alembic's batch mode on SQLite can find again.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -486,9 +488,22 @@ class ProvisioningJob(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
 
+    @classmethod
+    def on_resource(cls, sub: Subscription, operation: str, requested_by: str) -> ProvisioningJob:
+        """A new ``pending`` job on the subscription's resource (suspend, resume,
+        deprovision), with a key of its own."""
+        return cls(
+            subscription_id=sub.id,
+            operation=operation,
+            idempotency_key=new_idempotency_key(),
+            server=sub.server,
+            service=sub.service,
+            parameters={"resource_id": sub.resource_id},
+            state=JobStatus.PENDING,
+            requested_by=requested_by,
+        )
 
-#: The states of a job not yet ended (the runner works on these).
-UNFINISHED_JOB_STATES = ("pending", "queued", "running", "cancelling")
+
 _UNFINISHED = "state IN ({})".format(", ".join(f"'{s}'" for s in UNFINISHED_JOB_STATES))
 
 #: At most one unfinished job per subscription: two Retries (two windows, a double

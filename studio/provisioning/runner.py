@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from studio.context import Studio
 from studio.db import audit
 from studio.db.models import (
-    UNFINISHED_JOB_STATES,
     EndCustomer,
     ProvisioningJob,
     Reseller,
@@ -36,6 +35,14 @@ from studio.db.models import (
     utcnow,
 )
 from studio.domain.actors import Actor
+from studio.domain.job_rules import (
+    OPERATION_FOR_STATUS,
+    UNFINISHED_JOB_STATES,
+    SubscriptionStatus,
+    quotas_after_update,
+    status_after_success,
+    wanted_status,
+)
 from studio.errors import DatabaseError
 from studio.provisioning.client import (
     JobInfo,
@@ -51,7 +58,6 @@ from studio.provisioning.protocol import JobState
 
 log = logging.getLogger(__name__)
 
-ACTIVE_STATES = UNFINISHED_JOB_STATES
 #: Waits between attempts after network failures; one more failure then fails the job.
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 TRANSIENT = (Unreachable, TimedOut, ServiceUnavailable)
@@ -61,14 +67,6 @@ ENDPOINTS_TTL_S = 5.0
 QUERY_BATCH = 500
 #: How often a job given up here (its server unreachable) is asked about again.
 RECONCILE_S = 30.0
-#: What a finished provision/update/deprovision makes of its subscription.
-_ON_SUCCESS = {
-    "provision": "active",
-    "update": "active",
-    "deprovision": "removed",
-    "suspend": "suspended",
-    "resume": "active",
-}
 
 Listener = Callable[[int], None]
 
@@ -255,7 +253,7 @@ class JobRunner:
             rows = session.execute(
                 select(*columns)
                 .where(
-                    ProvisioningJob.state.in_(ACTIVE_STATES),
+                    ProvisioningJob.state.in_(UNFINISHED_JOB_STATES),
                     or_(
                         ProvisioningJob.next_attempt_at.is_(None),
                         ProvisioningJob.next_attempt_at <= now,
@@ -391,7 +389,7 @@ class JobRunner:
                     if outcome.info is not None and self._reconcile(session, job, outcome.info):
                         changed.append(job.id)
                     continue
-                if job is None or job.state not in ACTIVE_STATES:
+                if job is None or job.state not in UNFINISHED_JOB_STATES:
                     continue
                 if outcome.info is not None:
                     did_change = self._record(session, job, outcome.info)
@@ -399,7 +397,7 @@ class JobRunner:
                     did_change = self._retry_later(session, job, outcome.transient)
                 else:
                     did_change = self._fail(session, job, outcome.failure or "unknown failure")
-                if job.state in ACTIVE_STATES:
+                if job.state in UNFINISHED_JOB_STATES:
                     self._next_poll[job.id] = clock + self.poll_s
                 else:
                     self._next_poll.pop(job.id, None)
@@ -475,8 +473,6 @@ class JobRunner:
         """A subscription follows its owners: one provisioned (or resumed) while its
         reseller or end customer was suspended meanwhile is suspended next, and the
         other way round; a deleted customer's is deprovisioned."""
-        from studio.services.subscriptions import resource_job, wanted_status
-
         reseller = session.get(Reseller, sub.reseller_id)
         if reseller is None or not sub.resource_id or sub.status not in ("active", "suspended"):
             return
@@ -484,8 +480,8 @@ class JobRunner:
         wanted = wanted_status(reseller.status, customer.status if customer else None)
         if sub.status == wanted:
             return
-        operation = {"suspended": "suspend", "active": "resume", "removed": "deprovision"}[wanted]
-        session.add(resource_job(sub, operation, self.actor.name))
+        operation = OPERATION_FOR_STATUS[SubscriptionStatus(wanted)]
+        session.add(ProvisioningJob.on_resource(sub, operation, self.actor.name))
         log.info("job %s: subscription %s follows its owner (%s)", job.id, sub.id, operation)
 
     def _reconcile(self, session: Session, job: ProvisioningJob, info: JobInfo) -> bool:
@@ -551,11 +547,11 @@ def _succeeded(job: ProvisioningJob, sub: Subscription, info: JobInfo) -> None:
     found later (a job given up here that the server finished): the status its
     operation leads to, the resource a provision made, the quotas an add-on raised."""
     job.progress = 100
-    sub.status = _ON_SUCCESS.get(job.operation, sub.status)
+    sub.status = status_after_success(job.operation, sub.status)
     if job.operation == "provision":
         sub.resource_id = str((info.result or {}).get("resource_id") or "") or None
     if job.operation == "update":  # an add-on: the subscription holds the new quotas
-        sub.quotas = {k: v for k, v in job.parameters.items() if k not in ("resource_id", "name")}
+        sub.quotas = quotas_after_update(job.parameters)
 
 
 @dataclass

@@ -21,11 +21,13 @@ from studio.db.models import CustomerPlan, Reseller, Subscription
 from studio.domain.actors import Actor, Permission
 from studio.domain.catalog import BILLING_CYCLES, CATALOG
 from studio.domain.contact import text_value
+from studio.domain.job_rules import LIVE_STATUSES
+from studio.domain.quota_rules import price_cents, quota_values
 from studio.domain.validation import hundredths_text
 from studio.errors import FieldError
-from studio.services.offerings import AssignedOffering, price_cents, reseller_offerings_in
+from studio.services.offerings import AssignedOffering, reseller_offerings_in
+from studio.services.quota_checks import held
 from studio.services.reseller_panel import panel_reseller
-from studio.services.subscriptions import LIVE_STATUSES, quota_values
 
 MAX_PLAN_NAME = 80
 
@@ -98,44 +100,16 @@ class SubscriptionUsage:
     customers: int
 
 
-def _held(session: Session, parent_id: int, service: str) -> tuple[dict[str, int], int]:
-    """What the live customer subscriptions drawing on ``parent_id`` hold, per quota
-    (the sum of a pooled quota, the largest of a size per item), and how many
-    customers hold it: one query."""
-    spec = CATALOG[service]
-    totals: dict[str, int] = {}
-    customers: set[int | None] = set()
-    rows = session.execute(
-        select(Subscription.customer_id, Subscription.quotas).where(
-            Subscription.parent_id == parent_id, Subscription.status.in_(LIVE_STATUSES)
-        )
-    )
-    for customer_id, quotas in rows:
-        customers.add(customer_id)
-        for name, value in quotas.items():
-            quota = spec.quota(name)
-            if quota is None or quota.pooled:
-                totals[name] = totals.get(name, 0) + int(value)
-            else:
-                totals[name] = max(totals.get(name, 0), int(value))
-    return totals, len(customers)
-
-
-def allocated(session: Session, parent_id: int, service: str) -> dict[str, int]:
-    """What the customers drawing on ``parent_id`` hold, per quota (see :func:`_held`)."""
-    return _held(session, parent_id, service)[0]
-
-
 def usage_of(session: Session, sub: Subscription) -> SubscriptionUsage:
     """One subscription's usage (the panel's bars, the over-usage report)."""
-    held, customers = _held(session, sub.id, sub.service)
+    held_now, customers = held(session, sub.id, sub.service)
     quotas = tuple(
         QuotaUsage(
             q.name,
             q.label,
             q.unit,
             int(sub.quotas.get(q.name, 0)),
-            held.get(q.name, 0),
+            held_now.get(q.name, 0),
             q.pooled,
         )
         for q in CATALOG[sub.service].quotas

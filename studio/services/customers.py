@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,17 +38,12 @@ from studio.db.models import (
 from studio.domain.actors import Actor
 from studio.domain.catalog import CATALOG
 from studio.domain.customer_rules import STATUSES, CustomerInput, check_customer
+from studio.domain.job_rules import LIVE_STATUSES, UNFINISHED_JOB_STATES, new_idempotency_key
 from studio.domain.reseller_rules import ADDRESS_FIELDS, Address, full_name
 from studio.errors import ConflictError, FieldError
-from studio.services.customer_plans import allocated
 from studio.services.offerings import reseller_offerings_in
+from studio.services.quota_checks import lock_parent, quota_errors
 from studio.services.reseller_panel import panel_reseller
-from studio.services.subscriptions import (
-    ACTIVE_STATES,
-    LIVE_STATUSES,
-    new_idempotency_key,
-    resource_job,
-)
 
 
 @dataclass(frozen=True)
@@ -372,50 +367,6 @@ def _sell_plan(
     )
 
 
-def lock_parent(session: Session, parent_id: int) -> Subscription:
-    """The reseller subscription ``parent_id``, after a write to its row: until the
-    transaction ends no other sale (or retry) drawing on it can run its quota check,
-    in this process or another (SQLite's write lock; a row lock elsewhere)."""
-    session.execute(
-        update(Subscription)
-        .where(Subscription.id == parent_id)
-        .values(updated_at=Subscription.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-    parent = session.get(Subscription, parent_id, populate_existing=True)
-    assert parent is not None  # the foreign key
-    return parent
-
-
-def quota_errors(
-    session: Session, reseller: Reseller, parent: Subscription, quotas: dict[str, int], what: str
-) -> dict[str, str]:
-    """What would exceed ``parent`` if a customer took ``quotas`` on top of what the
-    others hold (call :func:`lock_parent` first): ``quota.<name>`` naming the quota, the
-    limit and what is left. Overselling, where allowed, lifts the pooled limits only."""
-    spec = CATALOG[parent.service]
-    errors: dict[str, str] = {}
-    held = allocated(session, parent.id, parent.service)
-    for name, need in quotas.items():
-        quota = spec.quota(name)
-        label, unit = (quota.label, f" {quota.unit}") if quota else (name, "")
-        limit = int(parent.quotas.get(name, 0))
-        if quota is not None and not quota.pooled:
-            if need > limit:  # a size per item is never oversold
-                errors[f"quota.{name}"] = (
-                    f"{label}: subscription #{parent.id} allows {limit:,}{unit} each; "
-                    f"{what} gives {need:,}"
-                )
-            continue
-        left = max(limit - held.get(name, 0), 0)
-        if need > left and not reseller.oversell_allowed:
-            errors[f"quota.{name}"] = (
-                f"{label}: subscription #{parent.id} holds {limit:,}{unit}, "
-                f"{left:,} left; {what} needs {need:,}"
-            )
-    return errors
-
-
 def _sell_offering(
     session: Session, reseller: Reseller, customer: EndCustomer, data: SaleInput
 ) -> Subscription:
@@ -526,7 +477,9 @@ def customer_subscriptions(
 
 
 #: Subscriptions with a job under way: they follow their customer when it ends.
-_BUSY = select(ProvisioningJob.subscription_id).where(ProvisioningJob.state.in_(ACTIVE_STATES))
+_BUSY = select(ProvisioningJob.subscription_id).where(
+    ProvisioningJob.state.in_(UNFINISHED_JOB_STATES)
+)
 
 #: Customer status → (audit verb, the job its subscriptions get, from which statuses).
 _STATUS_CHANGES = {
@@ -584,7 +537,7 @@ def set_customer_status(
             )
         ).all()
         for sub in subs:  # the reseller is active (panel_reseller, changing=True)
-            session.add(resource_job(sub, operation, actor.name))
+            session.add(ProvisioningJob.on_resource(sub, operation, actor.name))
         jobs = len(subs)
         audit.record(
             session,

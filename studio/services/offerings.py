@@ -20,11 +20,11 @@ from studio.db import audit
 from studio.db.models import Addon, Reseller, ResellerOffering, ServiceOffering, Subscription
 from studio.domain.actors import Actor, Permission
 from studio.domain.catalog import AUDIENCES, BILLING_CYCLES, CATALOG
+from studio.domain.quota_rules import price_cents, quota_values
 from studio.domain.reseller_settings_rules import commission_value
-from studio.domain.validation import hundredths_text, hundredths_value, whole_number
+from studio.domain.validation import hundredths_text, whole_number
 from studio.errors import FieldError
 from studio.services.reseller_settings import get_reseller_settings
-from studio.services.subscriptions import quota_values
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,6 @@ class AssignedOffering:
     def commission_text(self) -> str:
         """``12.50``."""
         return hundredths_text(self.commission_bp)
-
-
-def price_cents(text: str) -> tuple[int | None, str | None]:
-    """A price of at most two decimals, 0 or more, as whole cents."""
-    return hundredths_value(text, maximum=1_000_000, invalid="must be an amount, e.g. 9.99")
 
 
 def _get(session: Session, row_id: int, addon: bool) -> ServiceOffering | Addon | None:

@@ -24,8 +24,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from studio.context import Studio
 from studio.csvfile import read_csv, write_csv_atomically
 from studio.db import audit
-from studio.db.models import AuditEvent, Reseller, User
+from studio.db.models import (
+    AuditEvent,
+    CustomerPlan,
+    EndCustomer,
+    ProvisioningJob,
+    Reseller,
+    ResellerOffering,
+    Subscription,
+    User,
+)
 from studio.domain.actors import Actor, Permission
+from studio.domain.job_rules import LIVE_STATUSES
 from studio.domain.reseller_formats import CSV_COLUMNS, from_flat, to_flat
 from studio.domain.reseller_rules import (
     STATUSES,
@@ -269,9 +279,6 @@ def list_resellers(studio: Studio, actor: Actor) -> list[ResellerRow]:
 def _live_subscriptions(session: Session, reseller_id: int | None = None) -> dict[int, int]:
     """Reseller id → its own subscriptions active or pending (one query for the whole
     list); its end customers' are the reseller panel's to show."""
-    from studio.db.models import Subscription
-    from studio.services.subscriptions import LIVE_STATUSES
-
     stmt = (
         select(Subscription.reseller_id, func.count())
         .where(Subscription.status.in_(LIVE_STATUSES), Subscription.customer_id.is_(None))
@@ -525,9 +532,6 @@ def set_reseller_status(
 def _status_jobs(session: Session, actor: Actor, reseller_id: int, status: str) -> None:
     """Suspend or resume the reseller's subscriptions through provisioning jobs, written
     in the same transaction as the status (the job runner carries them out)."""
-    from studio.db.models import EndCustomer, ProvisioningJob, Subscription
-    from studio.services.subscriptions import resource_job
-
     operation, from_status = (
         ("suspend", "active") if status == "suspended" else ("resume", "suspended")
     )
@@ -549,21 +553,12 @@ def _status_jobs(session: Session, actor: Actor, reseller_id: int, status: str) 
         )
     )
     for sub in subs:
-        session.add(resource_job(sub, operation, actor.name))
+        session.add(ProvisioningJob.on_resource(sub, operation, actor.name))
 
 
 def delete_reseller(studio: Studio, actor: Actor, reseller_id: int) -> str:
     """Delete the reseller; the audit log keeps its last details and its history."""
     actor.require(Permission.MANAGE_RESELLERS)
-    from studio.db.models import (
-        CustomerPlan,
-        EndCustomer,
-        ProvisioningJob,
-        ResellerOffering,
-        Subscription,
-    )
-    from studio.services.subscriptions import LIVE_STATUSES
-
     with studio.unit_of_work() as session:
         row = _row(session, reseller_id)
         name = full_name(row.first_name, row.last_name)

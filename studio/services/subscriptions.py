@@ -10,7 +10,6 @@ runner to cancel it on the server.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -23,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from studio.context import Studio
 from studio.db import audit
 from studio.db.models import (
-    UNFINISHED_JOB_STATES,
+    Addon,
     ProvisioningJob,
     RemoteServer,
     Reseller,
@@ -33,26 +32,11 @@ from studio.db.models import (
 )
 from studio.domain.actors import Actor, Permission
 from studio.domain.catalog import CATALOG
+from studio.domain.job_rules import FINAL_JOB_STATES, UNFINISHED_JOB_STATES, new_idempotency_key
+from studio.domain.quota_rules import quota_values
 from studio.domain.reseller_rules import full_name
-from studio.domain.validation import whole_number
 from studio.errors import FieldError, StudioError
-
-#: Job states the runner still works on; the others are final.
-ACTIVE_STATES = UNFINISHED_JOB_STATES
-FINAL_STATES = ("succeeded", "failed", "cancelled")
-#: Subscription statuses that hold (or are about to hold) a resource on a server.
-LIVE_STATUSES = ("pending", "active", "suspended")
-
-
-def wanted_status(reseller_status: str, customer_status: str | None) -> str:
-    """What a provisioned subscription should be, given its owners: ``removed`` for a
-    deleted end customer's, ``suspended`` when its reseller or customer is, else
-    ``active``."""
-    if customer_status == "deleted":
-        return "removed"
-    if "suspended" in (reseller_status, customer_status):
-        return "suspended"
-    return "active"
+from studio.services.quota_checks import lock_parent, quota_errors
 
 
 class PrerequisitesFailed(StudioError):
@@ -105,7 +89,7 @@ class JobView:
     @property
     def finished(self) -> bool:
         """Whether the runner is done with it."""
-        return self.state in FINAL_STATES
+        return self.state in FINAL_JOB_STATES
 
     def as_json(self) -> dict[str, Any]:
         """The ``jobs list --json`` object."""
@@ -139,33 +123,6 @@ class SubscriptionView:
     resource_id: str | None
     job: JobView | None
     history: tuple[JobView, ...] = ()
-
-
-def quota_values(service: str, quotas: Mapping[str, str]) -> tuple[dict[str, int], dict[str, str]]:
-    """Whole-number quotas within the catalog's limits; errors name ``quota.<name>``."""
-    spec = CATALOG.get(service)
-    if spec is None:
-        return {}, {"service": f"must be one of {', '.join(CATALOG)}"}
-    values: dict[str, int] = {}
-    errors: dict[str, str] = {}
-    for name in quotas:
-        if spec.quota(name) is None:
-            errors[f"quota.{name}"] = f"{spec.title} has no quota {name!r}"
-    for quota in spec.quotas:
-        text = str(quotas.get(quota.name, "")).strip()
-        field = f"quota.{quota.name}"
-        if not text:
-            errors[field] = "is required"
-            continue
-        value = whole_number(text)
-        if value is None:
-            errors[field] = "must be a whole number"
-            continue
-        if not quota.minimum <= value <= quota.maximum:
-            errors[field] = f"must be between {quota.minimum:,} and {quota.maximum:,} {quota.unit}"
-            continue
-        values[quota.name] = value
-    return values, errors
 
 
 def _job_view(job: ProvisioningJob, reseller: Reseller) -> JobView:
@@ -231,25 +188,6 @@ def _subscription_view(session: Session, sub: Subscription) -> SubscriptionView:
         status=sub.status,
         resource_id=sub.resource_id,
         job=history[-1] if history else None,  # the current job is the newest
-    )
-
-
-def new_idempotency_key() -> str:
-    """A key no other job, in any database using the same server, will ever have."""
-    return f"mp-{uuid.uuid4().hex}"
-
-
-def resource_job(sub: Subscription, operation: str, requested_by: str) -> ProvisioningJob:
-    """A new ``pending`` job on the subscription's resource (suspend, resume)."""
-    return ProvisioningJob(
-        subscription_id=sub.id,
-        operation=operation,
-        idempotency_key=new_idempotency_key(),
-        server=sub.server,
-        service=sub.service,
-        parameters={"resource_id": sub.resource_id},
-        state="pending",
-        requested_by=requested_by,
     )
 
 
@@ -421,7 +359,7 @@ def list_jobs(studio: Studio, actor: Actor, *, unfinished_only: bool = False) ->
             .order_by(ProvisioningJob.id.desc())
         )
         if unfinished_only:
-            stmt = stmt.where(ProvisioningJob.state.in_(ACTIVE_STATES))
+            stmt = stmt.where(ProvisioningJob.state.in_(UNFINISHED_JOB_STATES))
         return [_job_view(job, reseller) for job, reseller in session.execute(stmt)]
 
 
@@ -437,7 +375,7 @@ def count_running_jobs(studio: Studio, actor: Actor) -> int:
     """Jobs the runner is still working on (the status bar's count)."""
     actor.require(Permission.VIEW_RESELLERS)
     with studio.unit_of_work() as session:
-        stmt = select(func.count()).where(ProvisioningJob.state.in_(ACTIVE_STATES))
+        stmt = select(func.count()).where(ProvisioningJob.state.in_(UNFINISHED_JOB_STATES))
         return int(session.scalar(stmt) or 0)
 
 
@@ -470,8 +408,6 @@ def add_addon(studio: Studio, actor: Actor, subscription_id: int, addon_id: int)
     The new quotas (current + the add-on's increments) must stay within the catalog's
     limits; the subscription holds them once the job succeeds.
     """
-    from studio.db.models import Addon
-
     actor.require(Permission.MANAGE_RESELLERS)
     with studio.unit_of_work() as session:
         sub = session.get(Subscription, subscription_id)
@@ -596,8 +532,6 @@ def _recheck_customer_quota(session: Session, sub: Subscription) -> None:
     """An end customer's failed subscription held nothing; before it holds its quotas
     again, they must still fit its reseller's subscription (other sales may have used
     them meanwhile)."""
-    from studio.services.customers import lock_parent, quota_errors
-
     assert sub.parent_id is not None
     parent = lock_parent(session, sub.parent_id)
     reseller = session.get(Reseller, sub.reseller_id)
@@ -613,7 +547,7 @@ def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
     actor.require(Permission.MANAGE_RESELLERS)
     with studio.unit_of_work() as session:
         job, sub = _job_and_subscription(session, job_id)
-        if job.state in FINAL_STATES:
+        if job.state in FINAL_JOB_STATES:
             raise FieldError.single("job", f"is {job.state}: it can no longer be cancelled")
         job.state = "cancelling"
         job.next_attempt_at = None

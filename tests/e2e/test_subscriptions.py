@@ -328,7 +328,7 @@ def test_a_subscription_never_has_two_unfinished_jobs(setup: Setup) -> None:
     from sqlalchemy.engine import Connection
     from sqlalchemy.exc import IntegrityError
 
-    from studio.services.subscriptions import new_idempotency_key
+    from studio.domain.job_rules import new_idempotency_key
 
     def second_pending_job(connection: Connection, job_id: int) -> None:
         row = (
