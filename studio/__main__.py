@@ -1,4 +1,5 @@
-"""``python -m studio`` runs the same command line as ``machpanel-studio``."""
+"""``python -m studio`` runs the commands of ``machpanel-studio`` without the window
+(the embedded stubs start as ``python -m studio stub``); ``python -m ui`` opens it."""
 
 from studio.cli import main
 

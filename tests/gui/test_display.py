@@ -38,7 +38,7 @@ def test_missing_x11_libraries_are_named_with_their_packages(
 def test_the_command_refuses_cleanly_without_a_display(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from studio.cli import main
+    from ui.launcher import main
 
     monkeypatch.setattr("sys.platform", "linux")
     monkeypatch.delenv("QT_QPA_PLATFORM")

@@ -185,7 +185,7 @@ def test_commands_other_than_the_gui_never_import_qt(data_dir: Path) -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_studio_package_has_no_qt_import() -> None:
+def test_studio_package_has_no_qt_and_no_ui_import() -> None:
     offenders = []
     for path in (REPO / "studio").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -195,15 +195,23 @@ def test_studio_package_has_no_qt_import() -> None:
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            if any(n.split(".")[0] in {"PySide6", "PyQt6", "PyQt5", "shiboken6"} for n in names):
+            if any(
+                n.split(".")[0] in {"PySide6", "PyQt6", "PyQt5", "shiboken6", "ui"} for n in names
+            ):
                 offenders.append(str(path))
     assert offenders == []
+
+
+def test_the_core_alone_opens_no_window(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m studio`` (no window given) refuses to run without a command."""
+    assert main([]) == EXIT_USAGE
+    assert "give a command; the window opens from machpanel-studio" in capsys.readouterr().err
 
 
 @pytest.mark.slow
 def test_self_test_passes_from_the_console_script(data_dir: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "studio", "--self-test"],
+        [sys.executable, "-m", "ui", "--self-test"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -220,7 +228,7 @@ def test_self_test_fails_with_the_reason(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     done = subprocess.run(
-        [sys.executable, "-m", "studio", "--data-dir", str(blocker / "d"), "--self-test"],
+        [sys.executable, "-m", "ui", "--data-dir", str(blocker / "d"), "--self-test"],
         capture_output=True,
         text=True,
         timeout=120,

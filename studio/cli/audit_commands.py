@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from studio.cli_users import actor_for
-
-EXIT_OK = 0
+from studio.cli.common import EXIT_OK, act, iso_date
 
 
 def _filter(args: argparse.Namespace) -> Any:
-    from studio.services.audit_log import AuditFilter
+    from studio.services.audit_log import AuditFilter  # start-up
 
     return AuditFilter(args.actor, args.entity, args.since, args.until)
 
 
 def cmd_audit_list(args: argparse.Namespace, out: TextIO) -> int:
     """Newest events first, as a table or JSON."""
-    from studio.cli import opened
-    from studio.services.audit_log import list_audit_events
+    from studio.services.audit_log import list_audit_events  # start-up
 
-    with opened(args) as studio:
-        rows = list_audit_events(studio, actor_for(args, studio), _filter(args), args.limit)
+    rows = act(args, list_audit_events, _filter(args), args.limit)
     if args.json:
         data = [{**asdict(r), "at": r.at.isoformat()} for r in rows]
         print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
@@ -43,21 +38,11 @@ def cmd_audit_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_audit_export(args: argparse.Namespace, out: TextIO) -> int:
     """Matching events to a CSV file."""
-    from studio.cli import opened
-    from studio.services.audit_log import export_audit_csv
+    from studio.services.audit_log import export_audit_csv  # start-up
 
-    with opened(args) as studio:
-        count = export_audit_csv(studio, actor_for(args, studio), _filter(args), args.csv)
+    count = act(args, export_audit_csv, _filter(args), args.csv)
     print(f"exported {count} audit events to {args.csv}", file=out)
     return EXIT_OK
-
-
-def iso_date(text: str) -> dt.date:
-    """An argparse type: ``YYYY-MM-DD``."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def add_commands(commands: Any) -> None:

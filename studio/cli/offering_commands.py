@@ -11,14 +11,10 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from studio.cli_audit import iso_date
-from studio.cli_subscriptions import parse_quotas
-from studio.cli_users import actor_for
+from studio.cli.common import EXIT_OK, act, actor_for, iso_date, opened, parse_quotas
 from studio.domain.catalog import AUDIENCES, BILLING_CYCLES
 from studio.domain.validation import whole_number
 from studio.errors import FieldError
-
-EXIT_OK = 0
 
 
 def _offering_json(view: Any) -> dict[str, Any]:
@@ -36,11 +32,9 @@ def _offering_json(view: Any) -> dict[str, Any]:
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     """Offerings (or add-ons), by name."""
-    from studio.cli import opened
-    from studio.services.offerings import list_offerings
+    from studio.services.offerings import list_offerings  # start-up
 
-    with opened(args) as studio:
-        rows = list_offerings(studio, actor_for(args, studio), args.audience, addons=args.addons)
+    rows = act(args, list_offerings, args.audience, addons=args.addons)
     if args.json:
         print(json.dumps([_offering_json(r) for r in rows], indent=2), file=out)
         return EXIT_OK
@@ -57,8 +51,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_add(args: argparse.Namespace, out: TextIO) -> int:
     """A new offering or add-on."""
-    from studio.cli import opened
-    from studio.services.offerings import OfferingInput, save_offering
+    from studio.services.offerings import OfferingInput, save_offering  # start-up
 
     data = OfferingInput(
         args.name,
@@ -68,8 +61,7 @@ def cmd_add(args: argparse.Namespace, out: TextIO) -> int:
         args.price,
         args.cycle,
     )
-    with opened(args) as studio:
-        view = save_offering(studio, actor_for(args, studio), data, addon=args.addon)
+    view = act(args, save_offering, data, addon=args.addon)
     print(f"{'add-on' if args.addon else 'offering'} {view.id}: {view.name}", file=out)
     return EXIT_OK
 
@@ -108,8 +100,7 @@ def _print_assigned(assigned: list[Any], as_json: bool, out: TextIO) -> None:
 
 def cmd_set(args: argparse.Namespace, out: TextIO) -> int:
     """What a Commission Based reseller may sell, with its commission."""
-    from studio.cli import opened
-    from studio.services.offerings import set_reseller_offerings
+    from studio.services.offerings import set_reseller_offerings  # start-up
 
     with opened(args) as studio:
         assigned = set_reseller_offerings(
@@ -125,11 +116,9 @@ def cmd_set(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     """What a reseller may sell today (or ``--on``)."""
-    from studio.cli import opened
-    from studio.services.offerings import reseller_offerings
+    from studio.services.offerings import reseller_offerings  # start-up
 
-    with opened(args) as studio:
-        assigned = reseller_offerings(studio, actor_for(args, studio), args.reseller, args.on)
+    assigned = act(args, reseller_offerings, args.reseller, args.on)
     _print_assigned(assigned, args.json, out)
     return EXIT_OK
 

@@ -12,11 +12,11 @@ import sys
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from studio.cli_users import actor_for
+from studio.cli.common import EXIT_FAILURE, EXIT_OK, act, actor_for, opened
+from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
 from studio.errors import FieldError
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
+from studio.provisioning.stub.main import add_arguments as add_stub_arguments
+from studio.provisioning.stub.main import run_stub
 
 
 def _read_token(args: argparse.Namespace) -> str:
@@ -30,8 +30,11 @@ def _read_token(args: argparse.Namespace) -> str:
 
 def cmd_doctor(args: argparse.Namespace, out: TextIO) -> int:
     """Prerequisites check; exit 0 only when every prerequisite of every server holds."""
-    from studio.cli import opened
-    from studio.services.provisioning import check_prerequisites, start_embedded, stop_embedded
+    from studio.services.provisioning import (  # start-up
+        check_prerequisites,
+        start_embedded,
+        stop_embedded,
+    )
 
     if not 0 < args.timeout <= 2:
         raise FieldError.single("timeout", "must be more than 0 and at most 2 seconds")
@@ -84,11 +87,9 @@ def _health_json(health: Any) -> dict[str, Any]:
 
 def cmd_server_list(args: argparse.Namespace, out: TextIO) -> int:
     """Registered Remote Servers."""
-    from studio.cli import opened
-    from studio.services.servers import list_remote_servers
+    from studio.services.servers import list_remote_servers  # start-up
 
-    with opened(args) as studio:
-        servers = list_remote_servers(studio, actor_for(args, studio))
+    servers = act(args, list_remote_servers)
     if args.json:
         print(json.dumps([asdict(s) for s in servers], indent=2), file=out)
         return EXIT_OK
@@ -100,9 +101,7 @@ def cmd_server_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_server_add(args: argparse.Namespace, out: TextIO) -> int:
     """Register a Remote Server (token from standard input)."""
-    from studio.cli import opened
-    from studio.domain.server_rules import RemoteServerInput
-    from studio.services.servers import add_remote_server
+    from studio.services.servers import add_remote_server  # start-up
 
     with opened(args) as studio:
         actor = actor_for(args, studio)  # its password comes first on standard input
@@ -115,8 +114,7 @@ def cmd_server_add(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_server_remove(args: argparse.Namespace, out: TextIO) -> int:
     """Remove a Remote Server by name."""
-    from studio.cli import opened
-    from studio.services.servers import list_remote_servers, remove_remote_server
+    from studio.services.servers import list_remote_servers, remove_remote_server  # start-up
 
     with opened(args) as studio:
         actor = actor_for(args, studio)
@@ -130,11 +128,9 @@ def cmd_server_remove(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_provisioning_show(args: argparse.Namespace, out: TextIO) -> int:
     """The Control Server's Provisioning Service settings."""
-    from studio.cli import opened
-    from studio.services.servers import get_provisioning_settings
+    from studio.services.servers import get_provisioning_settings  # start-up
 
-    with opened(args) as studio:
-        view = get_provisioning_settings(studio, actor_for(args, studio))
+    view = act(args, get_provisioning_settings)
     data = asdict(view)
     data["updated_at"] = view.updated_at.isoformat() if view.updated_at else None
     print(json.dumps(data, indent=2), file=out)
@@ -143,9 +139,7 @@ def cmd_provisioning_show(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_provisioning_set(args: argparse.Namespace, out: TextIO) -> int:
     """Switch between embedded and external; external takes host, port, token (stdin)."""
-    from studio.cli import opened
-    from studio.domain.server_rules import ProvisioningInput
-    from studio.services.servers import save_provisioning_settings
+    from studio.services.servers import save_provisioning_settings  # start-up
 
     with opened(args) as studio:
         actor = actor_for(args, studio)  # its password comes first on standard input
@@ -160,8 +154,21 @@ def cmd_provisioning_set(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_stub(args: argparse.Namespace, out: TextIO) -> int:
+    """A Provisioning Service stub in the foreground, until stopped."""
+    return run_stub(args, out)
+
+
 def add_commands(commands: Any) -> None:
-    """Add ``doctor``, ``server`` and ``provisioning`` to the CLI's command tree."""
+    """Add ``doctor``, ``server``, ``provisioning`` and ``stub`` to the CLI's command tree."""
+    stub = commands.add_parser(
+        "stub",
+        help="run a Provisioning Service stub (demo and tests)",
+        description="Run a Provisioning Service stub in the foreground. The bearer token "
+        "comes from $MACHPANEL_STUB_TOKEN or --token-file.",
+    )
+    add_stub_arguments(stub)
+    stub.set_defaults(handler=cmd_stub)
     doctor = commands.add_parser(
         "doctor", help="check the prerequisites: same build, Provisioning Service running, tokens"
     )

@@ -11,13 +11,28 @@ ID`` to work in that reseller's panel, which the audit log records.
 from __future__ import annotations
 
 import argparse
-import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Concatenate, TextIO
 
-from studio.cli_subscriptions import EXIT_FAILURE, EXIT_OK, parse_quotas
-from studio.cli_users import actor_for
-from studio.domain.catalog import BILLING_CYCLES
+from studio.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    Params,
+    Result,
+    act,
+    actor_for,
+    dump_json,
+    embedded_provisioning,
+    opened,
+    parse_quotas,
+    run_jobs_until,
+)
+from studio.domain.actors import Actor, Role
+from studio.domain.catalog import BILLING_CYCLES, quotas_text
+from studio.domain.customer_rules import CustomerInput
+from studio.domain.reseller_rules import ADDRESS_FIELDS, Address
+from studio.domain.statement_rules import csv_rows
 from studio.errors import FieldError
 
 if TYPE_CHECKING:
@@ -27,8 +42,7 @@ if TYPE_CHECKING:
 
 def panel_actor(args: argparse.Namespace, studio: Studio) -> Actor:
     """The reseller signed in with ``--as``, or a provider working "as" ``--reseller``."""
-    from studio.domain.actors import Role
-    from studio.services.reseller_panel import open_panel_as
+    from studio.services.reseller_panel import open_panel_as  # start-up
 
     actor = actor_for(args, studio)
     if actor.role is Role.RESELLER:
@@ -41,17 +55,23 @@ def panel_actor(args: argparse.Namespace, studio: Studio) -> Actor:
     return open_panel_as(studio, actor, reseller)
 
 
-def _dump(data: Any, out: TextIO) -> None:
-    print(json.dumps(data, indent=2, default=str), file=out)
+def act_in_panel(
+    args: argparse.Namespace,
+    use_case: Callable[Concatenate[Studio, Actor, Params], Result],
+    *values: Params.args,
+    **options: Params.kwargs,
+) -> Result:
+    """:func:`~studio.cli.common.act` in a reseller's panel: as the reseller signed in
+    with ``--as``, or as a provider administrator working in ``--reseller``'s panel."""
+    with opened(args) as studio:
+        return use_case(studio, panel_actor(args, studio), *values, **options)
 
 
 def cmd_agreement_show(args: argparse.Namespace, out: TextIO) -> int:
     """The terms of the reseller's type and whether they were accepted."""
-    from studio.cli import opened
-    from studio.services.reseller_panel import agreement
+    from studio.services.reseller_panel import agreement  # start-up
 
-    with opened(args) as studio:
-        view = agreement(studio, actor_for(args, studio))
+    view = act(args, agreement)
     state = f"accepted {view.accepted_at:%Y-%m-%d %H:%M}" if view.accepted_at else "not accepted"
     print(f"{view.type_label} agreement ({state})\n\n{view.terms or '(no terms)'}", file=out)
     return EXIT_OK
@@ -59,8 +79,7 @@ def cmd_agreement_show(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_agreement_accept(args: argparse.Namespace, out: TextIO) -> int:
     """Accept the terms (the reseller itself, signed in with ``--as``)."""
-    from studio.cli import opened
-    from studio.services.reseller_panel import accept_agreement, agreement
+    from studio.services.reseller_panel import accept_agreement, agreement  # start-up
 
     with opened(args) as studio:
         actor = actor_for(args, studio)
@@ -73,13 +92,11 @@ def cmd_agreement_accept(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_usage(args: argparse.Namespace, out: TextIO) -> int:
     """The reseller's subscriptions: each quota, what customers hold, what is left."""
-    from studio.cli import opened
-    from studio.services.customer_plans import my_subscriptions
+    from studio.services.customer_plans import my_subscriptions  # start-up
 
-    with opened(args) as studio:
-        subs = my_subscriptions(studio, panel_actor(args, studio))
+    subs = act_in_panel(args, my_subscriptions)
     if args.json:
-        _dump([{**s.__dict__, "quotas": [q.__dict__ for q in s.quotas]} for s in subs], out)
+        dump_json([{**s.__dict__, "quotas": [q.__dict__ for q in s.quotas]} for s in subs], out)
         return EXIT_OK
     for sub in subs:
         print(
@@ -100,8 +117,7 @@ def _plan_json(plan: Any) -> dict[str, Any]:
 
 def cmd_plan_create(args: argparse.Namespace, out: TextIO) -> int:
     """A Customer Products Plan from one of the reseller's subscriptions."""
-    from studio.cli import opened
-    from studio.services.customer_plans import PlanInput, create_plan
+    from studio.services.customer_plans import PlanInput, create_plan  # start-up
 
     data = PlanInput(
         args.name,
@@ -111,25 +127,22 @@ def cmd_plan_create(args: argparse.Namespace, out: TextIO) -> int:
         args.billing_cycle,
         not args.disabled,
     )
-    with opened(args) as studio:
-        plan = create_plan(studio, panel_actor(args, studio), data)
+    plan = act_in_panel(args, create_plan, data)
     print(f"created plan {plan.id}: {plan.name} ({plan.price_text} {plan.billing_cycle})", file=out)
     return EXIT_OK
 
 
 def cmd_plan_list(args: argparse.Namespace, out: TextIO) -> int:
     """The reseller's plans, or a Commission Based reseller's assigned offerings."""
-    from studio.cli import opened
-    from studio.domain.catalog import quotas_text
-    from studio.services.customer_plans import list_plans, panel_offerings
-    from studio.services.reseller_panel import panel
+    from studio.services.customer_plans import list_plans, panel_offerings  # start-up
+    from studio.services.reseller_panel import panel  # start-up
 
     with opened(args) as studio:
         actor = panel_actor(args, studio)
         if panel(studio, actor).type == "commission":
             offerings = panel_offerings(studio, actor)
             if args.json:
-                _dump(
+                dump_json(
                     [
                         {
                             **o.offering.__dict__,
@@ -150,7 +163,7 @@ def cmd_plan_list(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_OK
         plans = list_plans(studio, actor)
     if args.json:
-        _dump([_plan_json(p) for p in plans], out)
+        dump_json([_plan_json(p) for p in plans], out)
         return EXIT_OK
     for p in plans:
         quotas = quotas_text(p.service, p.quotas)
@@ -166,8 +179,7 @@ def cmd_plan_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def _plan_action(action: str) -> Any:
     def handler(args: argparse.Namespace, out: TextIO) -> int:
-        from studio.cli import opened
-        from studio.services.customer_plans import delete_plan, set_plan_enabled
+        from studio.services.customer_plans import delete_plan, set_plan_enabled  # start-up
 
         with opened(args) as studio:
             actor = panel_actor(args, studio)
@@ -183,8 +195,6 @@ def _plan_action(action: str) -> Any:
 
 
 def _customer_input(args: argparse.Namespace) -> Any:
-    from studio.domain.customer_rules import CustomerInput
-    from studio.domain.reseller_rules import Address
 
     return CustomerInput(
         args.first_name,
@@ -205,7 +215,6 @@ def _customer_input(args: argparse.Namespace) -> Any:
 
 def _customer_json(view: Any) -> dict[str, Any]:
     """A customer as JSON: the field names of its input and errors (``address_line1``)."""
-    from studio.domain.reseller_rules import ADDRESS_FIELDS
 
     data = {k: v for k, v in view.__dict__.items() if k != "address"}
     address = {field: getattr(view.address, attr) for attr, field in ADDRESS_FIELDS.items()}
@@ -214,24 +223,20 @@ def _customer_json(view: Any) -> dict[str, Any]:
 
 def cmd_customer_create(args: argparse.Namespace, out: TextIO) -> int:
     """A new end customer."""
-    from studio.cli import opened
-    from studio.services.customers import create_customer
+    from studio.services.customers import create_customer  # start-up
 
-    with opened(args) as studio:
-        view = create_customer(studio, panel_actor(args, studio), _customer_input(args))
+    view = act_in_panel(args, create_customer, _customer_input(args))
     print(f"created customer {view.id}: {view.name} <{view.email}>", file=out)
     return EXIT_OK
 
 
 def cmd_customer_list(args: argparse.Namespace, out: TextIO) -> int:
     """The reseller's customers."""
-    from studio.cli import opened
-    from studio.services.customers import list_customers
+    from studio.services.customers import list_customers  # start-up
 
-    with opened(args) as studio:
-        views = list_customers(studio, panel_actor(args, studio), include_deleted=args.all)
+    views = act_in_panel(args, list_customers, include_deleted=args.all)
     if args.json:
-        _dump([_customer_json(v) for v in views], out)
+        dump_json([_customer_json(v) for v in views], out)
         return EXIT_OK
     for v in views:
         print(
@@ -243,10 +248,8 @@ def cmd_customer_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_customer_subscribe(args: argparse.Namespace, out: TextIO) -> int:
     """Sell a plan or an assigned offering; with ``--wait``, until active or failed."""
-    from studio.cli import opened
-    from studio.cli_subscriptions import _provisioning, _run_jobs
-    from studio.services.customers import SaleInput, subscribe_customer
-    from studio.services.subscriptions import get_job
+    from studio.services.customers import SaleInput, subscribe_customer  # start-up
+    from studio.services.subscriptions import get_job  # start-up
 
     data = SaleInput(args.customer, args.plan, args.offering, args.server or "")
     with opened(args) as studio:
@@ -262,11 +265,10 @@ def cmd_customer_subscribe(args: argparse.Namespace, out: TextIO) -> int:
         )
         if not args.wait:
             return EXIT_OK
-        from studio.domain.actors import Actor
 
         runner_actor = Actor.local_administrator()  # the job runner works for the studio
-        with _provisioning(studio, runner_actor):
-            finished = _run_jobs(
+        with embedded_provisioning(studio, runner_actor):
+            finished = run_jobs_until(
                 studio,
                 runner_actor,
                 lambda: get_job(studio, runner_actor, job_id).finished,
@@ -285,8 +287,7 @@ def cmd_customer_subscribe(args: argparse.Namespace, out: TextIO) -> int:
 
 def _customer_status(status: str) -> Any:
     def handler(args: argparse.Namespace, out: TextIO) -> int:
-        from studio.cli import opened
-        from studio.services.customers import set_customer_status, status_effects
+        from studio.services.customers import set_customer_status, status_effects  # start-up
 
         with opened(args) as studio:
             actor = panel_actor(args, studio)
@@ -301,9 +302,7 @@ def _customer_status(status: str) -> Any:
 
 def cmd_statement(args: argparse.Namespace, out: TextIO) -> int:
     """A Commission Based reseller's statement for a month or a quarter."""
-    from studio.cli import opened
-    from studio.domain.statement_rules import csv_rows
-    from studio.services.statements import commission_statement, write_statement_csv
+    from studio.services.statements import commission_statement, write_statement_csv  # start-up
 
     with opened(args) as studio:
         statement = commission_statement(
@@ -312,7 +311,7 @@ def cmd_statement(args: argparse.Namespace, out: TextIO) -> int:
     if args.csv:
         write_statement_csv(Path(args.csv), statement)
     if args.json:
-        _dump(
+        dump_json(
             {
                 "reseller": statement.reseller,
                 "period": statement.period.label,
@@ -347,24 +346,20 @@ def cmd_statement(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_oversell(args: argparse.Namespace, out: TextIO) -> int:
     """Allow (on) or stop (off) a reseller's customers holding more than it."""
-    from studio.cli import opened
-    from studio.services.reseller_panel import set_oversell
+    from studio.services.reseller_panel import set_oversell  # start-up
 
-    with opened(args) as studio:
-        allowed = set_oversell(studio, actor_for(args, studio), args.id, args.state == "on")
+    allowed = act(args, set_oversell, args.id, args.state == "on")
     print(f"reseller {args.id}: overselling {'allowed' if allowed else 'not allowed'}", file=out)
     return EXIT_OK
 
 
 def cmd_over_usage(args: argparse.Namespace, out: TextIO) -> int:
     """Quota Over Usage: subscriptions whose customers hold more than they do."""
-    from studio.cli import opened
-    from studio.services.customer_plans import over_usage
+    from studio.services.customer_plans import over_usage  # start-up
 
-    with opened(args) as studio:
-        report = over_usage(studio, actor_for(args, studio))
+    report = act(args, over_usage)
     if args.json:
-        _dump(
+        dump_json(
             [
                 {
                     "reseller": name,

@@ -12,63 +12,35 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
-from studio.cli_users import actor_for
-from studio.errors import FieldError
+from studio.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    act,
+    actor_for,
+    embedded_provisioning,
+    opened,
+    parse_quotas,
+    run_jobs_until,
+)
 
 if TYPE_CHECKING:
-    from studio.context import Studio
-    from studio.domain.actors import Actor
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-
-
-def parse_quotas(items: list[str]) -> dict[str, str]:
-    quotas: dict[str, str] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise FieldError.single("quota", f"{item!r} must be NAME=VALUE, e.g. mailboxes=25")
-        quotas[name.strip()] = value
-    return quotas
-
-
-@contextmanager
-def _provisioning(studio: Studio, actor: Actor) -> Iterator[None]:
-    """The embedded stubs running for this command (started if needed, stopped after if
-    this process started them); nothing to do in external mode."""
-    from studio.services.provisioning import start_embedded, stop_embedded
-
-    start_embedded(studio, actor)
-    try:
-        yield
-    finally:
-        stop_embedded(studio, only_started=True)
-
-
-def _run_jobs(studio: Studio, actor: Actor, done: Any, timeout: float) -> bool:
-    from studio.provisioning.runner import JobRunner
-
-    runner = JobRunner(studio, actor)
-    try:
-        return runner.run_until(done, timeout)
-    finally:
-        runner.stop()
+    pass
 
 
 def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
     """Subscribe As Reseller; with ``--wait``, until the subscription is active or failed."""
-    from studio.cli import opened
-    from studio.services.subscriptions import SubscribeInput, get_job, subscribe_reseller
+    from studio.services.subscriptions import (  # start-up
+        SubscribeInput,
+        get_job,
+        subscribe_reseller,
+    )
 
     data = SubscribeInput(args.reseller, args.service, args.server, parse_quotas(args.quota or []))
     with opened(args) as studio:
         actor = actor_for(args, studio)
-        with _provisioning(studio, actor):
+        with embedded_provisioning(studio, actor):
             view = subscribe_reseller(studio, actor, data)
             assert view.job is not None
             job_id = view.job.id
@@ -83,7 +55,7 @@ def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
                     file=out,
                 )
                 return EXIT_OK
-            finished = _run_jobs(
+            finished = run_jobs_until(
                 studio, actor, lambda: get_job(studio, actor, job_id).finished, args.timeout
             )
             job = get_job(studio, actor, job_id)
@@ -99,11 +71,9 @@ def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_jobs_list(args: argparse.Namespace, out: TextIO) -> int:
     """Jobs, newest first."""
-    from studio.cli import opened
-    from studio.services.subscriptions import list_jobs
+    from studio.services.subscriptions import list_jobs  # start-up
 
-    with opened(args) as studio:
-        jobs = list_jobs(studio, actor_for(args, studio), unfinished_only=args.unfinished)
+    jobs = act(args, list_jobs, unfinished_only=args.unfinished)
     if args.json:
         print(json.dumps([j.as_json() for j in jobs], indent=2, ensure_ascii=False), file=out)
         return EXIT_OK
@@ -119,37 +89,32 @@ def cmd_jobs_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_jobs_retry(args: argparse.Namespace, out: TextIO) -> int:
     """A failed or cancelled job again."""
-    from studio.cli import opened
-    from studio.services.subscriptions import retry_job
+    from studio.services.subscriptions import retry_job  # start-up
 
-    with opened(args) as studio:
-        job = retry_job(studio, actor_for(args, studio), args.id)
+    job = act(args, retry_job, args.id)
     print(f"job {job.id} pending (retry of job {args.id})", file=out)
     return EXIT_OK
 
 
 def cmd_jobs_cancel(args: argparse.Namespace, out: TextIO) -> int:
     """Ask for a job to be cancelled (on the server too, by the runner)."""
-    from studio.cli import opened
-    from studio.services.subscriptions import cancel_job
+    from studio.services.subscriptions import cancel_job  # start-up
 
-    with opened(args) as studio:
-        job = cancel_job(studio, actor_for(args, studio), args.id)
+    job = act(args, cancel_job, args.id)
     print(f"job {job.id} is cancelling", file=out)
     return EXIT_OK
 
 
 def cmd_jobs_wait(args: argparse.Namespace, out: TextIO) -> int:
     """Run the job runner until no job is unfinished (resumes jobs a killed studio left)."""
-    from studio.cli import opened
-    from studio.services.subscriptions import count_running_jobs, list_jobs
+    from studio.services.subscriptions import count_running_jobs, list_jobs  # start-up
 
     started = time.monotonic()
     with opened(args) as studio:
         actor = actor_for(args, studio)
         before = {j.id for j in list_jobs(studio, actor, unfinished_only=True)}
-        with _provisioning(studio, actor):
-            done = _run_jobs(
+        with embedded_provisioning(studio, actor):
+            done = run_jobs_until(
                 studio, actor, lambda: count_running_jobs(studio, actor) == 0, args.timeout
             )
         jobs = [j for j in list_jobs(studio, actor) if j.id in before]
@@ -164,11 +129,9 @@ def cmd_jobs_wait(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_subscription_list(args: argparse.Namespace, out: TextIO) -> int:
     """A reseller's subscriptions with their current job."""
-    from studio.cli import opened
-    from studio.services.subscriptions import list_subscriptions
+    from studio.services.subscriptions import list_subscriptions  # start-up
 
-    with opened(args) as studio:
-        subs = list_subscriptions(studio, actor_for(args, studio), args.reseller)
+    subs = act(args, list_subscriptions, args.reseller)
     if args.json:
         data = [
             {
@@ -193,8 +156,7 @@ def cmd_subscription_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_subscription_addon(args: argparse.Namespace, out: TextIO) -> int:
     """Add an add-on to an active subscription (an update job)."""
-    from studio.cli import opened
-    from studio.services.subscriptions import add_addon, get_job
+    from studio.services.subscriptions import add_addon, get_job  # start-up
 
     with opened(args) as studio:
         actor = actor_for(args, studio)
@@ -202,8 +164,8 @@ def cmd_subscription_addon(args: argparse.Namespace, out: TextIO) -> int:
         print(f"job {job.id} pending: update of subscription {args.subscription}", file=out)
         if not args.wait:
             return EXIT_OK
-        with _provisioning(studio, actor):
-            finished = _run_jobs(
+        with embedded_provisioning(studio, actor):
+            finished = run_jobs_until(
                 studio, actor, lambda: get_job(studio, actor, job.id).finished, args.timeout
             )
         job = get_job(studio, actor, job.id)

@@ -13,48 +13,21 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from studio.domain.actors import Actor
+from studio.cli.common import EXIT_OK, actor_for, opened, stdin_line
+from studio.domain.user_rules import NewUserInput
 from studio.errors import FieldError
 
 if TYPE_CHECKING:
-    from studio.context import Studio
-
-EXIT_OK = 0
-
-
-def stdin_line(field: str, what: str) -> str:
-    """One line of standard input; typed at a terminal, without echo."""
-    if sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
-    line = sys.stdin.readline()
-    if not line:
-        raise FieldError.single(field, f"{what} was expected on standard input")
-    return line.rstrip("\r\n")
-
-
-def actor_for(args: argparse.Namespace, studio: Studio) -> Actor:
-    """The actor a command acts as: ``--as`` (signed in) or the Local Administrator."""
-    username = getattr(args, "as_user", None)
-    if not username:
-        return Actor.local_administrator()
-    from studio.services.users import authenticate
-
-    cached = getattr(args, "_actor", None)
-    if isinstance(cached, Actor):
-        return cached
-    password = stdin_line("as", f"the password of {username}")
-    actor = authenticate(studio, username, password)
-    args._actor = actor
-    return actor
+    pass
 
 
 def cmd_admin_create(args: argparse.Namespace, out: TextIO) -> int:
     """First administrator (when none exists) or a new user created by an administrator."""
-    from studio.cli import opened
-    from studio.domain.user_rules import NewUserInput
-    from studio.services.users import create_first_admin, create_user, provider_admin_exists
+    from studio.services.users import (  # start-up
+        create_first_admin,
+        create_user,
+        provider_admin_exists,
+    )
 
     with opened(args) as studio:
         first = not provider_admin_exists(studio)

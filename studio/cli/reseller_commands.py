@@ -13,7 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from studio.cli_users import actor_for, stdin_line
+from studio.cli.common import EXIT_OK, act, actor_for, opened, stdin_line
+from studio.cli.panel_commands import add_reseller_commands
+from studio.domain.contact import phone_display
+from studio.domain.reseller_formats import from_json, to_json
 from studio.domain.reseller_rules import STATUSES
 from studio.domain.reseller_settings_rules import PAYOUT_CYCLES, TYPES
 from studio.errors import FieldError
@@ -21,14 +24,11 @@ from studio.errors import FieldError
 if TYPE_CHECKING:
     from studio.domain.reseller_settings_rules import ResellerType
     from studio.services.resellers import ResellerDetails
-
-EXIT_OK = 0
 TYPE_CHOICES = TYPES
 
 
 def details_json(details: ResellerDetails) -> dict[str, Any]:
     """``show --json``: the documented fields plus id, status and timestamps."""
-    from studio.domain.reseller_formats import to_json
 
     return {
         "id": details.id,
@@ -57,9 +57,7 @@ def _read_json(path: Path) -> Any:
 
 def cmd_create(args: argparse.Namespace, out: TextIO) -> int:
     """A reseller from a JSON file; the password from the file or standard input."""
-    from studio.cli import opened
-    from studio.domain.reseller_formats import from_json
-    from studio.services.resellers import create_reseller
+    from studio.services.resellers import create_reseller  # start-up
 
     data = from_json(_read_json(args.json_file))
     with opened(args) as studio:
@@ -77,8 +75,7 @@ def cmd_create(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     """Resellers matching the search, type and status, by id."""
-    from studio.cli import opened
-    from studio.services.resellers import filter_rows, list_resellers
+    from studio.services.resellers import filter_rows, list_resellers  # start-up
 
     with opened(args) as studio:
         rows = filter_rows(list_resellers(studio, actor_for(args, studio)), args.search or "")
@@ -103,16 +100,13 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     """One reseller with its company and departments."""
-    from studio.cli import opened
-    from studio.services.resellers import get_reseller
+    from studio.services.resellers import get_reseller  # start-up
 
-    with opened(args) as studio:
-        details = get_reseller(studio, actor_for(args, studio), args.id)
+    details = act(args, get_reseller, args.id)
     data = details_json(details)
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
         return EXIT_OK
-    from studio.domain.contact import phone_display
 
     company = data.pop("company")
     departments = company.pop("departments")
@@ -131,11 +125,9 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_status(status: str) -> Any:
     def handler(args: argparse.Namespace, out: TextIO) -> int:
-        from studio.cli import opened
-        from studio.services.resellers import set_reseller_status
+        from studio.services.resellers import set_reseller_status  # start-up
 
-        with opened(args) as studio:
-            details = set_reseller_status(studio, actor_for(args, studio), args.id, status)
+        details = act(args, set_reseller_status, args.id, status)
         print(f"reseller {details.id} ({details.data.username}) is {details.status}", file=out)
         return EXIT_OK
 
@@ -144,30 +136,25 @@ def _cmd_status(status: str) -> Any:
 
 def cmd_delete(args: argparse.Namespace, out: TextIO) -> int:
     """Delete; the audit log keeps the record and its history."""
-    from studio.cli import opened
-    from studio.services.resellers import delete_reseller
+    from studio.services.resellers import delete_reseller  # start-up
 
-    with opened(args) as studio:
-        name = delete_reseller(studio, actor_for(args, studio), args.id)
+    name = act(args, delete_reseller, args.id)
     print(f"deleted reseller {args.id} ({name}); its history stays in the audit log", file=out)
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     """All rows or none; problems as ``line N: field: message``."""
-    from studio.cli import opened
-    from studio.services.resellers import import_resellers
+    from studio.services.resellers import import_resellers  # start-up
 
-    with opened(args) as studio:
-        count = import_resellers(studio, actor_for(args, studio), args.csv)
+    count = act(args, import_resellers, args.csv)
     print(f"imported {count} resellers (no passwords yet: they cannot sign in)", file=out)
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     """Every reseller, or those matching ``--search``, to CSV."""
-    from studio.cli import opened
-    from studio.services.resellers import export_resellers, filter_rows, list_resellers
+    from studio.services.resellers import export_resellers, filter_rows, list_resellers  # start-up
 
     with opened(args) as studio:
         actor = actor_for(args, studio)
@@ -196,9 +183,8 @@ def _settings_json(settings: dict[str, ResellerType], counts: dict[str, int]) ->
 
 def cmd_settings_show(args: argparse.Namespace, out: TextIO) -> int:
     """Both types, with how many resellers each has."""
-    from studio.cli import opened
-    from studio.services.reseller_settings import get_reseller_settings
-    from studio.services.resellers import count_by_type
+    from studio.services.reseller_settings import get_reseller_settings  # start-up
+    from studio.services.resellers import count_by_type  # start-up
 
     with opened(args) as studio:
         actor = actor_for(args, studio)
@@ -234,9 +220,11 @@ def _label_changes(items: list[str]) -> dict[str, str]:
 
 def cmd_settings_set(args: argparse.Namespace, out: TextIO) -> int:
     """Change some of the settings; the others stay as they are."""
-    from studio.cli import opened
-    from studio.services.reseller_settings import get_reseller_settings, save_reseller_settings
-    from studio.services.resellers import count_by_type
+    from studio.services.reseller_settings import (  # start-up
+        get_reseller_settings,
+        save_reseller_settings,
+    )
+    from studio.services.resellers import count_by_type  # start-up
 
     both = set(args.enable or []) & set(args.disable or [])
     if both:
@@ -316,7 +304,6 @@ def add_commands(commands: Any) -> None:
     export.add_argument("csv", type=Path)
     export.add_argument("--search", help="only resellers matching this text")
     export.set_defaults(handler=cmd_export)
-    from studio.cli_panel import add_reseller_commands
 
     add_reseller_commands(actions)
 

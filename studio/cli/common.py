@@ -1,0 +1,153 @@
+"""What every command shares: exit codes, opening the studio, the actor, one way to act.
+
+A command's life is always the same: open the studio the arguments name, find who acts
+(the Local Administrator, or ``--as USERNAME`` signed in), call one service function,
+print its result, close the studio, return an exit code. :func:`act` is that life once;
+the handlers in the ``*_commands`` modules only say which service and how to print.
+Typed errors are turned into ``field: message`` lines and exit codes in one place,
+``studio.cli.main``.
+
+Services are imported inside the handlers that call them: building the parser must not
+load the database layer (0.3-0.8 s), which ``stub``, ``--version`` and the window's first
+paint do not need. Each such import says so with ``# start-up``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TextIO, TypeVar
+
+from studio.domain.actors import Actor
+from studio.errors import FieldError
+
+if TYPE_CHECKING:
+    from studio.context import Studio
+
+#: Exit codes, a contract for scripts (``docs/cli.md``).
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace, TextIO], int]
+Result = TypeVar("Result")
+Params = ParamSpec("Params")
+
+
+@contextmanager
+def opened(args: argparse.Namespace) -> Iterator[Studio]:
+    """The studio for the data folder and database the arguments name, closed after."""
+    from studio.context import open_studio  # start-up: the database layer
+
+    studio = open_studio(args.data_dir, args.database_url)
+    try:
+        yield studio
+    finally:
+        studio.close()
+
+
+def stdin_line(field: str, what: str) -> str:
+    """One line of standard input; typed at a terminal, without echo."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
+    line = sys.stdin.readline()
+    if not line:
+        raise FieldError.single(field, f"{what} was expected on standard input")
+    return line.rstrip("\r\n")
+
+
+def actor_for(args: argparse.Namespace, studio: Studio) -> Actor:
+    """The actor a command acts as: ``--as`` (signed in) or the Local Administrator."""
+    username = getattr(args, "as_user", None)
+    if not username:
+        return Actor.local_administrator()
+    from studio.services.users import authenticate  # start-up: argon2 and the database
+
+    cached = getattr(args, "_actor", None)
+    if isinstance(cached, Actor):
+        return cached
+    password = stdin_line("as", f"the password of {username}")
+    actor = authenticate(studio, username, password)
+    args._actor = actor
+    return actor
+
+
+def act(
+    args: argparse.Namespace,
+    use_case: Callable[Concatenate[Studio, Actor, Params], Result],
+    *values: Params.args,
+    **options: Params.kwargs,
+) -> Result:
+    """Open the studio, find the actor, call ``use_case(studio, actor, *values,
+    **options)``, close: its result.
+
+    Errors propagate to ``studio.cli.main``, which prints them as ``field: message``
+    lines with the exit code they call for.
+    """
+    with opened(args) as studio:
+        return use_case(studio, actor_for(args, studio), *values, **options)
+
+
+def emit(data: dict[str, Any], as_json: bool, out: TextIO) -> None:
+    """One record: a JSON object, or ``key  value`` lines aligned for people."""
+    if as_json:
+        print(json.dumps(data, indent=2, sort_keys=True), file=out)
+        return
+    width = max(len(key) for key in data)
+    for key, value in data.items():
+        print(f"{key:<{width}}  {'' if value is None else value}", file=out)
+
+
+def dump_json(data: Any, out: TextIO) -> None:
+    """Any JSON-able value (dates as ISO text), indented."""
+    print(json.dumps(data, indent=2, default=str), file=out)
+
+
+def parse_quotas(items: list[str]) -> dict[str, str]:
+    """``--quota NAME=VALUE`` options as a mapping; the values are checked by the service."""
+    quotas: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise FieldError.single("quota", f"{item!r} must be NAME=VALUE, e.g. mailboxes=25")
+        quotas[name.strip()] = value
+    return quotas
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: ``YYYY-MM-DD``."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+@contextmanager
+def embedded_provisioning(studio: Studio, actor: Actor) -> Iterator[None]:
+    """The embedded stubs running for this command (started if needed, stopped after if
+    this process started them); nothing to do in external mode."""
+    from studio.services.provisioning import start_embedded, stop_embedded  # start-up
+
+    start_embedded(studio, actor)
+    try:
+        yield
+    finally:
+        stop_embedded(studio, only_started=True)
+
+
+def run_jobs_until(studio: Studio, actor: Actor, done: Callable[[], bool], timeout: float) -> bool:
+    """Run the job runner in this process until ``done()`` or ``timeout`` seconds:
+    whether ``done()`` came true (``--wait``, ``jobs wait``)."""
+    from studio.provisioning.runner import JobRunner  # start-up: the HTTP client
+
+    runner = JobRunner(studio, actor)
+    try:
+        return runner.run_until(done, timeout)
+    finally:
+        runner.stop()
