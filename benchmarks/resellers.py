@@ -51,13 +51,13 @@ def _fill(studio: Any, count: int) -> None:
     from sqlalchemy import insert
 
     from studio.db.models import Reseller
+    from studio.db.records import reseller_columns
     from studio.demo.sample_resellers import demo_reseller
-    from studio.services.resellers import _columns
 
     chunk = 5000
     for start in range(1, count + 1, chunk):
         values = [
-            {**_columns(demo_reseller(n)), "status": "active", "updated_by": "benchmark"}
+            {**reseller_columns(demo_reseller(n)), "status": "active", "updated_by": "benchmark"}
             for n in range(start, min(start + chunk, count + 1))
         ]
         with studio.unit_of_work() as session:
@@ -118,7 +118,7 @@ def gui_figures(studio: Any, count: int) -> dict[str, float]:
         page.table.viewport().repaint()
         sorts.append((time.perf_counter() - started) * 1000)
 
-    from studio.services.resellers import search_text
+    from studio.services.reseller_list import search_text
 
     haystack = [search_text(row) for row in page.model.rows]
     baseline = []
@@ -159,9 +159,9 @@ def create_ms(studio: Any, start: int) -> float:
 
 def _import_file(folder: Path, start: int) -> tuple[Path, list[dict[str, Any]]]:
     from studio.csvfile import write_csv_atomically
+    from studio.db.records import reseller_columns
     from studio.demo.sample_resellers import demo_reseller
     from studio.domain.reseller_formats import CSV_COLUMNS, to_flat
-    from studio.services.resellers import _columns
 
     path = folder / "import.csv"
     rows = []
@@ -170,7 +170,7 @@ def _import_file(folder: Path, start: int) -> tuple[Path, list[dict[str, Any]]]:
         data = demo_reseller(n)
         flat = {**to_flat(data), "id": "", "status": "active", "created_at": ""}
         rows.append([flat[c] for c in CSV_COLUMNS])
-        columns.append(_columns(data))
+        columns.append(reseller_columns(data))
     write_csv_atomically(path, CSV_COLUMNS, rows)
     return path, columns
 
@@ -178,7 +178,7 @@ def _import_file(folder: Path, start: int) -> tuple[Path, list[dict[str, Any]]]:
 def import_s(studio: Any, path: Path) -> float:
     """One import of the whole file into the full database."""
     from studio.domain.actors import Actor
-    from studio.services.resellers import import_resellers
+    from studio.services.reseller_transfer import import_resellers
 
     began = time.perf_counter()
     imported = import_resellers(studio, Actor.local_administrator(), path)

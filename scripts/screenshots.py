@@ -165,8 +165,8 @@ def _reseller_screens(window: MainWindow, out: Path) -> None:
 def _panel_screens(window: MainWindow, out: Path) -> None:
     """The reseller panel of demo reseller 1 (Subscription Based) and the statement of
     the first Commission Based demo reseller, each opened as the reseller."""
+    from studio.services.reseller_list import list_resellers
     from studio.services.reseller_panel import open_panel_as
-    from studio.services.resellers import list_resellers
     from ui.reseller_panel.statements_page import StatementsPage
     from ui.reseller_panel.window import ResellerPanelWindow
 

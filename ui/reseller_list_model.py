@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 if TYPE_CHECKING:
-    from studio.services.resellers import ResellerRow
+    from studio.services.reseller_list import ResellerRow
 
 COLUMNS = ("ID", "Name", "Company", "E-mail", "Username", "Type", "Status", "Created", "Subs.")
 _TOOLTIPS = {8: "Subscriptions"}
@@ -35,7 +35,7 @@ class PreparedRows:
 
 def prepare_rows(rows: list[ResellerRow], sort: tuple[int, Qt.SortOrder]) -> PreparedRows:
     """Search texts and the order of ``sort`` for ``rows`` (call it on the pool)."""
-    from studio.services.resellers import search_text
+    from studio.services.reseller_list import search_text
 
     return PreparedRows(rows, [search_text(r) for r in rows], _sorted(rows, *sort), sort)
 

@@ -75,7 +75,7 @@ def cmd_create(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     """Resellers matching the search, type and status, by id."""
-    from studio.services.resellers import filter_rows, list_resellers  # start-up
+    from studio.services.reseller_list import filter_rows, list_resellers  # start-up
 
     with opened(args) as studio:
         rows = filter_rows(list_resellers(studio, actor_for(args, studio)), args.search or "")
@@ -145,7 +145,7 @@ def cmd_delete(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     """All rows or none; problems as ``line N: field: message``."""
-    from studio.services.resellers import import_resellers  # start-up
+    from studio.services.reseller_transfer import import_resellers  # start-up
 
     count = act(args, import_resellers, args.csv)
     print(f"imported {count} resellers (no passwords yet: they cannot sign in)", file=out)
@@ -154,7 +154,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     """Every reseller, or those matching ``--search``, to CSV."""
-    from studio.services.resellers import export_resellers, filter_rows, list_resellers  # start-up
+    from studio.services.reseller_list import filter_rows, list_resellers  # start-up
+    from studio.services.reseller_transfer import export_resellers  # start-up
 
     with opened(args) as studio:
         actor = actor_for(args, studio)
@@ -183,8 +184,8 @@ def _settings_json(settings: dict[str, ResellerType], counts: dict[str, int]) ->
 
 def cmd_settings_show(args: argparse.Namespace, out: TextIO) -> int:
     """Both types, with how many resellers each has."""
+    from studio.services.reseller_list import count_by_type  # start-up
     from studio.services.reseller_settings import get_reseller_settings  # start-up
-    from studio.services.resellers import count_by_type  # start-up
 
     with opened(args) as studio:
         actor = actor_for(args, studio)
@@ -220,11 +221,11 @@ def _label_changes(items: list[str]) -> dict[str, str]:
 
 def cmd_settings_set(args: argparse.Namespace, out: TextIO) -> int:
     """Change some of the settings; the others stay as they are."""
+    from studio.services.reseller_list import count_by_type  # start-up
     from studio.services.reseller_settings import (  # start-up
         get_reseller_settings,
         save_reseller_settings,
     )
-    from studio.services.resellers import count_by_type  # start-up
 
     both = set(args.enable or []) & set(args.disable or [])
     if both:

@@ -8,6 +8,7 @@ models_declare`` in ``tests/unit/studio/test_database.py`` fails when the two dr
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -26,10 +28,16 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, composite, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from studio.domain.job_rules import UNFINISHED_JOB_STATES, JobStatus, new_idempotency_key
+from studio.domain.job_rules import (
+    UNFINISHED_JOB_STATES,
+    JobStatus,
+    SubscriptionStatus,
+    new_idempotency_key,
+)
+from studio.domain.reseller_rules import Address
 
 #: Constraint names that Alembic's batch mode on SQLite can find again.
 NAMING_CONVENTION = {
@@ -81,6 +89,20 @@ class Base(DeclarativeBase):
         dt.datetime: UTCDateTime(),
         dict[str, Any]: JSON,
     }
+
+
+def _states(states: type[enum.StrEnum]) -> Enum:
+    """A column of one of the domain's state enums, stored as its text (``VARCHAR(20)``,
+    as before the enums existed): no database enum type, no CHECK constraint to migrate;
+    a value outside the enum fails loudly on write and on read."""
+    return Enum(
+        states,
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
 
 
 class WebsiteSettings(Base):
@@ -268,6 +290,19 @@ class Reseller(Base):
     company_postal_code: Mapped[str] = mapped_column(String(20), default="")
     company_country: Mapped[str] = mapped_column(String(2), default="")
     company_tax_id: Mapped[str] = mapped_column(String(40), default="")
+    #: The two postal addresses as the domain's :class:`Address` (their columns above).
+    address: Mapped[Address] = composite(
+        Address, address_line1, address_line2, city, state, postal_code, country
+    )
+    company_address: Mapped[Address] = composite(
+        Address,
+        company_address_line1,
+        company_address_line2,
+        company_city,
+        company_state,
+        company_postal_code,
+        company_country,
+    )
     departments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -362,7 +397,9 @@ class Subscription(Base):
     server: Mapped[str] = mapped_column(String(15))
     offering_id: Mapped[int | None] = mapped_column(ForeignKey("service_offering.id"), default=None)
     quotas: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[SubscriptionStatus] = mapped_column(
+        _states(SubscriptionStatus), default=SubscriptionStatus.PENDING
+    )
     resource_id: Mapped[str | None] = mapped_column(String(80), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -388,6 +425,11 @@ class Subscription(Base):
     billing_cycle: Mapped[str | None] = mapped_column(String(10), default=None)
     #: A Commission Based reseller's commission on this sale, as in force when sold.
     commission_bp: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    #: Who owns it, whom it was sold to, and whose quota it draws on.
+    reseller: Mapped[Reseller] = relationship(foreign_keys=[reseller_id])
+    customer: Mapped[EndCustomer | None] = relationship(foreign_keys=[customer_id])
+    parent: Mapped[Subscription | None] = relationship(foreign_keys=[parent_id], remote_side=[id])
 
 
 class CustomerPlan(Base):
@@ -442,6 +484,9 @@ class EndCustomer(Base):
     state: Mapped[str] = mapped_column(String(80), default="")
     postal_code: Mapped[str] = mapped_column(String(20), default="")
     country: Mapped[str] = mapped_column(String(2))
+    address: Mapped[Address] = composite(
+        Address, address_line1, address_line2, city, state, postal_code, country
+    )
     company_name: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -449,6 +494,9 @@ class EndCustomer(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
+
+    #: The reseller whose customer it is.
+    reseller: Mapped[Reseller] = relationship()
 
 
 class ProvisioningJob(Base):
@@ -470,7 +518,9 @@ class ProvisioningJob(Base):
     server: Mapped[str] = mapped_column(String(15))
     service: Mapped[str] = mapped_column(String(20))
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    state: Mapped[JobStatus] = mapped_column(
+        _states(JobStatus), default=JobStatus.PENDING, index=True
+    )
     remote_id: Mapped[str | None] = mapped_column(String(80), default=None)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
@@ -487,6 +537,9 @@ class ProvisioningJob(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
+
+    #: The subscription whose resource the job makes, changes or removes.
+    subscription: Mapped[Subscription] = relationship()
 
     @classmethod
     def on_resource(cls, sub: Subscription, operation: str, requested_by: str) -> ProvisioningJob:

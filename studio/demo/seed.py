@@ -82,7 +82,7 @@ def _demo_offerings(studio: Studio, actor: Actor) -> list[str]:
         save_offering,
         set_reseller_offerings,
     )
-    from studio.services.resellers import list_resellers
+    from studio.services.reseller_list import list_resellers
 
     if list_offerings(studio, actor) or list_offerings(studio, actor, addons=True):
         return []
@@ -216,8 +216,8 @@ def _demo_panel(
     from studio.provisioning.runner import JobRunner
     from studio.services.customer_plans import PlanInput, create_plan, panel_offerings
     from studio.services.customers import SaleInput, create_customer, subscribe_customer
+    from studio.services.reseller_list import list_resellers
     from studio.services.reseller_panel import open_panel_as
-    from studio.services.resellers import list_resellers
     from studio.services.subscriptions import count_running_jobs
 
     assert isinstance(runner, JobRunner)

@@ -73,7 +73,7 @@ OPERATION_FOR_STATUS = {
 }
 
 
-def status_after_success(operation: str, current: str) -> str:
+def status_after_success(operation: str, current: SubscriptionStatus) -> SubscriptionStatus:
     """The subscription's status once a job of ``operation`` succeeded on it."""
     return _STATUS_AFTER_SUCCESS.get(operation, current)
 
@@ -84,7 +84,7 @@ def quotas_after_update(parameters: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in parameters.items() if k not in ("resource_id", "name")}
 
 
-def wanted_status(reseller_status: str, customer_status: str | None) -> str:
+def wanted_status(reseller_status: str, customer_status: str | None) -> SubscriptionStatus:
     """What a provisioned subscription should be, given its owners: ``removed`` for a
     deleted end customer's, ``suspended`` when its reseller or customer is, else
     ``active``."""

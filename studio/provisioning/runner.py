@@ -38,6 +38,7 @@ from studio.domain.actors import Actor
 from studio.domain.job_rules import (
     OPERATION_FOR_STATUS,
     UNFINISHED_JOB_STATES,
+    JobStatus,
     SubscriptionStatus,
     quotas_after_update,
     status_after_success,
@@ -438,25 +439,27 @@ class JobRunner:
             self._finish(session, job, info)
         else:
             if job.state != "cancelling":
-                job.state = info.state.value
+                job.state = JobStatus(info.state.value)
             job.progress = info.progress
         return before != (job.state, job.progress, job.remote_id)
 
     def _finish(self, session: Session, job: ProvisioningJob, info: JobInfo) -> None:
         sub = session.get(Subscription, job.subscription_id)
         assert sub is not None
-        job.state = info.state.value
+        job.state = JobStatus(info.state.value)
         job.finished_at = utcnow()
         if info.state is JobState.SUCCEEDED:
             _succeeded(job, sub, info)
             action = "provisioning_job.succeed"
             summary = f"{sub.service} on {sub.server} {sub.status}"
         elif info.state is JobState.CANCELLED:
-            sub.status = "cancelled" if job.operation == "provision" else sub.status
+            if job.operation == "provision":
+                sub.status = SubscriptionStatus.CANCELLED
             action, summary = "provisioning_job.cancelled", "cancelled on the server"
         else:
             job.error = info.error or "the server reported a failure without a reason"
-            sub.status = "failed" if job.operation == "provision" else sub.status
+            if job.operation == "provision":
+                sub.status = SubscriptionStatus.FAILED
             action, summary = "provisioning_job.fail", job.error
         audit.record(
             session,
@@ -480,7 +483,7 @@ class JobRunner:
         wanted = wanted_status(reseller.status, customer.status if customer else None)
         if sub.status == wanted:
             return
-        operation = OPERATION_FOR_STATUS[SubscriptionStatus(wanted)]
+        operation = OPERATION_FOR_STATUS[wanted]
         session.add(ProvisioningJob.on_resource(sub, operation, self.actor.name))
         log.info("job %s: subscription %s follows its owner (%s)", job.id, sub.id, operation)
 
@@ -499,7 +502,7 @@ class JobRunner:
             return True
         sub = session.get(Subscription, job.subscription_id)
         assert sub is not None
-        job.state, job.error = "succeeded", ""
+        job.state, job.error = JobStatus.SUCCEEDED, ""
         _succeeded(job, sub, info)
         audit.record(
             session,

@@ -32,7 +32,13 @@ from studio.db.models import (
 )
 from studio.domain.actors import Actor, Permission
 from studio.domain.catalog import CATALOG
-from studio.domain.job_rules import FINAL_JOB_STATES, UNFINISHED_JOB_STATES, new_idempotency_key
+from studio.domain.job_rules import (
+    FINAL_JOB_STATES,
+    UNFINISHED_JOB_STATES,
+    JobStatus,
+    SubscriptionStatus,
+    new_idempotency_key,
+)
 from studio.domain.quota_rules import quota_values
 from studio.domain.reseller_rules import full_name
 from studio.errors import FieldError, StudioError
@@ -483,11 +489,11 @@ def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
         if old.operation == "provision" and sub.parent_id is not None:
             _recheck_customer_quota(session, sub)  # its share was freed when it failed
         if old.operation == "provision":  # suspend/resume keep the status they had
-            sub.status = "pending"
+            sub.status = SubscriptionStatus.PENDING
         reseller = _owner(session, sub)
         if old.local_failure:
             # The server may have done it after all: ask again under the same key.
-            old.state, old.error, old.attempts = "pending", "", 0
+            old.state, old.error, old.attempts = JobStatus.PENDING, "", 0
             old.local_failure, old.finished_at, old.next_attempt_at = False, None, None
             audit.record(
                 session,
@@ -549,7 +555,7 @@ def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
         job, sub = _job_and_subscription(session, job_id)
         if job.state in FINAL_JOB_STATES:
             raise FieldError.single("job", f"is {job.state}: it can no longer be cancelled")
-        job.state = "cancelling"
+        job.state = JobStatus.CANCELLING
         job.next_attempt_at = None
         audit.record(
             session,

@@ -22,13 +22,9 @@ from pytestqt.qtbot import QtBot
 
 from studio.domain.actors import Actor, Role
 from studio.domain.reseller_settings_rules import ResellerTypeInput
+from studio.services.reseller_list import list_resellers
 from studio.services.reseller_settings import get_reseller_settings, save_reseller_settings
-from studio.services.resellers import (
-    create_reseller,
-    get_reseller,
-    list_resellers,
-    update_reseller,
-)
+from studio.services.resellers import create_reseller, get_reseller, update_reseller
 from tests.gui.conftest import wait_idle
 from tests.gui.test_sign_in import _first_run
 from tests.support.resellers import PASSWORD, sample_reseller

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from studio.context import Studio
     from studio.domain.reseller_settings_rules import ResellerType
     from studio.services.offerings import AssignedOffering, OfferingView
-    from studio.services.resellers import ResellerDetails, ResellerRow
+    from studio.services.reseller_list import ResellerRow
+    from studio.services.resellers import ResellerDetails
     from studio.services.subscriptions import JobView, SubscriptionView
     from ui.job_monitor import JobMonitor
     from ui.reseller_details_dialog import ResellerDetailsDialog
@@ -52,8 +53,8 @@ def _load(
 ) -> tuple[PreparedRows, dict[str, ResellerType]]:
     from studio.domain.contact import warm_up
     from studio.security.passwords import common_passwords
+    from studio.services.reseller_list import list_resellers
     from studio.services.reseller_settings import get_reseller_settings
-    from studio.services.resellers import list_resellers
 
     # Warm what the wizard checks as you type, so typing never waits for a file.
     warm_up()
@@ -110,13 +111,13 @@ def _delete(studio: Studio, actor: Actor, reseller_id: int) -> str:
 
 
 def _export(studio: Studio, actor: Actor, path: Path, ids: list[int]) -> int:
-    from studio.services.resellers import export_resellers
+    from studio.services.reseller_transfer import export_resellers
 
     return export_resellers(studio, actor, path, ids)
 
 
 def _import(studio: Studio, actor: Actor, path: Path) -> int:
-    from studio.services.resellers import import_resellers
+    from studio.services.reseller_transfer import import_resellers
 
     return import_resellers(studio, actor, path)
 
@@ -725,7 +726,7 @@ class ResellerCustomersPage(Page):
         self.refresh()
 
     def _import_failed(self, error: BaseException) -> None:
-        from studio.services.resellers import ImportRejected
+        from studio.services.reseller_transfer import ImportRejected
 
         if not isinstance(error, ImportRejected):
             self._failed(error)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from studio.context import Studio, open_studio
 from studio.db.models import ProvisioningJob, Subscription
 from studio.domain.actors import Actor
+from studio.domain.job_rules import JobStatus, SubscriptionStatus
 from studio.errors import FieldError
 from studio.services import customer_plans, customers
 from studio.services.customer_plans import PlanInput
@@ -228,9 +229,9 @@ def test_a_reseller_with_customers_is_deleted_only_once_they_are(
         for sub_id_ in (sub_id, sale.id):
             row = session.get(Subscription, sub_id_)
             assert row is not None
-            row.status = "removed"
+            row.status = SubscriptionStatus.REMOVED
         for job in session.scalars(select(ProvisioningJob)):
-            job.state = "succeeded"
+            job.state = JobStatus.SUCCEEDED
     with pytest.raises(StudioError) as still:
         delete_reseller(studio, admin, reseller_id)
     assert str(still.value) == (
@@ -254,10 +255,10 @@ def test_a_retry_and_an_addon_cannot_get_around_the_quota(
     first, second = (customers.create_customer(studio, actor, customer(n)) for n in (1, 2))
     failed = customers.subscribe_customer(studio, actor, SaleInput(first.id, plan_id=plan.id))
     with studio.unit_of_work() as session:  # its job failed: it holds nothing
-        session.get(Subscription, failed.id).status = "failed"  # type: ignore[union-attr]
+        session.get(Subscription, failed.id).status = SubscriptionStatus.FAILED  # type: ignore[union-attr]
         job = session.get(ProvisioningJob, failed.job_id)
         assert job is not None
-        job.state = "failed"
+        job.state = JobStatus.FAILED
     customers.subscribe_customer(studio, actor, SaleInput(second.id, plan_id=plan.id))
     with pytest.raises(FieldError) as caught:
         retry_job(studio, admin, failed.job_id or 0)

@@ -11,14 +11,9 @@ from studio.context import Studio, open_studio
 from studio.domain.actors import Actor
 from studio.domain.reseller_formats import CSV_COLUMNS, from_json, to_json
 from studio.errors import FieldError
-from studio.services.resellers import (
-    ImportRejected,
-    create_reseller,
-    export_resellers,
-    get_reseller,
-    import_resellers,
-    list_resellers,
-)
+from studio.services.reseller_list import list_resellers
+from studio.services.reseller_transfer import ImportRejected, export_resellers, import_resellers
+from studio.services.resellers import create_reseller, get_reseller
 from tests.support.resellers import sample_reseller
 
 

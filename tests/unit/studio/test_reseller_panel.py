@@ -15,8 +15,9 @@ from studio.domain.reseller_settings_rules import ResellerTypeInput
 from studio.domain.user_rules import NewUserInput
 from studio.errors import FieldError
 from studio.services import customer_plans, customers, reseller_panel, statements
+from studio.services.reseller_list import list_resellers
 from studio.services.reseller_settings import save_reseller_settings
-from studio.services.resellers import list_resellers, set_reseller_status, update_reseller
+from studio.services.resellers import set_reseller_status, update_reseller
 from studio.services.subscriptions import SubscribeInput, list_jobs, subscribe_reseller
 from studio.services.users import (
     AccountLocked,

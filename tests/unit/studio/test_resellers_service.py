@@ -16,16 +16,14 @@ from studio.domain.reseller_rules import Address, Company, Department
 from studio.domain.reseller_settings_rules import ResellerTypeInput
 from studio.errors import ConflictError, FieldError
 from studio.security.passwords import verify_password
+from studio.services.reseller_list import count_by_type, filter_rows, list_resellers
 from studio.services.reseller_settings import get_reseller_settings, save_reseller_settings
 from studio.services.resellers import (
     ResellerNotFound,
     availability_errors,
-    count_by_type,
     create_reseller,
     delete_reseller,
-    filter_rows,
     get_reseller,
-    list_resellers,
     set_reseller_status,
     update_reseller,
 )
