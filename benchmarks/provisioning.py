@@ -107,7 +107,7 @@ def health_and_stall() -> dict[str, float]:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from studio.provisioning.client import ProvisioningClient
-    from studio.services.provisioning import check_prerequisites
+    from studio.services.server_checks import check_prerequisites
     from tests.support.stall_meter import StallMeter
     from ui.app import build_main_window
 

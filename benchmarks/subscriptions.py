@@ -45,15 +45,11 @@ def end_to_end(jobs: int) -> dict[str, Any]:
     from studio.context import open_studio
     from studio.domain.actors import Actor
     from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
-    from studio.services.provisioning import check_prerequisites
+    from studio.services.jobs import count_running_jobs, list_jobs
     from studio.services.resellers import create_reseller
+    from studio.services.server_checks import check_prerequisites
     from studio.services.servers import add_remote_server, save_provisioning_settings
-    from studio.services.subscriptions import (
-        SubscribeInput,
-        count_running_jobs,
-        list_jobs,
-        subscribe_reseller,
-    )
+    from studio.services.subscriptions import SubscribeInput, subscribe_reseller
     from tests.support.resellers import sample_reseller
     from tests.support.stall_meter import StallMeter
     from tests.support.stub_process import stub

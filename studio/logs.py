@@ -10,6 +10,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from studio.errors import DataFolderError
 from studio.paths import log_dir
 
 LOG_FILE = "studio.log"
@@ -22,7 +23,6 @@ def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path:
     Calling it again for another folder replaces the handler, so tests that switch data
     folders do not write into an earlier one.
     """
-    from studio.errors import DataFolderError
 
     folder = log_dir(data_dir)
     try:

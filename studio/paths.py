@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from studio.errors import DataFolderError
+
 HOME_ENV = "MACHPANEL_STUDIO_HOME"
 DATABASE_FILE = "studio.db"
 LOG_DIR = "logs"
@@ -46,7 +48,6 @@ def ensure_data_dir(path: Path) -> Path:
     Raises:
         DataFolderError: the folder cannot be created or written, with the OS's reason.
     """
-    from studio.errors import DataFolderError
 
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)

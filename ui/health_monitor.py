@@ -22,7 +22,7 @@ CHECK_INTERVAL_MS = 30_000
 
 
 def _check(studio: Studio, actor: Actor) -> PrerequisitesReport:
-    from studio.services.provisioning import check_prerequisites  # on the pool
+    from studio.services.server_checks import check_prerequisites  # on the pool
 
     return check_prerequisites(studio, actor)
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _count(studio: Studio, actor: Actor) -> int:
-    from studio.services.subscriptions import count_running_jobs
+    from studio.services.jobs import count_running_jobs
 
     return count_running_jobs(studio, actor)
 

@@ -694,19 +694,19 @@ def _open_studio(data_dir: Path, database_url: str) -> Studio:
 
 def _start_embedded(studio: Studio, actor: Actor) -> list[str]:
     """Runs on the pool: start or reuse the embedded stubs (embedded mode only)."""
-    from studio.services.provisioning import start_embedded
+    from studio.services.embedded_servers import start_embedded
 
     return start_embedded(studio, actor)
 
 
 def _stop_embedded(studio: Studio) -> None:
-    from studio.services.provisioning import stop_embedded
+    from studio.services.embedded_servers import stop_embedded
 
     stop_embedded(studio)
 
 
 def _forget_password(studio: Studio, username: str) -> bool:
-    from studio.services.users import forget_password
+    from studio.services.sign_in import forget_password
 
     forget_password(studio, username)
     return True  # a value, never None, through the task relay

@@ -35,15 +35,16 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from studio.context import Studio
     from studio.provisioning.health import PrerequisitesReport
+    from studio.services.jobs import JobView
     from studio.services.offerings import OfferingView
-    from studio.services.subscriptions import JobView, SubscriptionView
+    from studio.services.subscriptions import SubscriptionView
     from ui.job_monitor import JobMonitor
 
 PAGE_SERVICE, PAGE_SERVER, PAGE_SUMMARY, PAGE_PROGRESS = range(4)
 
 
 def _check(studio: Studio, actor: Actor) -> tuple[PrerequisitesReport, dict[str, tuple[str, ...]]]:
-    from studio.services.provisioning import check_prerequisites
+    from studio.services.server_checks import check_prerequisites
     from studio.services.servers import list_remote_servers
 
     report = check_prerequisites(studio, actor)
@@ -64,13 +65,13 @@ def _plans(studio: Studio, actor: Actor) -> list[OfferingView]:
 
 
 def _job(studio: Studio, actor: Actor, job_id: int) -> JobView:
-    from studio.services.subscriptions import get_job
+    from studio.services.jobs import get_job
 
     return get_job(studio, actor, job_id)
 
 
 def _retry(studio: Studio, actor: Actor, job_id: int) -> JobView:
-    from studio.services.subscriptions import retry_job
+    from studio.services.jobs import retry_job
 
     return retry_job(studio, actor, job_id)
 

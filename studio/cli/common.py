@@ -67,7 +67,7 @@ def actor_for(args: argparse.Namespace, studio: Studio) -> Actor:
     username = getattr(args, "as_user", None)
     if not username:
         return Actor.local_administrator()
-    from studio.services.users import authenticate  # start-up: argon2 and the database
+    from studio.services.sign_in import authenticate  # start-up: argon2 and the database
 
     cached = getattr(args, "_actor", None)
     if isinstance(cached, Actor):
@@ -132,7 +132,7 @@ def iso_date(text: str) -> dt.date:
 def embedded_provisioning(studio: Studio, actor: Actor) -> Iterator[None]:
     """The embedded stubs running for this command (started if needed, stopped after if
     this process started them); nothing to do in external mode."""
-    from studio.services.provisioning import start_embedded, stop_embedded  # start-up
+    from studio.services.embedded_servers import start_embedded, stop_embedded  # start-up
 
     start_embedded(studio, actor)
     try:

@@ -92,7 +92,7 @@ def cmd_agreement_accept(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_usage(args: argparse.Namespace, out: TextIO) -> int:
     """The reseller's subscriptions: each quota, what customers hold, what is left."""
-    from studio.services.customer_plans import my_subscriptions  # start-up
+    from studio.services.quota_usage import my_subscriptions  # start-up
 
     subs = act_in_panel(args, my_subscriptions)
     if args.json:
@@ -248,8 +248,8 @@ def cmd_customer_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_customer_subscribe(args: argparse.Namespace, out: TextIO) -> int:
     """Sell a plan or an assigned offering; with ``--wait``, until active or failed."""
-    from studio.services.customers import SaleInput, subscribe_customer  # start-up
-    from studio.services.subscriptions import get_job  # start-up
+    from studio.services.customer_sales import SaleInput, subscribe_customer  # start-up
+    from studio.services.jobs import get_job  # start-up
 
     data = SaleInput(args.customer, args.plan, args.offering, args.server or "")
     with opened(args) as studio:
@@ -355,7 +355,7 @@ def cmd_oversell(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_over_usage(args: argparse.Namespace, out: TextIO) -> int:
     """Quota Over Usage: subscriptions whose customers hold more than they do."""
-    from studio.services.customer_plans import over_usage  # start-up
+    from studio.services.quota_usage import over_usage  # start-up
 
     report = act(args, over_usage)
     if args.json:

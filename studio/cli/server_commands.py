@@ -30,11 +30,8 @@ def _read_token(args: argparse.Namespace) -> str:
 
 def cmd_doctor(args: argparse.Namespace, out: TextIO) -> int:
     """Prerequisites check; exit 0 only when every prerequisite of every server holds."""
-    from studio.services.provisioning import (  # start-up
-        check_prerequisites,
-        start_embedded,
-        stop_embedded,
-    )
+    from studio.services.embedded_servers import start_embedded, stop_embedded  # start-up
+    from studio.services.server_checks import check_prerequisites  # start-up
 
     if not 0 < args.timeout <= 2:
         raise FieldError.single("timeout", "must be more than 0 and at most 2 seconds")

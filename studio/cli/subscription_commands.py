@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from studio.cli.common import (
     EXIT_FAILURE,
@@ -25,17 +25,11 @@ from studio.cli.common import (
     run_jobs_until,
 )
 
-if TYPE_CHECKING:
-    pass
-
 
 def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
     """Subscribe As Reseller; with ``--wait``, until the subscription is active or failed."""
-    from studio.services.subscriptions import (  # start-up
-        SubscribeInput,
-        get_job,
-        subscribe_reseller,
-    )
+    from studio.services.jobs import get_job  # start-up
+    from studio.services.subscriptions import SubscribeInput, subscribe_reseller  # start-up
 
     data = SubscribeInput(args.reseller, args.service, args.server, parse_quotas(args.quota or []))
     with opened(args) as studio:
@@ -71,7 +65,7 @@ def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_jobs_list(args: argparse.Namespace, out: TextIO) -> int:
     """Jobs, newest first."""
-    from studio.services.subscriptions import list_jobs  # start-up
+    from studio.services.jobs import list_jobs  # start-up
 
     jobs = act(args, list_jobs, unfinished_only=args.unfinished)
     if args.json:
@@ -89,7 +83,7 @@ def cmd_jobs_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_jobs_retry(args: argparse.Namespace, out: TextIO) -> int:
     """A failed or cancelled job again."""
-    from studio.services.subscriptions import retry_job  # start-up
+    from studio.services.jobs import retry_job  # start-up
 
     job = act(args, retry_job, args.id)
     print(f"job {job.id} pending (retry of job {args.id})", file=out)
@@ -98,7 +92,7 @@ def cmd_jobs_retry(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_jobs_cancel(args: argparse.Namespace, out: TextIO) -> int:
     """Ask for a job to be cancelled (on the server too, by the runner)."""
-    from studio.services.subscriptions import cancel_job  # start-up
+    from studio.services.jobs import cancel_job  # start-up
 
     job = act(args, cancel_job, args.id)
     print(f"job {job.id} is cancelling", file=out)
@@ -107,7 +101,7 @@ def cmd_jobs_cancel(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_jobs_wait(args: argparse.Namespace, out: TextIO) -> int:
     """Run the job runner until no job is unfinished (resumes jobs a killed studio left)."""
-    from studio.services.subscriptions import count_running_jobs, list_jobs  # start-up
+    from studio.services.jobs import count_running_jobs, list_jobs  # start-up
 
     started = time.monotonic()
     with opened(args) as studio:
@@ -156,7 +150,8 @@ def cmd_subscription_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_subscription_addon(args: argparse.Namespace, out: TextIO) -> int:
     """Add an add-on to an active subscription (an update job)."""
-    from studio.services.subscriptions import add_addon, get_job  # start-up
+    from studio.services.jobs import get_job  # start-up
+    from studio.services.subscriptions import add_addon  # start-up
 
     with opened(args) as studio:
         actor = actor_for(args, studio)

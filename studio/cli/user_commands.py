@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from studio.cli.common import EXIT_OK, actor_for, opened, stdin_line
 from studio.domain.user_rules import NewUserInput
 from studio.errors import FieldError
-
-if TYPE_CHECKING:
-    pass
 
 
 def cmd_admin_create(args: argparse.Namespace, out: TextIO) -> int:

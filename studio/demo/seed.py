@@ -7,8 +7,31 @@ second time. Nothing is overwritten that an administrator already configured.
 from __future__ import annotations
 
 from studio.context import Studio
+from studio.db.models import EndCustomer, Reseller, Subscription
+from studio.demo.sample_resellers import demo_reseller
 from studio.domain.actors import Actor, Permission
+from studio.domain.customer_rules import CustomerInput
+from studio.domain.reseller_rules import Address
 from studio.domain.website_rules import WebsiteInput
+from studio.errors import FieldError
+from studio.provisioning.client import ProvisioningClient
+from studio.provisioning.runner import JobRunner
+from studio.services.customer_plans import PlanInput, create_plan, panel_offerings
+from studio.services.customer_sales import SaleInput, subscribe_customer
+from studio.services.customers import create_customer
+from studio.services.embedded_servers import start_embedded, stop_embedded
+from studio.services.jobs import count_running_jobs, get_job
+from studio.services.offerings import (
+    OfferingInput,
+    list_offerings,
+    save_offering,
+    set_reseller_offerings,
+)
+from studio.services.reseller_list import list_resellers
+from studio.services.reseller_panel import open_panel_as
+from studio.services.reseller_settings import enabled_types
+from studio.services.resellers import create_reseller
+from studio.services.subscriptions import SubscribeInput, subscribe_reseller
 from studio.services.website import get_website_settings, save_website_settings
 
 DEMO_WEBSITE = WebsiteInput(
@@ -76,13 +99,6 @@ DEMO_OFFERINGS = (
 def _demo_offerings(studio: Studio, actor: Actor) -> list[str]:
     """Reseller and customer plans, one add-on, and what the first Commission Based
     demo resellers may sell (at the default commission, one at 15 %)."""
-    from studio.services.offerings import (
-        OfferingInput,
-        list_offerings,
-        save_offering,
-        set_reseller_offerings,
-    )
-    from studio.services.reseller_list import list_resellers
 
     if list_offerings(studio, actor) or list_offerings(studio, actor, addons=True):
         return []
@@ -125,13 +141,6 @@ def _demo_subscriptions(studio: Studio, actor: Actor) -> list[str]:
     that one job runs). Skipped, and said so, when provisioning is not ready.
     """
     from sqlalchemy import func, select
-
-    from studio.db.models import Reseller, Subscription
-    from studio.demo.sample_resellers import demo_reseller
-    from studio.provisioning.client import ProvisioningClient
-    from studio.provisioning.runner import JobRunner
-    from studio.services.provisioning import start_embedded, stop_embedded
-    from studio.services.subscriptions import SubscribeInput, get_job, subscribe_reseller
 
     with studio.unit_of_work() as session:
         if session.scalar(select(func.count()).select_from(Subscription)):
@@ -210,16 +219,6 @@ def _demo_panel(
     provisioned for real by ``runner``."""
     from sqlalchemy import func, select
 
-    from studio.db.models import EndCustomer, Subscription
-    from studio.domain.customer_rules import CustomerInput
-    from studio.domain.reseller_rules import Address
-    from studio.provisioning.runner import JobRunner
-    from studio.services.customer_plans import PlanInput, create_plan, panel_offerings
-    from studio.services.customers import SaleInput, create_customer, subscribe_customer
-    from studio.services.reseller_list import list_resellers
-    from studio.services.reseller_panel import open_panel_as
-    from studio.services.subscriptions import count_running_jobs
-
     assert isinstance(runner, JobRunner)
     with studio.unit_of_work() as session:
         if session.scalar(select(func.count()).select_from(EndCustomer)):
@@ -287,10 +286,6 @@ def _demo_resellers(studio: Studio, actor: Actor) -> list[str]:
     They have no password: like imported resellers they cannot sign in until an
     administrator sets one (there are no default passwords).
     """
-    from studio.demo.sample_resellers import demo_reseller
-    from studio.errors import FieldError
-    from studio.services.reseller_settings import enabled_types
-    from studio.services.resellers import create_reseller
 
     enabled = {t.type for t in enabled_types(studio, actor)}
     count = 0

@@ -22,10 +22,10 @@ from studio.domain.contact import (
     text_value,
     website_value,
 )
+from studio.domain.password_policy import password_error
 from studio.domain.reseller_settings_rules import TYPES
 from studio.domain.user_rules import username_error  # one rule: MachPanel signs resellers in by it
 from studio.errors import FieldError
-from studio.security.passwords import password_error
 
 STATUSES = ("active", "suspended")
 DEFAULT_DEPARTMENTS = ("Billing", "Sales", "Support")

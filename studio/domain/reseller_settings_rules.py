@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studio.domain.validation import hundredths_text, hundredths_value
+from studio.errors import FieldError
 
 TYPES = ("commission", "subscription")
 DEFAULT_LABELS = {"commission": "Commission Based", "subscription": "Subscription Based"}
@@ -111,7 +112,6 @@ def type_errors(data: ResellerTypeInput) -> dict[str, str]:
 
 def parse_type(data: ResellerTypeInput) -> ResellerType:
     """Validated and normalised; raises FieldError naming ``<type>.<field>``."""
-    from studio.errors import FieldError
 
     if data.type not in TYPES:
         raise FieldError.single("type", f"must be one of {', '.join(TYPES)}")

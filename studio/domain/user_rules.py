@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from studio.domain.actors import Role
 from studio.domain.contact import email_value
-from studio.security.passwords import password_error
+from studio.domain.password_policy import password_error
 
 PROVIDER_ROLES = (Role.PROVIDER_ADMINISTRATOR.value, Role.PROVIDER_STAFF.value)
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,32}$")

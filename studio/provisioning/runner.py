@@ -54,6 +54,7 @@ from studio.provisioning.client import (
     TimedOut,
     Unreachable,
 )
+from studio.provisioning.endpoints import server_endpoints
 from studio.provisioning.health import Endpoint
 from studio.provisioning.protocol import JobState
 
@@ -95,10 +96,8 @@ class _Clients:
 
     def _endpoint(self, server: str) -> Endpoint | None:
         """Addresses and tokens, read at most every few seconds (not per call)."""
-        from studio.services.provisioning import endpoints
-
         if time.monotonic() - self._read_at > ENDPOINTS_TTL_S:
-            _control, remotes = endpoints(self.studio, self.actor)
+            _control, remotes = server_endpoints(self.studio, self.actor)
             self._endpoints = {e.name.upper(): e for e in remotes}
             self._read_at = time.monotonic()
         return self._endpoints.get(server.upper())

@@ -1,9 +1,8 @@
-"""The password policy and argon2id hashing.
+"""argon2id hashing of passwords (the policy they must meet is
+:mod:`studio.domain.password_policy`).
 
-Policy: at least 12 characters, not the username, not one of the 30,000 most common
-passwords shipped in ``resources/common-passwords.txt``. Each message says which rule
-failed. Hashes are argon2id (argon2-cffi) with the parameters of :func:`hasher`; a hash
-made with older parameters is re-made at the next successful sign-in (``needs_rehash``).
+Hashes are argon2id (argon2-cffi) with the parameters of :func:`hasher`; a hash made
+with older parameters is re-made at the next successful sign-in (``needs_rehash``).
 """
 
 from __future__ import annotations
@@ -11,13 +10,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from studio.resources import resource_path
-
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
-
-MIN_LENGTH = 12
-MAX_LENGTH = 256
 
 
 @cache
@@ -37,28 +31,6 @@ _DUMMY_HASH = (
     "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$"
     "zM2mKgSDJdcNIGnqnUDxYkqzCyB0w9yGwGF8UYkFpF8"
 )
-
-
-@cache
-def common_passwords() -> frozenset[str]:
-    """The shipped list, lower-cased."""
-    text = resource_path("common-passwords.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().lower() for line in text.splitlines() if line and not line.startswith("#")
-    )
-
-
-def password_error(password: str, username: str = "") -> str | None:
-    """Which rule ``password`` breaks, or None when it meets the policy."""
-    if len(password) < MIN_LENGTH:
-        return f"must be at least {MIN_LENGTH} characters"
-    if len(password) > MAX_LENGTH:
-        return f"must be at most {MAX_LENGTH} characters"
-    if username and password.strip().lower() == username.strip().lower():
-        return "must not be the username"
-    if password.lower() in common_passwords():
-        return "is one of the most common passwords; choose another"
-    return None
 
 
 def hash_password(password: str) -> str:

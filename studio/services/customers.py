@@ -1,16 +1,8 @@
-"""Use cases of the reseller panel's ``Customers``: end customers and what they buy.
+"""Use cases of the reseller panel's ``Customers``: a reseller's end customers.
 
-A sale is a customer subscription and its provisioning job, written in one transaction
-and carried out by the same job runner as the reseller's own subscriptions, on the
-Remote Server of the reseller subscription it draws on (Subscription Based) or one
-hosting the offering's service (Commission Based).
-
-**Quota across the hierarchy.** What a reseller's customers hold together never exceeds
-the reseller's subscription, unless the provider allowed overselling for that reseller.
-The check runs inside the sale's transaction *after* a write to the reseller
-subscription's row, which takes SQLite's one write lock (a row lock elsewhere): two
-sales at once, from two threads or two processes, are checked one after the other, and
-the second sees the first.
+Create, edit, list, and suspend, activate or delete a customer; a status change writes
+the jobs that make the customer's subscriptions follow it in the same transaction. What
+customers buy is :mod:`studio.services.customer_sales`.
 """
 
 from __future__ import annotations
@@ -29,20 +21,17 @@ from studio.db.models import (
     CustomerPlan,
     EndCustomer,
     ProvisioningJob,
-    RemoteServer,
-    Reseller,
     ServiceOffering,
     Subscription,
     utcnow,
 )
+from studio.db.records import address_columns
 from studio.domain.actors import Actor
 from studio.domain.catalog import CATALOG
 from studio.domain.customer_rules import STATUSES, CustomerInput, check_customer
-from studio.domain.job_rules import LIVE_STATUSES, UNFINISHED_JOB_STATES, new_idempotency_key
-from studio.domain.reseller_rules import ADDRESS_FIELDS, Address, full_name
+from studio.domain.job_rules import LIVE_STATUSES, UNFINISHED_JOB_STATES
+from studio.domain.reseller_rules import Address, full_name
 from studio.errors import ConflictError, FieldError
-from studio.services.offerings import reseller_offerings_in
-from studio.services.quota_checks import lock_parent, quota_errors
 from studio.services.reseller_panel import panel_reseller
 
 
@@ -79,36 +68,6 @@ class CustomerView:
         )
 
 
-@dataclass(frozen=True)
-class SaleInput:
-    """Subscribe a customer: to one of the reseller's plans (Subscription Based) or to
-    an offering assigned to it (Commission Based; ``server`` optional)."""
-
-    customer_id: int
-    plan_id: int | None = None
-    offering_id: int | None = None
-    server: str = ""
-
-
-@dataclass(frozen=True)
-class CustomerSubscriptionView:
-    """A customer's subscription, with its current job."""
-
-    id: int
-    customer_id: int
-    customer: str
-    service: str
-    server: str
-    sold_as: str
-    quotas: dict[str, int]
-    status: str
-    price_cents: int | None
-    billing_cycle: str | None
-    job_id: int | None
-    job_state: str | None
-    created_at: dt.datetime
-
-
 def _live_counts(session: Session, customer_ids: list[int]) -> dict[int, int]:
     """Customer id → its live subscriptions, in one query for a whole list."""
     rows = session.execute(
@@ -123,14 +82,13 @@ def _view(session: Session, row: EndCustomer, live: int | None = None) -> Custom
     """The customer as listed; ``live`` when the list counted them all at once."""
     if live is None:
         live = _live_counts(session, [row.id]).get(row.id, 0)
-    address = Address(**{attr: getattr(row, field) for attr, field in ADDRESS_FIELDS.items()})
     return CustomerView(
         row.id,
         row.first_name,
         row.last_name,
         row.email,
         row.phone,
-        address,
+        row.address,
         row.company_name,
         row.status,
         live,
@@ -146,7 +104,7 @@ def _values(data: CustomerInput) -> dict[str, str]:
         "last_name": data.last_name,
         "email": data.email,
         "phone": data.phone,
-        **{field: getattr(data.address, attr) for attr, field in ADDRESS_FIELDS.items()},
+        **address_columns(data.address),
         "company_name": data.company_name,
     }
 
@@ -200,7 +158,7 @@ def create_customer(studio: Studio, actor: Actor, data: CustomerInput) -> Custom
         return _view(session, row)
 
 
-def _own(session: Session, reseller_id: int, customer_id: int) -> EndCustomer:
+def own_customer(session: Session, reseller_id: int, customer_id: int) -> EndCustomer:
     row = session.get(EndCustomer, customer_id)
     if row is None or row.reseller_id != reseller_id:
         raise FieldError.single("customer", f"#{customer_id} is not one of your customers")
@@ -217,7 +175,7 @@ def update_customer(
     """
     with studio.unit_of_work() as session:
         reseller = panel_reseller(session, actor, changing=True)
-        row = _own(session, reseller.id, customer_id)
+        row = own_customer(session, reseller.id, customer_id)
         if row.status == "deleted":
             raise FieldError.single("customer", "is deleted")
         if row.version != version:
@@ -277,200 +235,10 @@ def get_customer(studio: Studio, actor: Actor, customer_id: int) -> CustomerView
     """One of the reseller's customers."""
     with studio.unit_of_work() as session:
         reseller = panel_reseller(session, actor)
-        return _view(session, _own(session, reseller.id, customer_id))
+        return _view(session, own_customer(session, reseller.id, customer_id))
 
 
 # -- selling -------------------------------------------------------------------------
-
-
-def subscribe_customer(studio: Studio, actor: Actor, data: SaleInput) -> CustomerSubscriptionView:
-    """Sell a plan (or an assigned offering) to a customer: its subscription and job in
-    one transaction, the quota checked against what the other customers hold.
-
-    Raises:
-        FieldError: ``customer``, ``plan``, ``offering``, ``server``, or
-            ``quota.<name>`` naming the quota, the limit and what is left.
-    """
-    with studio.unit_of_work() as session:
-        reseller = panel_reseller(session, actor, changing=True)
-        customer = _own(session, reseller.id, data.customer_id)
-        if customer.status != "active":
-            raise FieldError.single("customer", f"is {customer.status}: activate it first")
-        if reseller.type == "subscription":
-            sub = _sell_plan(session, reseller, customer, data)
-        else:
-            sub = _sell_offering(session, reseller, customer, data)
-        session.add(sub)
-        session.flush()
-        job = ProvisioningJob(
-            subscription_id=sub.id,
-            operation="provision",
-            idempotency_key=new_idempotency_key(),
-            server=sub.server,
-            service=sub.service,
-            parameters={
-                "name": full_name(customer.first_name, customer.last_name)[:120],
-                **sub.quotas,
-            },
-            state="pending",
-            requested_by=actor.name,
-        )
-        session.add(job)
-        session.flush()
-        sold_as = _sold_as(session, sub)
-        audit.record(
-            session,
-            actor,
-            action="customer.subscribe",
-            entity="end_customer",
-            entity_id=customer.id,
-            changes={
-                "sold_as": [None, sold_as],
-                **{f"quota.{k}": [None, v] for k, v in sub.quotas.items()},
-            },
-            summary=f"{sold_as} for {full_name(customer.first_name, customer.last_name)} "
-            f"on {sub.server}, job {job.id} pending",
-        )
-        return _subscription_view(session, sub, customer, job)
-
-
-def _sell_plan(
-    session: Session, reseller: Reseller, customer: EndCustomer, data: SaleInput
-) -> Subscription:
-    if data.plan_id is None:
-        raise FieldError.single("plan", "is required: choose one of your plans")
-    plan = session.get(CustomerPlan, data.plan_id)
-    if plan is None or plan.reseller_id != reseller.id:
-        raise FieldError.single("plan", f"#{data.plan_id} is not one of your plans")
-    if not plan.enabled:
-        raise FieldError.single("plan", f"{plan.name} is disabled")
-    parent = lock_parent(session, plan.subscription_id)
-    if parent.status != "active":
-        raise FieldError.single(
-            "plan", f"{plan.name} draws on subscription #{parent.id}, which is {parent.status}"
-        )
-    quotas = {k: int(v) for k, v in plan.quotas.items()}
-    errors = quota_errors(session, reseller, parent, quotas, plan.name)
-    if errors:
-        raise FieldError(errors)
-    return Subscription(
-        reseller_id=reseller.id,
-        customer_id=customer.id,
-        parent_id=parent.id,
-        plan_id=plan.id,
-        service=parent.service,
-        server=parent.server,
-        quotas=quotas,
-        status="pending",
-        price_cents=plan.price_cents,
-        billing_cycle=plan.billing_cycle,
-    )
-
-
-def _sell_offering(
-    session: Session, reseller: Reseller, customer: EndCustomer, data: SaleInput
-) -> Subscription:
-    if data.offering_id is None:
-        raise FieldError.single("offering", "is required: choose an offering assigned to you")
-    assigned = {a.offering.id: a for a in reseller_offerings_in(session, reseller.id)}
-    choice = assigned.get(data.offering_id)
-    if choice is None:
-        raise FieldError.single("offering", f"#{data.offering_id} is not assigned to you today")
-    offering = session.get(ServiceOffering, data.offering_id)
-    assert offering is not None
-    if not offering.enabled:
-        raise FieldError.single("offering", f"{offering.name} is no longer offered")
-    hosts = [
-        server
-        for server in session.scalars(select(RemoteServer).order_by(RemoteServer.name))
-        if offering.service in server.services
-    ]
-    wanted = data.server.strip().upper()
-    chosen = next((s for s in hosts if s.name.upper() == wanted), None) if wanted else None
-    if wanted and chosen is None:
-        title = CATALOG[offering.service].title
-        raise FieldError.single(
-            "server", f"no Remote Server called {data.server.strip()!r} hosts {title}"
-        )
-    if chosen is None:
-        if not hosts:
-            raise FieldError.single(
-                "server", f"no Remote Server hosts {CATALOG[offering.service].title}"
-            )
-        chosen = hosts[0]
-    return Subscription(
-        reseller_id=reseller.id,
-        customer_id=customer.id,
-        offering_id=offering.id,
-        service=offering.service,
-        server=chosen.name,
-        quotas={k: int(v) for k, v in offering.quotas.items()},
-        status="pending",
-        price_cents=offering.price_cents,
-        billing_cycle=offering.billing_cycle,
-        commission_bp=choice.commission_bp,  # the statement's: in force when sold
-    )
-
-
-def _sold_as(session: Session, sub: Subscription) -> str:
-    if sub.plan_id is not None:
-        plan = session.get(CustomerPlan, sub.plan_id)
-        return f"plan {plan.name}" if plan else f"plan #{sub.plan_id}"
-    if sub.offering_id is not None:
-        offering = session.get(ServiceOffering, sub.offering_id)
-        return f"offering {offering.name}" if offering else f"offering #{sub.offering_id}"
-    return CATALOG[sub.service].title
-
-
-def _subscription_view(
-    session: Session, sub: Subscription, customer: EndCustomer, job: ProvisioningJob | None
-) -> CustomerSubscriptionView:
-    return CustomerSubscriptionView(
-        sub.id,
-        customer.id,
-        full_name(customer.first_name, customer.last_name),
-        sub.service,
-        sub.server,
-        _sold_as(session, sub),
-        {k: int(v) for k, v in sub.quotas.items()},
-        sub.status,
-        sub.price_cents,
-        sub.billing_cycle,
-        job.id if job else None,
-        job.state if job else None,
-        sub.created_at,
-    )
-
-
-def customer_subscriptions(
-    studio: Studio, actor: Actor, customer_id: int | None = None
-) -> list[CustomerSubscriptionView]:
-    """The subscriptions of one customer, or of all the reseller's customers."""
-    with studio.unit_of_work() as session:
-        reseller = panel_reseller(session, actor)
-        stmt = (
-            select(Subscription, EndCustomer)
-            .join(EndCustomer, EndCustomer.id == Subscription.customer_id)
-            .where(Subscription.reseller_id == reseller.id)
-            .order_by(Subscription.id)
-        )
-        if customer_id is not None:
-            _own(session, reseller.id, customer_id)
-            stmt = stmt.where(Subscription.customer_id == customer_id)
-        rows = session.execute(stmt).all()
-        latest = select(func.max(ProvisioningJob.id)).group_by(ProvisioningJob.subscription_id)
-        jobs = {
-            job.subscription_id: job
-            for job in session.scalars(
-                select(ProvisioningJob).where(
-                    ProvisioningJob.subscription_id.in_([sub.id for sub, _c in rows]),
-                    ProvisioningJob.id.in_(latest),
-                )
-            )
-        }  # each subscription's latest job, in one query
-        return [
-            _subscription_view(session, sub, customer, jobs.get(sub.id)) for sub, customer in rows
-        ]
 
 
 # -- suspend, activate, delete --------------------------------------------------------
@@ -494,7 +262,7 @@ def status_effects(studio: Studio, actor: Actor, customer_id: int, status: str) 
     one line each, for the confirmation shown before it is done."""
     with studio.unit_of_work() as session:
         reseller = panel_reseller(session, actor)
-        customer = _own(session, reseller.id, customer_id)
+        customer = own_customer(session, reseller.id, customer_id)
         subs = session.scalars(
             select(Subscription)
             .where(Subscription.customer_id == customer.id, Subscription.status.in_(LIVE_STATUSES))
@@ -502,7 +270,7 @@ def status_effects(studio: Studio, actor: Actor, customer_id: int, status: str) 
         ).all()
         _action, operation, from_statuses = _STATUS_CHANGES[status]
         return [  # a pending one is listed too: it follows once provisioned
-            f"{operation} subscription #{s.id}: {_sold_as(session, s)} on {s.server} ({s.status})"
+            f"{operation} subscription #{s.id}: {sold_as(session, s)} on {s.server} ({s.status})"
             for s in subs
             if s.status in from_statuses or s.status == "pending"
         ]
@@ -522,7 +290,7 @@ def set_customer_status(
         raise FieldError.single("status", f"must be one of {', '.join(STATUSES)}")
     with studio.unit_of_work() as session:
         reseller = panel_reseller(session, actor, changing=True)
-        customer = _own(session, reseller.id, customer_id)
+        customer = own_customer(session, reseller.id, customer_id)
         if customer.status == "deleted":
             raise FieldError.single("customer", "is deleted")
         if customer.status == status:
@@ -552,3 +320,13 @@ def set_customer_status(
         customer.status, customer.updated_by = status, actor.name
         session.flush()
         return _view(session, customer)
+
+
+def sold_as(session: Session, sub: Subscription) -> str:
+    if sub.plan_id is not None:
+        plan = session.get(CustomerPlan, sub.plan_id)
+        return f"plan {plan.name}" if plan else f"plan #{sub.plan_id}"
+    if sub.offering_id is not None:
+        offering = session.get(ServiceOffering, sub.offering_id)
+        return f"offering {offering.name}" if offering else f"offering #{sub.offering_id}"
+    return CATALOG[sub.service].title

@@ -27,9 +27,8 @@ from studio.domain.server_rules import (
 )
 from studio.domain.validation import port_value
 from studio.errors import FieldError
+from studio.provisioning.endpoints import SETTINGS_ROW_ID
 from studio.security.keyring_store import SecretsUnavailable, control_token_name, remote_token_name
-
-_ROW_ID = 1
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def get_provisioning_settings(studio: Studio, actor: Actor) -> ProvisioningView:
     """The settings in force: embedded (the default) until an administrator saves."""
     actor.require(Permission.VIEW_CONFIGURATION)
     with studio.unit_of_work() as session:
-        row = session.get(ProvisioningSettings, _ROW_ID)
+        row = session.get(ProvisioningSettings, SETTINGS_ROW_ID)
         if row is None:
             return ProvisioningView("embedded", "127.0.0.1", 0, False, configured=False)
         view = ProvisioningView(
@@ -110,14 +109,14 @@ def save_provisioning_settings(
     if data.token:
         _store_token(studio, control_token_name(), data.token)
     with studio.unit_of_work() as session:
-        row = session.get(ProvisioningSettings, _ROW_ID)
+        row = session.get(ProvisioningSettings, SETTINGS_ROW_ID)
         old = {"mode": row.mode, "host": row.host, "port": row.port} if row else {}
         new = {"mode": data.mode, "host": host, "port": port}
         changes = audit.diff(old, new)
         if data.token:
             changes["token"] = [audit.MASK if has_token else None, audit.MASK]
         if row is None:
-            row = ProvisioningSettings(id=_ROW_ID, updated_by=actor.name, **new)
+            row = ProvisioningSettings(id=SETTINGS_ROW_ID, updated_by=actor.name, **new)
             session.add(row)
         else:
             row.mode, row.host, row.port, row.updated_by = data.mode, host, port, actor.name
@@ -127,7 +126,7 @@ def save_provisioning_settings(
                 actor,
                 action="provisioning.update",
                 entity="provisioning_settings",
-                entity_id=_ROW_ID,
+                entity_id=SETTINGS_ROW_ID,
                 changes=changes,
                 summary=f"Provisioning Service: {data.mode} {host}:{port}",
             )

@@ -14,15 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from studio.context import Studio
+from studio.csvfile import write_csv_atomically
 from studio.db.models import EndCustomer, Reseller, ServiceOffering, Subscription
 from studio.domain.actors import Actor, Permission, Role
 from studio.domain.catalog import CATALOG
 from studio.domain.reseller_rules import full_name
 from studio.domain.statement_rules import (
+    CSV_COLUMNS,
     Period,
     Sale,
     Statement,
     build_statement,
+    csv_rows,
     current_period,
     parse_period,
 )
@@ -139,8 +142,6 @@ def all_statements(studio: Studio, actor: Actor, period: str = "") -> list[tuple
 def write_statement_csv(path: Path, statement: Statement) -> int:
     """Write a statement already computed to ``path`` as CSV (the columns of
     :data:`studio.domain.statement_rules.CSV_COLUMNS`, a total row last), atomically; the rows."""
-    from studio.csvfile import write_csv_atomically
-    from studio.domain.statement_rules import CSV_COLUMNS, csv_rows
 
     rows = [[row[c] for c in CSV_COLUMNS] for row in csv_rows(statement)]
     return write_csv_atomically(path, CSV_COLUMNS, rows)

@@ -14,7 +14,8 @@ import pytest
 from studio.context import Studio
 from studio.domain.actors import Actor
 from studio.provisioning.embedded import EmbeddedProvisioning, _alive
-from studio.services.provisioning import check_prerequisites, start_embedded, stop_embedded
+from studio.services.embedded_servers import start_embedded, stop_embedded
+from studio.services.server_checks import check_prerequisites
 from studio.services.servers import list_remote_servers
 
 pytestmark = pytest.mark.slow
@@ -60,7 +61,7 @@ def test_after_a_killed_studio_its_stubs_are_replaced(
     script = (
         "import os, signal; from studio.context import open_studio; "
         "from studio.domain.actors import Actor; "
-        "from studio.services.provisioning import start_embedded; "
+        "from studio.services.embedded_servers import start_embedded; "
         f"s = open_studio({str(data_dir)!r}); start_embedded(s, Actor.local_administrator()); "
         "os.kill(os.getpid(), signal.SIGKILL)"
     )
@@ -155,7 +156,7 @@ def test_another_running_studios_stubs_are_left_alone(data_dir: Path, admin: Act
         "keyring.set_keyring(fail.Keyring())\n"
         "from studio.context import open_studio\n"
         "from studio.domain.actors import Actor\n"
-        "from studio.services.provisioning import start_embedded\n"
+        "from studio.services.embedded_servers import start_embedded\n"
         f"s = open_studio({str(data_dir)!r})\n"
         "start_embedded(s, Actor.local_administrator(), job_seconds=0.3)\n"
         "print('ready', flush=True)\n"

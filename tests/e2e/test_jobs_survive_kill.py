@@ -19,9 +19,10 @@ import pytest
 from studio.context import open_studio
 from studio.domain.actors import Actor
 from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
+from studio.services.jobs import list_jobs
 from studio.services.resellers import create_reseller
 from studio.services.servers import add_remote_server, save_provisioning_settings
-from studio.services.subscriptions import list_jobs, list_subscriptions
+from studio.services.subscriptions import list_subscriptions
 from tests.e2e.conftest import StubFactory
 from tests.support.file_keyring import BACKEND_ENV, FILE_ENV, FileKeyring
 from tests.support.resellers import sample_reseller

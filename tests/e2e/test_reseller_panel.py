@@ -15,12 +15,13 @@ from studio.context import Studio
 from studio.domain.actors import Actor
 from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
 from studio.provisioning.runner import JobRunner
-from studio.services import customer_plans, customers
+from studio.services import customer_plans, customer_sales, customers, quota_usage
 from studio.services.customer_plans import PlanInput
-from studio.services.customers import SaleInput
+from studio.services.customer_sales import SaleInput
+from studio.services.jobs import count_running_jobs
 from studio.services.resellers import set_reseller_status
 from studio.services.servers import add_remote_server, save_provisioning_settings
-from studio.services.subscriptions import SubscribeInput, count_running_jobs, subscribe_reseller
+from studio.services.subscriptions import SubscribeInput, subscribe_reseller
 from tests.e2e.conftest import StubFactory
 from tests.support.panel import active_subscription, customer, make_reseller, sign_in
 from tests.support.resellers import PASSWORD
@@ -79,12 +80,12 @@ def test_a_sale_is_provisioned_and_follows_its_customer_and_reseller(
         PlanInput("Team", own.id, {"mailboxes": "5", "mailbox_size_mb": "1024"}, "20"),
     )
     buyer = customers.create_customer(studio, actor, customer())
-    sale = customers.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=plan.id))
+    sale = customer_sales.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=plan.id))
     assert (sale.status, sale.server, sale.sold_as) == ("pending", "EXCH01", "plan Team")
     _settle(studio, admin)
 
     def status() -> str:
-        [view] = customers.customer_subscriptions(studio, actor, buyer.id)
+        [view] = customer_sales.customer_subscriptions(studio, actor, buyer.id)
         return view.status
 
     assert status() == "active"
@@ -115,7 +116,7 @@ def test_a_sale_is_provisioned_and_follows_its_customer_and_reseller(
     _settle(studio, admin)
     assert status() == "removed"
     assert _resources(remote) == {"Engines 1 Ltd": False}
-    [usage] = customer_plans.my_subscriptions(studio, actor)
+    [usage] = quota_usage.my_subscriptions(studio, actor)
     assert usage.quotas[0].allocated == 0  # a removed subscription holds nothing
 
 
@@ -170,5 +171,5 @@ def test_two_processes_selling_at_once_cannot_both_exceed_the_quota(
         f"quota.mailboxes: Mailboxes: subscription #{sub_id} holds 10 mailboxes, 4 left; "
         "Six needs 6"
     }
-    [usage] = customer_plans.my_subscriptions(studio, actor)
+    [usage] = quota_usage.my_subscriptions(studio, actor)
     assert usage.quotas[0].allocated == 6

@@ -14,15 +14,13 @@ from studio.domain.actors import Actor
 from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
 from studio.errors import FieldError
 from studio.provisioning.runner import JobRunner
+from studio.services.jobs import cancel_job, get_job, retry_job
 from studio.services.resellers import create_reseller
 from studio.services.servers import add_remote_server, save_provisioning_settings
 from studio.services.subscriptions import (
     PrerequisitesFailed,
     SubscribeInput,
-    cancel_job,
-    get_job,
     list_subscriptions,
-    retry_job,
     subscribe_reseller,
 )
 from tests.e2e.conftest import StubFactory
@@ -228,8 +226,8 @@ def test_a_reseller_with_an_active_subscription_cannot_be_deleted(setup: Setup) 
 
 
 def test_suspending_the_reseller_suspends_its_subscriptions_on_the_server(setup: Setup) -> None:
+    from studio.services.jobs import count_running_jobs
     from studio.services.resellers import set_reseller_status
-    from studio.services.subscriptions import count_running_jobs
 
     job_id = setup.subscribe()
     assert setup.run(job_id, ("succeeded",)) == "succeeded"
@@ -301,8 +299,8 @@ def test_a_reseller_plan_sets_the_quotas(setup: Setup) -> None:
 def test_a_reseller_suspended_mid_provision_has_its_new_subscription_suspended(
     setup: Setup,
 ) -> None:
+    from studio.services.jobs import count_running_jobs
     from studio.services.resellers import set_reseller_status
-    from studio.services.subscriptions import count_running_jobs
 
     job_id = setup.subscribe()
     runner = JobRunner(setup.studio, setup.admin)

@@ -28,7 +28,8 @@ from sqlalchemy import update
 from studio.db.models import Subscription
 from studio.domain.actors import Actor
 from studio.domain.user_rules import NewUserInput
-from studio.services.customers import SaleInput, create_customer, subscribe_customer
+from studio.services.customer_sales import SaleInput, subscribe_customer
+from studio.services.customers import create_customer
 from studio.services.offerings import OfferingInput, save_offering, set_reseller_offerings
 from studio.services.users import create_first_admin
 from tests.gui.conftest import wait_idle

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from studio.services.audit_log import AuditFilter, list_audit_events
-from studio.services.users import SIGN_IN_FAILED
+from studio.services.sign_in import SIGN_IN_FAILED
 from tests.gui.conftest import wait_idle
 from tests.support.memory_keyring import MemoryKeyring
 from ui.main_window import MainWindow
@@ -223,7 +223,7 @@ def test_a_stale_remembered_password_is_tried_once_then_forgotten(
     qtbot: QtBot, window: MainWindow, memory_keyring: MemoryKeyring
 ) -> None:
     from studio.security.keyring_store import KEYRING_SERVICE
-    from studio.services.users import authenticate
+    from studio.services.sign_in import authenticate
 
     _first_run(qtbot, window)
     _w(window, QAction, "actionSignOut").trigger()

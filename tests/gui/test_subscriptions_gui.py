@@ -115,8 +115,8 @@ def test_subscribe_as_reseller_until_the_subscription_is_active(
 
 
 def test_an_addon_is_added_from_the_details(qtbot: QtBot, provisioned_window: MainWindow) -> None:
+    from studio.services.jobs import get_job
     from studio.services.offerings import OfferingInput, save_offering
-    from studio.services.subscriptions import get_job
 
     window = provisioned_window
     _first_run(qtbot, window)

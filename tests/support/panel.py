@@ -16,7 +16,7 @@ from studio.domain.customer_rules import CustomerInput
 from studio.domain.reseller_rules import Address
 from studio.services.reseller_panel import accept_agreement, agreement
 from studio.services.resellers import ResellerDetails, create_reseller
-from studio.services.users import authenticate
+from studio.services.sign_in import authenticate
 from tests.support.resellers import PASSWORD, sample_reseller
 
 EXCHANGE = {"mailboxes": 10, "mailbox_size_mb": 2048}

@@ -52,7 +52,7 @@ def _save(studio: Studio, actor: Actor, data: ProvisioningInput) -> _Loaded:
 
 
 def _test(studio: Studio, actor: Actor) -> ServerHealth:
-    from studio.services.provisioning import check_control_connection
+    from studio.services.server_checks import check_control_connection
 
     return check_control_connection(studio, actor)
 

@@ -22,7 +22,7 @@ from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from studio.context import Studio
-    from studio.services.customer_plans import QuotaReportRow
+    from studio.services.quota_usage import QuotaReportRow
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class _Line:
 
 
 def _lines(studio: Studio, actor: Actor) -> list[_Line]:
-    from studio.services.customer_plans import quota_report
+    from studio.services.quota_usage import quota_report
 
     rows: list[QuotaReportRow] = quota_report(studio, actor)
     lines = []

@@ -37,10 +37,11 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from studio.context import Studio
     from studio.domain.reseller_settings_rules import ResellerType
+    from studio.services.jobs import JobView
     from studio.services.offerings import AssignedOffering, OfferingView
     from studio.services.reseller_list import ResellerRow
     from studio.services.resellers import ResellerDetails
-    from studio.services.subscriptions import JobView, SubscriptionView
+    from studio.services.subscriptions import SubscriptionView
     from ui.job_monitor import JobMonitor
     from ui.reseller_details_dialog import ResellerDetailsDialog
     from ui.reseller_offerings_dialog import ResellerOfferingsDialog
@@ -52,7 +53,7 @@ def _load(
     studio: Studio, actor: Actor, sort: tuple[int, Qt.SortOrder]
 ) -> tuple[PreparedRows, dict[str, ResellerType]]:
     from studio.domain.contact import warm_up
-    from studio.security.passwords import common_passwords
+    from studio.domain.password_policy import common_passwords
     from studio.services.reseller_list import list_resellers
     from studio.services.reseller_settings import get_reseller_settings
 

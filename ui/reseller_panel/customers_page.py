@@ -14,10 +14,9 @@ from studio.domain.actors import Actor
 from studio.domain.catalog import CATALOG, quotas_text
 from studio.domain.contact import phone_display
 from studio.services.customer_plans import list_plans, panel_offerings
+from studio.services.customer_sales import CustomerSubscriptionView, customer_subscriptions
 from studio.services.customers import (
-    CustomerSubscriptionView,
     CustomerView,
-    customer_subscriptions,
     list_customers,
     set_customer_status,
     status_effects,

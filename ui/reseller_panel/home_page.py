@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QLabel
 
 from studio.context import Studio
 from studio.domain.actors import Actor
-from studio.services.customer_plans import list_plans, my_subscriptions, panel_offerings
+from studio.services.customer_plans import list_plans, panel_offerings
 from studio.services.customers import list_customers
+from studio.services.quota_usage import my_subscriptions
 from studio.services.reseller_panel import PanelView, panel
 from ui.reseller_panel.panel_page import PanelPage
 from ui.tasks import TaskRunner

@@ -10,13 +10,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 from studio.context import Studio
 from studio.domain.actors import Actor
 from studio.domain.catalog import BILLING_CYCLES, CATALOG
-from studio.services.customer_plans import (
-    PlanInput,
-    PlanView,
-    SubscriptionUsage,
-    create_plan,
-    update_plan,
-)
+from studio.services.customer_plans import PlanInput, PlanView, create_plan, update_plan
+from studio.services.quota_usage import SubscriptionUsage
 from ui.reseller_panel.form_dialog import FormDialog
 from ui.tasks import TaskRunner
 

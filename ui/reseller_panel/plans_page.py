@@ -16,11 +16,11 @@ from studio.services.customer_plans import (
     PlanView,
     delete_plan,
     list_plans,
-    my_subscriptions,
     panel_offerings,
     set_plan_enabled,
 )
 from studio.services.offerings import AssignedOffering
+from studio.services.quota_usage import my_subscriptions
 from studio.services.reseller_panel import panel
 from ui.reseller_panel.panel_page import PanelPage
 from ui.reseller_panel.plan_dialog import PlanDialog

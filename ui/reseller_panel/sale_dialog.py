@@ -11,12 +11,8 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from studio.context import Studio
 from studio.domain.actors import Actor
 from studio.errors import FieldError
-from studio.services.customers import (
-    CustomerSubscriptionView,
-    CustomerView,
-    SaleInput,
-    subscribe_customer,
-)
+from studio.services.customer_sales import CustomerSubscriptionView, SaleInput, subscribe_customer
+from studio.services.customers import CustomerView
 from ui.reseller_panel.form_dialog import FormDialog
 from ui.tasks import TaskRunner
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QProgressBar, QVBo
 from studio.context import Studio
 from studio.domain.actors import Actor
 from studio.domain.catalog import CATALOG
-from studio.services.customer_plans import QuotaUsage, SubscriptionUsage, my_subscriptions
+from studio.services.quota_usage import QuotaUsage, SubscriptionUsage, my_subscriptions
 from ui.forms import camel
 from ui.reseller_panel.panel_page import PanelPage
 from ui.tasks import TaskRunner

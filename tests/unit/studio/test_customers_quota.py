@@ -12,9 +12,9 @@ from studio.db.models import ProvisioningJob, Subscription
 from studio.domain.actors import Actor
 from studio.domain.job_rules import JobStatus, SubscriptionStatus
 from studio.errors import FieldError
-from studio.services import customer_plans, customers
+from studio.services import customer_plans, customer_sales, customers, quota_usage
 from studio.services.customer_plans import PlanInput
-from studio.services.customers import SaleInput
+from studio.services.customer_sales import SaleInput
 from studio.services.reseller_panel import set_oversell
 from tests.support.panel import active_subscription, customer, make_reseller, sign_in
 
@@ -66,7 +66,7 @@ def test_a_sold_plan_is_disabled_not_deleted(studio: Studio, reseller: tuple[Act
     assert customer_plans.delete_plan(studio, actor, unsold.id) == "Spare"
     sold = customer_plans.create_plan(studio, actor, PlanInput("Basic", sub_id, _plan(2), "3"))
     buyer = customers.create_customer(studio, actor, customer())
-    customers.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=sold.id))
+    customer_sales.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=sold.id))
     with pytest.raises(FieldError) as caught:
         customer_plans.delete_plan(studio, actor, sold.id)
     assert caught.value.errors == {
@@ -74,7 +74,7 @@ def test_a_sold_plan_is_disabled_not_deleted(studio: Studio, reseller: tuple[Act
     }
     assert not customer_plans.set_plan_enabled(studio, actor, sold.id, False).enabled
     with pytest.raises(FieldError) as disabled:
-        customers.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=sold.id))
+        customer_sales.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=sold.id))
     assert disabled.value.errors == {"plan": "Basic is disabled"}
 
 
@@ -96,15 +96,15 @@ def test_sales_stop_at_the_subscriptions_quota_naming_what_is_left(
     actor, sub_id = reseller
     plan = customer_plans.create_plan(studio, actor, PlanInput("Four", sub_id, _plan(4), "5"))
     buyers = [customers.create_customer(studio, actor, customer(n)) for n in range(3)]
-    customers.subscribe_customer(studio, actor, SaleInput(buyers[0].id, plan_id=plan.id))
-    customers.subscribe_customer(studio, actor, SaleInput(buyers[1].id, plan_id=plan.id))
+    customer_sales.subscribe_customer(studio, actor, SaleInput(buyers[0].id, plan_id=plan.id))
+    customer_sales.subscribe_customer(studio, actor, SaleInput(buyers[1].id, plan_id=plan.id))
     with pytest.raises(FieldError) as caught:
-        customers.subscribe_customer(studio, actor, SaleInput(buyers[2].id, plan_id=plan.id))
+        customer_sales.subscribe_customer(studio, actor, SaleInput(buyers[2].id, plan_id=plan.id))
     assert caught.value.errors == {
         "quota.mailboxes": f"Mailboxes: subscription #{sub_id} holds 10 mailboxes, 2 left; "
         "Four needs 4"
     }
-    [usage] = customer_plans.my_subscriptions(studio, actor)
+    [usage] = quota_usage.my_subscriptions(studio, actor)
     mailboxes, size = usage.quotas
     assert (mailboxes.limit, mailboxes.allocated, mailboxes.left, usage.customers) == (10, 8, 2, 2)
     assert (size.pooled, size.allocated) == (False, 1024)  # a size per mailbox: the largest
@@ -112,7 +112,7 @@ def test_sales_stop_at_the_subscriptions_quota_naming_what_is_left(
     # once deprovisioned, which the runner records; here nothing was provisioned yet.
     customers.set_customer_status(studio, actor, buyers[0].id, "suspended")
     with pytest.raises(FieldError) as still:
-        customers.subscribe_customer(studio, actor, SaleInput(buyers[2].id, plan_id=plan.id))
+        customer_sales.subscribe_customer(studio, actor, SaleInput(buyers[2].id, plan_id=plan.id))
     assert still.value.errors == caught.value.errors
 
 
@@ -122,11 +122,11 @@ def test_overselling_needs_the_providers_leave_and_shows_in_the_report(
     actor, sub_id = reseller
     plan = customer_plans.create_plan(studio, actor, PlanInput("Six", sub_id, _plan(6), "5"))
     buyers = [customers.create_customer(studio, actor, customer(n)) for n in range(2)]
-    customers.subscribe_customer(studio, actor, SaleInput(buyers[0].id, plan_id=plan.id))
-    assert customer_plans.over_usage(studio, admin) == []
+    customer_sales.subscribe_customer(studio, actor, SaleInput(buyers[0].id, plan_id=plan.id))
+    assert quota_usage.over_usage(studio, admin) == []
     set_oversell(studio, admin, actor.reseller_id or 0, True)
-    customers.subscribe_customer(studio, actor, SaleInput(buyers[1].id, plan_id=plan.id))
-    [(username, usage)] = customer_plans.over_usage(studio, admin)
+    customer_sales.subscribe_customer(studio, actor, SaleInput(buyers[1].id, plan_id=plan.id))
+    [(username, usage)] = quota_usage.over_usage(studio, admin)
     mailboxes = usage.quotas[0]
     assert (username, mailboxes.limit, mailboxes.allocated, mailboxes.over) == (
         "reseller1",
@@ -148,7 +148,7 @@ def test_a_size_per_item_is_never_oversold(
     set_oversell(studio, admin, actor.reseller_id or 0, True)
     buyer = customers.create_customer(studio, actor, customer())
     with pytest.raises(FieldError) as caught:
-        customers.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=plan.id))
+        customer_sales.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=plan.id))
     assert caught.value.errors == {
         "quota.mailbox_size_mb": f"Mailbox size: subscription #{sub_id} allows 1,024 MB each; "
         "Big gives 2,048"
@@ -171,7 +171,9 @@ def test_concurrent_sales_never_exceed_the_quota(
         own = open_studio(studio.data_dir)
         try:
             start.wait()
-            view = customers.subscribe_customer(own, actor, SaleInput(customer_id, plan_id=plan.id))
+            view = customer_sales.subscribe_customer(
+                own, actor, SaleInput(customer_id, plan_id=plan.id)
+            )
             sold.append(view.id)
         except FieldError as exc:
             refused.append(exc.errors["quota.mailboxes"])
@@ -220,7 +222,7 @@ def test_a_reseller_with_customers_is_deleted_only_once_they_are(
     actor, sub_id = reseller
     plan = customer_plans.create_plan(studio, actor, PlanInput("Two", sub_id, _plan(2), "5"))
     buyer = customers.create_customer(studio, actor, customer())
-    sale = customers.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=plan.id))
+    sale = customer_sales.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=plan.id))
     reseller_id = actor.reseller_id or 0
     with pytest.raises(StudioError) as refused:
         delete_reseller(studio, admin, reseller_id)
@@ -248,18 +250,19 @@ def test_a_retry_and_an_addon_cannot_get_around_the_quota(
     studio: Studio, admin: Actor, reseller: tuple[Actor, int]
 ) -> None:
     from studio.db.models import Addon
-    from studio.services.subscriptions import add_addon, retry_job
+    from studio.services.jobs import retry_job
+    from studio.services.subscriptions import add_addon
 
     actor, sub_id = reseller
     plan = customer_plans.create_plan(studio, actor, PlanInput("Six", sub_id, _plan(6), "5"))
     first, second = (customers.create_customer(studio, actor, customer(n)) for n in (1, 2))
-    failed = customers.subscribe_customer(studio, actor, SaleInput(first.id, plan_id=plan.id))
+    failed = customer_sales.subscribe_customer(studio, actor, SaleInput(first.id, plan_id=plan.id))
     with studio.unit_of_work() as session:  # its job failed: it holds nothing
         session.get(Subscription, failed.id).status = SubscriptionStatus.FAILED  # type: ignore[union-attr]
         job = session.get(ProvisioningJob, failed.job_id)
         assert job is not None
         job.state = JobStatus.FAILED
-    customers.subscribe_customer(studio, actor, SaleInput(second.id, plan_id=plan.id))
+    customer_sales.subscribe_customer(studio, actor, SaleInput(second.id, plan_id=plan.id))
     with pytest.raises(FieldError) as caught:
         retry_job(studio, admin, failed.job_id or 0)
     assert caught.value.errors == {
@@ -292,7 +295,7 @@ def test_a_sold_plan_stays_on_its_subscription(
     other = active_subscription(studio, actor.reseller_id or 0)
     plan = customer_plans.create_plan(studio, actor, PlanInput("Two", sub_id, _plan(2), "5"))
     buyer = customers.create_customer(studio, actor, customer())
-    customers.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=plan.id))
+    customer_sales.subscribe_customer(studio, actor, SaleInput(buyer.id, plan_id=plan.id))
     with pytest.raises(FieldError) as caught:
         customer_plans.update_plan(studio, actor, plan.id, PlanInput("Two", other, _plan(2), "5"))
     assert caught.value.errors == {

@@ -21,6 +21,7 @@ from studio.domain.website_rules import DEFAULT_WEBSITE
 from studio.services import (
     audit_log,
     database,
+    jobs,
     offerings,
     reseller_list,
     reseller_settings,
@@ -109,8 +110,8 @@ CALLS: list[tuple[str, Callable[[Studio, Actor, Path], Any]]] = [
             lambda: offerings.set_reseller_offerings(s, a, 999, [])
         ),
     ),
-    ("view resellers", lambda s, a, _p: subscriptions.list_jobs(s, a)),
-    ("view resellers", lambda s, a, _p: subscriptions.count_running_jobs(s, a)),
+    ("view resellers", lambda s, a, _p: jobs.list_jobs(s, a)),
+    ("view resellers", lambda s, a, _p: jobs.count_running_jobs(s, a)),
     ("view resellers", lambda s, a, _p: subscriptions.list_subscriptions(s, a, 1)),
     (
         "manage resellers",
@@ -122,15 +123,11 @@ CALLS: list[tuple[str, Callable[[Studio, Actor, Path], Any]]] = [
     ),
     (
         "manage resellers",
-        lambda s, a, _p: _expect(
-            subscriptions.JobNotFound, lambda: subscriptions.retry_job(s, a, 999)
-        ),
+        lambda s, a, _p: _expect(jobs.JobNotFound, lambda: jobs.retry_job(s, a, 999)),
     ),
     (
         "manage resellers",
-        lambda s, a, _p: _expect(
-            subscriptions.JobNotFound, lambda: subscriptions.cancel_job(s, a, 999)
-        ),
+        lambda s, a, _p: _expect(jobs.JobNotFound, lambda: jobs.cancel_job(s, a, 999)),
     ),
 ]
 

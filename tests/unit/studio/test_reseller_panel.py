@@ -14,18 +14,21 @@ from studio.domain.actors import Actor, Permission, PermissionDenied, Role
 from studio.domain.reseller_settings_rules import ResellerTypeInput
 from studio.domain.user_rules import NewUserInput
 from studio.errors import FieldError
-from studio.services import customer_plans, customers, reseller_panel, statements
+from studio.services import (
+    customer_plans,
+    customer_sales,
+    customers,
+    quota_usage,
+    reseller_panel,
+    statements,
+)
+from studio.services.jobs import list_jobs
 from studio.services.reseller_list import list_resellers
 from studio.services.reseller_settings import save_reseller_settings
 from studio.services.resellers import set_reseller_status, update_reseller
-from studio.services.subscriptions import SubscribeInput, list_jobs, subscribe_reseller
-from studio.services.users import (
-    AccountLocked,
-    AccountSuspended,
-    SignInFailed,
-    authenticate,
-    create_user,
-)
+from studio.services.sign_in import AccountLocked, AccountSuspended, SignInFailed, authenticate
+from studio.services.subscriptions import SubscribeInput, subscribe_reseller
+from studio.services.users import create_user
 from tests.support.panel import active_subscription, customer, make_reseller, sign_in
 from tests.support.resellers import PASSWORD, sample_reseller
 
@@ -137,7 +140,7 @@ def test_a_provider_opens_a_panel_as_the_reseller_recorded(studio: Studio, admin
 PANEL_CALLS: dict[str, Callable[[Studio, Actor], object]] = {
     "panel": reseller_panel.panel,
     "agreement": reseller_panel.agreement,
-    "my_subscriptions": customer_plans.my_subscriptions,
+    "my_subscriptions": quota_usage.my_subscriptions,
     "list_plans": customer_plans.list_plans,
     "panel_offerings": customer_plans.panel_offerings,
     "create_plan": lambda s, a: customer_plans.create_plan(
@@ -153,10 +156,10 @@ PANEL_CALLS: dict[str, Callable[[Studio, Actor], object]] = {
     "list_customers": customers.list_customers,
     "create_customer": lambda s, a: customers.create_customer(s, a, customer()),
     "get_customer": lambda s, a: customers.get_customer(s, a, 1),
-    "subscribe_customer": lambda s, a: customers.subscribe_customer(
-        s, a, customers.SaleInput(1, plan_id=1)
+    "subscribe_customer": lambda s, a: customer_sales.subscribe_customer(
+        s, a, customer_sales.SaleInput(1, plan_id=1)
     ),
-    "customer_subscriptions": customers.customer_subscriptions,
+    "customer_subscriptions": customer_sales.customer_subscriptions,
     "set_customer_status": lambda s, a: customers.set_customer_status(s, a, 1, "suspended"),
     "status_effects": lambda s, a: customers.status_effects(s, a, 1, "suspended"),
 }
@@ -182,7 +185,7 @@ def test_panel_services_refuse_provider_actors(
         list_jobs,
         lambda s, a: reseller_panel.open_panel_as(s, a, 2),
         lambda s, a: reseller_panel.set_oversell(s, a, 1, True),
-        customer_plans.over_usage,
+        quota_usage.over_usage,
     ],
     ids=[
         "list_resellers",

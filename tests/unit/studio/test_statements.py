@@ -13,8 +13,8 @@ from studio.db.models import Subscription
 from studio.domain.actors import Actor
 from studio.domain.statement_rules import Sale, commission_line, csv_rows, parse_period
 from studio.errors import FieldError
-from studio.services import customers
-from studio.services.customers import SaleInput
+from studio.services import customer_sales, customers
+from studio.services.customer_sales import SaleInput
 from studio.services.offerings import OfferingInput, save_offering, set_reseller_offerings
 from studio.services.statements import commission_statement
 from tests.support.panel import active_subscription, customer, make_reseller, sign_in
@@ -96,7 +96,7 @@ def test_a_statement_by_hand(studio: Studio, admin: Actor) -> None:
     buyer = customers.create_customer(studio, actor, customer())
 
     def sell(offering_id: int, when: dt.datetime, status: str = "active") -> None:
-        sold = customers.subscribe_customer(
+        sold = customer_sales.subscribe_customer(
             studio, actor, SaleInput(buyer.id, offering_id=offering_id)
         )
         _dated(studio, sold.id, when, status)

@@ -16,16 +16,14 @@ from studio.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
 from studio.context import Studio, open_studio
 from studio.db.models import AuditEvent, User
 from studio.domain.actors import Actor, PermissionDenied, Role
+from studio.domain.password_policy import password_error
 from studio.domain.user_rules import NewUserInput
 from studio.errors import FieldError
-from studio.security.passwords import needs_rehash, password_error
+from studio.security.passwords import needs_rehash
+from studio.services.sign_in import SIGN_IN_FAILED, AccountLocked, SignInFailed, authenticate
 from studio.services.users import (
-    SIGN_IN_FAILED,
-    AccountLocked,
     FirstRunDone,
     LoginPolicyView,
-    SignInFailed,
-    authenticate,
     create_first_admin,
     create_user,
     provider_admin_exists,
@@ -239,7 +237,7 @@ def test_parallel_attempts_cannot_pass_the_lockdown(studio: Studio) -> None:
 def test_locked_and_unknown_cost_a_verification_like_a_wrong_password(
     studio: Studio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import studio.services.users as users_service
+    import studio.services.sign_in as users_service
 
     create_first_admin(studio, ADMIN)
     calls: list[str | None] = []
