@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 from studio import APP_NAME
 from studio.actors import Actor, Role
 from studio.paths import resolve_database_url
-from ui.about_dialog import AboutDialog
-from ui.breadcrumb import Breadcrumb
+from ui.dialogs.about_dialog import AboutDialog
 from ui.health_monitor import HealthMonitor
 from ui.idle_lock import IdleWatcher
 from ui.job_monitor import JobMonitor
@@ -42,6 +41,7 @@ from ui.pages.info_page import InfoPage
 from ui.pages.website_page import WebsitePage
 from ui.resources import icon
 from ui.tasks import TaskRunner
+from ui.widgets.breadcrumb import Breadcrumb
 
 if TYPE_CHECKING:
     from studio.context import Studio

@@ -12,8 +12,8 @@ from studio import CONTROL_SERVER_BUILD, __version__
 from studio.db.revisions import HEAD
 from studio.paths import database_path
 from tests.gui.conftest import wait_idle
-from ui.about_dialog import AboutDialog
 from ui.app import build_main_window
+from ui.dialogs.about_dialog import AboutDialog
 from ui.main_window import MainWindow
 
 

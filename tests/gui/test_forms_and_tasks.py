@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from studio.errors import DatabaseError, FieldError
-from ui.forms import FormFields
 from ui.tasks import TaskRunner
+from ui.widgets.forms import FormFields
 
 
 def test_failure_text_shows_fields_and_says_why(qtbot: QtBot) -> None:

@@ -22,8 +22,8 @@ from studio.provisioning.embedded import _alive
 from tests.gui.conftest import wait_idle
 from tests.support.stall_meter import StallMeter
 from tests.support.stub_process import StubProcess, stub
+from ui.dialogs.remote_server_dialog import RemoteServerDialog
 from ui.main_window import MainWindow
-from ui.remote_server_dialog import RemoteServerDialog
 
 pytestmark = pytest.mark.slow
 

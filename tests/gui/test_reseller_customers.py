@@ -34,7 +34,7 @@ from tests.gui.test_sign_in import _first_run
 from tests.support.resellers import PASSWORD, sample_reseller
 from ui.main_window import MainWindow
 from ui.pages.reseller_customers_page import ResellerCustomersPage
-from ui.reseller_wizard import ResellerWizard
+from ui.wizards.reseller_wizard import ResellerWizard
 
 
 def _page(qtbot: QtBot, window: MainWindow) -> ResellerCustomersPage:

@@ -9,10 +9,10 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton
 
 from studio.actors import Actor
-from ui.forms import camel
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.tasks import TaskRunner
+from ui.widgets.forms import camel
 
 if TYPE_CHECKING:
     from studio.context import Studio

@@ -26,8 +26,8 @@ from studio.errors import StudioError
 from studio.provisioning.catalog import CATALOG
 from ui.navigation import PageSpec
 from ui.pages.base import Page
-from ui.table_model import RowsTableModel
 from ui.tasks import TaskRunner
+from ui.widgets.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from studio.context import Studio

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 from studio.actors import Actor
 from studio.errors import FieldError
 from studio.reseller_settings import PAYOUT_CYCLES, TYPES, ResellerTypeInput, type_errors
-from ui.forms import FormFields
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.tasks import TaskRunner
+from ui.widgets.forms import FormFields
 
 if TYPE_CHECKING:
     from studio.context import Studio

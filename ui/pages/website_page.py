@@ -31,10 +31,10 @@ from studio.website import (
     parse_website,
     website_errors,
 )
-from ui.forms import FormFields
 from ui.navigation import PageSpec
 from ui.pages.base import Page
 from ui.tasks import TaskRunner
+from ui.widgets.forms import FormFields
 
 if TYPE_CHECKING:
     from studio.context import Studio

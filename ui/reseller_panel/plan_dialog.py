@@ -17,8 +17,8 @@ from studio.services.customer_plans import (
     create_plan,
     update_plan,
 )
-from ui.reseller_panel.form_dialog import FormDialog
 from ui.tasks import TaskRunner
+from ui.widgets.form_dialog import FormDialog
 
 
 class PlanDialog(FormDialog):

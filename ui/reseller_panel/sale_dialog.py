@@ -17,8 +17,8 @@ from studio.services.customers import (
     SaleInput,
     subscribe_customer,
 )
-from ui.reseller_panel.form_dialog import FormDialog
 from ui.tasks import TaskRunner
+from ui.widgets.form_dialog import FormDialog
 
 
 class SaleDialog(FormDialog):

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from studio.actors import Actor
 from studio.provisioning.catalog import CATALOG
 from studio.servers import RemoteServerInput, remote_server_errors
-from ui.forms import FormFields
 from ui.tasks import TaskRunner
+from ui.widgets.forms import FormFields
 
 if TYPE_CHECKING:
     from studio.context import Studio

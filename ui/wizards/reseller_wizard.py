@@ -38,11 +38,11 @@ from studio.contact import countries, phone_display
 from studio.errors import FieldError, StudioError
 from studio.reseller_settings import TYPES
 from studio.resellers import Company, ResellerInput, check_reseller
-from ui.contact_widgets import AddressFields, LocaleCombo
-from ui.departments_editor import DepartmentsEditor
-from ui.forms import FormFields
-from ui.logo_picker import LogoPicker
 from ui.tasks import TaskRunner
+from ui.widgets.contact_widgets import AddressFields, LocaleCombo
+from ui.widgets.departments_editor import DepartmentsEditor
+from ui.widgets.forms import FormFields
+from ui.widgets.logo_picker import LogoPicker
 
 if TYPE_CHECKING:
     from studio.context import Studio

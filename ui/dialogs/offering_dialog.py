@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from studio.actors import Actor
 from studio.provisioning.catalog import CATALOG
-from ui.forms import FormFields
 from ui.tasks import TaskRunner
+from ui.widgets.forms import FormFields
 
 if TYPE_CHECKING:
     from studio.context import Studio

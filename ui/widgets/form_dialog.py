@@ -1,5 +1,5 @@
 """The one shape of the panel's dialogs: fields with their errors beside them
-(:class:`ui.forms.FormFields`), a state line, and one button whose service call runs off
+(:class:`ui.widgets.forms.FormFields`), a state line, and one button whose service call runs off
 the GUI thread. On success the dialog keeps the result and closes; on failure it stays
 open with the service's errors beside their fields and grows to show them."""
 
@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from studio.actors import Actor
 from studio.context import Studio
-from ui.forms import FormFields
 from ui.tasks import TaskRunner
+from ui.widgets.forms import FormFields
 
 
 class FormDialog(QDialog):
