@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from studio.actors import Actor
 from studio.errors import FieldError
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
 from ui.widgets.file_dialogs import csv_file_dialog
 from ui.widgets.table_model import RowsTableModel

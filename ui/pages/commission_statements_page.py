@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from studio.actors import Actor
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.reseller_panel.period_bar import PeriodBar
 from ui.reseller_panel.statements_page import StatementModel
 from ui.tasks import TaskRunner

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLine
 
 from studio.actors import Actor
 from studio.servers import ProvisioningInput, provisioning_errors
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
 from ui.widgets.forms import FormFields
 

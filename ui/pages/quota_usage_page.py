@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton
 
 from studio.actors import Actor, Permission
 from studio.provisioning.catalog import CATALOG
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
 from ui.widgets.forms import failure_sentence
 from ui.widgets.table_model import RowsTableModel, row_table

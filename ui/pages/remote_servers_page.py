@@ -23,8 +23,8 @@ from studio.actors import Actor
 from studio.provisioning.catalog import CATALOG
 from ui.dialogs.remote_server_dialog import RemoteServerDialog
 from ui.health_monitor import HealthMonitor
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
 from ui.widgets.table_model import RowsTableModel
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from studio.actors import Actor, Permission
 from studio.errors import StudioError
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
 from ui.widgets.file_dialogs import csv_file_dialog
 from ui.widgets.reseller_list_model import PreparedRows, ResellerListModel, prepare_rows

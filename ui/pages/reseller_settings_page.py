@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from studio.actors import Actor
 from studio.errors import FieldError
 from studio.reseller_settings import PAYOUT_CYCLES, TYPES, ResellerTypeInput, type_errors
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
 from ui.widgets.forms import FormFields
 
