@@ -1,20 +1,20 @@
 """The main window: menus, navigation tree, breadcrumb, stacked pages, status bar.
 
-It mirrors the Control Server Configuration Studio. The window paints first and opens
-the database afterwards, off the GUI thread; pages fill in when it is open, or say why
-it could not be opened. SQLAlchemy and Alembic are imported by that background work,
-never before the first paint (``benchmarks/startup.py`` measures it).
+It mirrors the Control Server Configuration Studio. The window paints first and asks its
+:class:`~ui.session.Session` to open the database afterwards, off the GUI thread; pages
+fill in when it is open, or say why it could not be opened. Which class shows a page,
+and what it needs, is said by the page's spec in :mod:`ui.navigation`; the window treats
+every page alike. The sign-in page stands in for the Control Panel pages until a
+provider signs in, and for every page while the session is locked.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,20 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from studio import APP_NAME
-from studio.domain.actors import Actor, Role
-from studio.paths import resolve_database_url
-from ui.about_dialog import AboutDialog
-from ui.breadcrumb import Breadcrumb
+from studio.domain.actors import Actor
+from ui.dialogs.about_dialog import AboutDialog
 from ui.health_monitor import HealthMonitor
 from ui.idle_lock import IdleWatcher
 from ui.job_monitor import JobMonitor
-from ui.memory import freeze_startup_objects
-from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, NavigationTree, breadcrumb_text
+from ui.navigation import DEFAULT_PAGE, PAGE_BY_KEY, NavigationTree, breadcrumb_text, build_page
 from ui.pages.base import Page
-from ui.pages.info_page import InfoPage
-from ui.pages.website_page import WebsitePage
 from ui.resources import icon
+from ui.session import Session
 from ui.tasks import TaskRunner
+from ui.widgets.breadcrumb import Breadcrumb
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -49,48 +46,16 @@ if TYPE_CHECKING:
     from ui.pages.sign_in_page import SignInPage
     from ui.reseller_panel.window import ResellerPanelWindow
 
-log = logging.getLogger(__name__)
-
 #: Open the database this long after showing if no paint has come first.
 OPEN_FALLBACK_MS = 500
-
-#: Page key → (module, class). A page's module is imported when the page is first
-#: shown, like the page itself: the window's first paint waits only for the default
-#: page (Control Panel Website, imported above). Others are InfoPages.
-_PAGE_CLASSES: dict[str, tuple[str, str]] = {
-    "website": ("ui.pages.website_page", "WebsitePage"),
-    "database": ("ui.pages.database_page", "DatabasePage"),
-    "provisioning": ("ui.pages.provisioning_page", "ProvisioningPage"),
-    "remote-servers": ("ui.pages.remote_servers_page", "RemoteServersPage"),
-    "prerequisites": ("ui.pages.prerequisites_page", "PrerequisitesPage"),
-    "audit-log": ("ui.pages.audit_log_page", "AuditLogPage"),
-    "access-control": ("ui.pages.access_control_page", "AccessControlPage"),
-    "reseller-settings": ("ui.pages.reseller_settings_page", "ResellerSettingsPage"),
-    "reseller-customers": ("ui.pages.reseller_customers_page", "ResellerCustomersPage"),
-    "provisioning-jobs": ("ui.pages.provisioning_jobs_page", "ProvisioningJobsPage"),
-    "services": ("ui.pages.services_page", "ServicesPage"),
-    "quota-usage": ("ui.pages.quota_usage_page", "QuotaUsagePage"),
-    "commission-statements": (
-        "ui.pages.commission_statements_page",
-        "CommissionStatementsPage",
-    ),
-}
-#: Pages that show the health monitor's reports (they take it as a fourth argument).
-_MONITOR_PAGES = frozenset({"remote-servers", "prerequisites"})
-
-
-def _page_class(key: str) -> Any:
-    """The class of page ``key``, its module imported on first use."""
-    entry = _PAGE_CLASSES.get(key)
-    if entry is None:
-        return InfoPage
-    return getattr(importlib.import_module(entry[0]), entry[1])
 
 
 class MainWindow(QMainWindow):
     """The studio's window. Build it with :func:`ui.app.build_main_window`."""
 
+    #: The database is open (the :class:`~studio.context.Studio`); pages have it.
     studioOpened = Signal(object)
+    #: The database could not be opened: why; pages say so.
     studioFailed = Signal(str)
 
     def __init__(
@@ -105,34 +70,21 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("studio"))
-        self.data_dir = data_dir
-        self.database_url = resolve_database_url(data_dir, database_url)
-        self.settings = settings
-        self.actor = actor or Actor.local_administrator()
-        self.runner = TaskRunner(self)
-        self.monitor = HealthMonitor(self.runner, self.actor, self)
-        self.jobs = JobMonitor(self.runner, self.actor, self)
-        self.embedded_provisioning = embedded_provisioning
-        self.studio: Studio | None = None
-        self.database_error: str | None = None
-        self._open_requested = False
+        self.session = Session(
+            data_dir,
+            database_url,
+            settings,
+            actor=actor,
+            embedded_provisioning=embedded_provisioning,
+            parent=self,
+        )
         self._close_confirmed = False
         self._close_after_save = False
-        self._closed = False
-        #: The provider signed in to the Control Panel branch (None: not signed in).
-        self.provider: Actor | None = None
         self._sign_in: SignInPage | None = None
         #: A reseller's panel while one is signed in (this window is hidden meanwhile).
         self.reseller_panel: ResellerPanelWindow | None = None
         self._after_sign_in = "home"
-        #: Locked after idling: every page waits for the provider's password again.
-        self.locked = False
         self._hidden_dialogs: list[QWidget] = []
-        self.idle_minutes = 15
-        #: Tests shorten the idle time; None means the policy's minutes.
-        self.idle_timeout_ms: int | None = None
-        self.idle_watcher = IdleWatcher(self)
-        self.idle_watcher.idle.connect(self.lock)
 
         self.navigation = NavigationTree()
         self.breadcrumb = Breadcrumb()
@@ -159,27 +111,111 @@ class MainWindow(QMainWindow):
         splitter.setSizes([260, 740])
         self.setCentralWidget(splitter)
 
-        self.user_status = QLabel("Control Panel: not signed in")
-        self.user_status.setObjectName("statusUser")
-        self.statusBar().addPermanentWidget(self.user_status)
-        self.provisioning_status = QLabel("Provisioning: not checked")
-        self.provisioning_status.setObjectName("statusProvisioning")
-        self.statusBar().addPermanentWidget(self.provisioning_status)
-        self.jobs_status = QLabel("")
-        self.jobs_status.setObjectName("statusJobs")
-        self.statusBar().addPermanentWidget(self.jobs_status)
-        self.jobs.runningCount.connect(self._on_running_jobs)
-        self.database_status = QLabel("Database: opening…")
-        self.database_status.setObjectName("statusDatabase")
-        self.statusBar().addPermanentWidget(self.database_status)
-        self.monitor.reportReady.connect(self._on_health)
+        self.user_status = self._status_label("statusUser", "Control Panel: not signed in")
+        self.provisioning_status = self._status_label(
+            "statusProvisioning", "Provisioning: not checked"
+        )
+        self.jobs_status = self._status_label("statusJobs", "")
+        self.database_status = self._status_label("statusDatabase", "Database: opening…")
         self.statusBar().setObjectName("statusBar")
         self._build_menus()
 
+        session = self.session
+        session.studioOpened.connect(self._on_opened)
+        session.studioFailed.connect(self._on_failed)
+        session.provisioningStarting.connect(
+            lambda: self.provisioning_status.setText("Provisioning: starting…")
+        )
+        session.provisioningFailed.connect(self._on_provisioning_failed)
+        session.providerSignedIn.connect(self._on_provider_signed_in)
+        session.resellerSignedIn.connect(self.open_reseller_panel)
+        session.resellerTimedOut.connect(self._on_reseller_timed_out)
+        session.lockedChanged.connect(self._on_locked_changed)
+        session.monitor.reportReady.connect(self._on_health)
+        session.jobs.runningCount.connect(self._on_running_jobs)
         self.navigation.pageSelected.connect(self._on_page_selected)
         self.breadcrumb.pageRequested.connect(self.show_page)
         self.resize(1000, 640)
         self._restore_state()
+
+    def _status_label(self, name: str, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName(name)
+        self.statusBar().addPermanentWidget(label)
+        return label
+
+    # -- the session, as automation and tests know it (docs/ui-automation.md) -------------
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder."""
+        return self.session.data_dir
+
+    @property
+    def database_url(self) -> str:
+        """The database's URL (with its password: never show it unmasked)."""
+        return self.session.database_url
+
+    @property
+    def settings(self) -> QSettings:
+        """GUI state: geometry, last page, the remembered username."""
+        return self.session.settings
+
+    @property
+    def actor(self) -> Actor:
+        """Who Configuration Studio pages act as: this machine's Local Administrator."""
+        return self.session.actor
+
+    @property
+    def runner(self) -> TaskRunner:
+        """The pool that does studio work off the GUI thread."""
+        return self.session.runner
+
+    @property
+    def monitor(self) -> HealthMonitor:
+        """The periodic prerequisites check."""
+        return self.session.monitor
+
+    @property
+    def jobs(self) -> JobMonitor:
+        """The provisioning job runner."""
+        return self.session.jobs
+
+    @property
+    def studio(self) -> Studio | None:
+        """The open database, None until it is open."""
+        return self.session.studio
+
+    @property
+    def provider(self) -> Actor | None:
+        """The provider signed in to the Control Panel (None: not signed in)."""
+        return self.session.provider
+
+    @property
+    def locked(self) -> bool:
+        """Locked after idling: every page waits for the provider's password again."""
+        return self.session.locked
+
+    @property
+    def idle_watcher(self) -> IdleWatcher:
+        """What notices that nobody touched the studio for a while."""
+        return self.session.idle_watcher
+
+    @property
+    def idle_timeout_ms(self) -> int | None:
+        """Milliseconds without input before locking (None: the policy's minutes)."""
+        return self.session.idle_timeout_ms
+
+    @idle_timeout_ms.setter
+    def idle_timeout_ms(self, value: int | None) -> None:
+        self.session.idle_timeout_ms = value
+
+    def _start_idle_watch(self) -> None:
+        self.session.start_idle_watch()
+
+    def lock(self) -> None:
+        """Lock now, as after idling (a reseller's panel is signed out instead)."""
+        self.session.lock()
 
     # -- menus --------------------------------------------------------------------------
 
@@ -261,29 +297,27 @@ class MainWindow(QMainWindow):
         spec = PAGE_BY_KEY[key]
         # Configuration Studio pages act as this machine's Local Administrator; Control
         # Panel pages as the provider who signed in.
-        actor = self.provider if spec.branch == "panel" and self.provider else self.actor
-        page: Page
-        if key in _MONITOR_PAGES:
-            page = _page_class(key)(spec, self.runner, actor, self.monitor)
-        else:
-            page = _page_class(key)(spec, self.runner, actor)
+        provider = self.session.provider
+        actor = provider if spec.needs_provider and provider else self.session.actor
+        page = build_page(spec, self.runner, actor, {"monitor": self.monitor})
         page.set_job_monitor(self.jobs)
         page.statusMessage.connect(self.show_status)
         page.navigateRequested.connect(self.show_page)
+        page.saveStateChanged.connect(self._update_save_action)
+        page.reopenRequested.connect(self.retry_open_database)
         page.saved.connect(self._close_when_saved)
         page.saveFailed.connect(self._cancel_close_after_save)
-        if isinstance(page, WebsitePage):
-            page.controlPanelRequested.connect(lambda: self.show_page("control-panel"))
-            page.saveStateChanged.connect(self._update_save_action)
-        if key == "database":
-            page.reopenRequested.connect(self.retry_open_database)  # type: ignore[attr-defined]
         self._pages[key] = page
+        self._add_page(page)
+        return page
+
+    def _add_page(self, page: Page) -> None:
+        """Into the stack, with the studio if it is open (or why it is not)."""
         self.stack.addWidget(page)
         if self.studio is not None:
             page.set_studio(self.studio)
-        elif self.database_error is not None:
-            page.set_database_error(self.database_error)
-        return page
+        elif self.session.database_error is not None:
+            page.set_database_error(self.session.database_error)
 
     def show_page(self, key: str) -> None:
         """Select ``key`` in the tree; the stack and breadcrumb follow."""
@@ -306,7 +340,7 @@ class MainWindow(QMainWindow):
         if self.locked:
             self._after_sign_in = key
             self.stack.setCurrentWidget(self.sign_in_page())
-        elif PAGE_BY_KEY[key].branch == "panel" and self.provider is None:
+        elif PAGE_BY_KEY[key].needs_provider and self.provider is None:
             self._after_sign_in = key
             page = self.sign_in_page()
             page.refresh()  # first run or sign in: one count query, off the GUI thread
@@ -315,130 +349,87 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.page(key))
         self._update_save_action()
 
-    # -- provider sign-in ---------------------------------------------------------------
+    # -- signing in and out -------------------------------------------------------------
 
     def sign_in_page(self) -> SignInPage:
         """The page standing in for the Control Panel until a provider signs in."""
         if self._sign_in is None:
+            # Imported when first needed: the first paint does not wait for it.
             from ui.pages.sign_in_page import SignInPage
 
             self._sign_in = SignInPage(self.runner, self.actor, self.settings)
-            self._sign_in.signedIn.connect(self._on_signed_in)
+            self._sign_in.signedIn.connect(self.session.sign_in)
             self._sign_in.statusMessage.connect(self.show_status)
-            self.stack.addWidget(self._sign_in)
-            if self.studio is not None:
-                self._sign_in.set_studio(self.studio)
-            elif self.database_error is not None:
-                self._sign_in.set_database_error(self.database_error)
+            self._add_page(self._sign_in)
         return self._sign_in
 
-    def _on_signed_in(self, actor: Actor) -> None:
-        if self.locked:
-            if self.provider is None or actor.name != self.provider.name:
-                return  # only the provider who was signed in can unlock
-            self.locked = False
+    def _on_provider_signed_in(self, actor: Actor) -> None:
+        self.user_status.setText(f"Control Panel: {actor.name} ({actor.role.value})")
+        self.sign_out_action.setEnabled(True)
+        self.show_status(f"Signed in as {actor.name}")
+        self._on_page_selected(self._after_sign_in)
+
+    def _on_locked_changed(self, locked: bool) -> None:
+        """Locked: nothing stays usable behind the lock, and nothing typed is lost (open
+        dialogs, a half-filled wizard, are hidden). Unlocked: all of it comes back."""
+        if not locked:
             self.sign_in_page().unlock()
-            self.show_status(f"Unlocked for {actor.name}")
-            self._start_idle_watch()
+            if self.provider is not None:
+                self.show_status(f"Unlocked for {self.provider.name}")
             self._on_page_selected(self._after_sign_in)
             for dialog in self._hidden_dialogs:
                 if shiboken6.isValid(dialog):  # its page may have gone with a sign-out
                     dialog.show()
             self._hidden_dialogs = []
             return
-        if actor.role is Role.RESELLER:
-            self.open_reseller_panel(actor)
-            return
-        self.provider = actor
-        self._start_idle_watch()
-        self.user_status.setText(f"Control Panel: {actor.name} ({actor.role.value})")
-        self.sign_out_action.setEnabled(True)
-        self.show_status(f"Signed in as {actor.name}")
-        self._on_page_selected(self._after_sign_in)
-
-    def _start_idle_watch(self) -> None:
-        """Watch for idleness: the policy's minutes are read off the GUI thread, and the
-        countdown starts (or restarts) when they arrive."""
-        self._restart_idle_countdown()
-        studio = self.studio
-        if studio is None:
-            return
-
-        def with_minutes(minutes: int) -> None:
-            self.idle_minutes = minutes
-            self._restart_idle_countdown()
-
-        self.runner.submit(lambda: _idle_minutes(studio), with_minutes)
-
-    def _restart_idle_countdown(self) -> None:
-        """One place decides the interval: a test's override, else the policy's minutes."""
-        if (self.provider is None and self.reseller_panel is None) or self.locked:
-            return
-        interval = self.idle_timeout_ms or self.idle_minutes * 60_000
-        self.idle_watcher.start(interval)
-
-    def lock(self) -> None:
-        """Idle too long: ask the signed-in provider's password again; keep every page.
-
-        A reseller's session (its panel, this window hidden) is signed out instead: the
-        desk may be anyone's by now, and the reseller signs in again.
-        """
-        if self.reseller_panel is not None:
-            self.reseller_panel.close()  # signs it out
-            self.show_status(
-                f"The reseller was signed out after {self.idle_minutes} minutes without input"
-            )
-            return
-        if self.provider is None or self.locked:
-            return
-        self.locked = True
-        self.idle_watcher.stop()
-        # Nothing stays usable behind the lock, and nothing typed is lost: open dialogs (a
-        # half-filled wizard) are hidden, and shown again when the provider unlocks.
-        from ui.reseller_panel.window import ResellerPanelWindow
-
         windows: list[QWidget] = [*self.findChildren(QDialog)]
-        windows += self.findChildren(ResellerPanelWindow)  # opened "as" a reseller
+        windows += self._reseller_panels()  # opened "as" a reseller
         self._hidden_dialogs = [w for w in windows if w.isVisible()]
         for dialog in self._hidden_dialogs:
             dialog.hide()
-        key = self.navigation.current_key()
-        self._after_sign_in = key or "home"
+        self._after_sign_in = self.navigation.current_key() or "home"
         page = self.sign_in_page()
-        page.lock_for(self.provider.name, self.idle_minutes)
+        assert self.provider is not None
+        page.lock_for(self.provider.name, self.session.idle_minutes)
         self.stack.setCurrentWidget(page)
         self._update_save_action()
         self.show_status("Locked after a time without input")
+
+    def _reseller_panels(self) -> list[ResellerPanelWindow]:
+        """Reseller panels a provider opened "as" a reseller from this window's pages."""
+        # Imported when first needed: the first paint does not wait for the panel.
+        from ui.reseller_panel.window import ResellerPanelWindow
+
+        return self.findChildren(ResellerPanelWindow)
 
     def open_reseller_panel(self, actor: Actor) -> ResellerPanelWindow | None:
         """A reseller signed in: its panel, and only it (this window hides until the
         panel is closed, which signs the reseller out)."""
         if self.studio is None:
             return None
+        # Imported when first needed: the first paint does not wait for the panel.
         from ui.reseller_panel.window import ResellerPanelWindow
 
         window = ResellerPanelWindow(self.runner, self.studio, actor, self.jobs)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.closed.connect(self._reseller_signed_out)
         self.reseller_panel = window
-        self._start_idle_watch()  # the Login Lockdown Policy's idle minutes apply too
         self.show_status(f"Signed in as reseller {actor.name}")
         window.show()
         window.start()
         self.hide()
         return window
 
+    def _on_reseller_timed_out(self) -> None:
+        if self.reseller_panel is not None:
+            self.reseller_panel.close()  # signs it out
+        self.show_status(
+            f"The reseller was signed out after {self.session.idle_minutes} minutes without input"
+        )
+
     def _reseller_signed_out(self) -> None:
-        """Closing the panel signs the reseller out: as the provider's Sign Out does, a
-        password it asked to remember is forgotten, so no one starts in its panel."""
-        panel, self.reseller_panel = self.reseller_panel, None
-        if self.provider is None:
-            self.idle_watcher.stop()
-        if panel is not None and self.studio is not None:
-            studio, name = self.studio, panel.actor.name
-            self.runner.submit(lambda: _forget_password(studio, name), lambda _r: None)
-            if self.settings.value("signIn/rememberedUser") == name:
-                self.settings.remove("signIn/rememberedUser")
+        self.reseller_panel = None
+        self.session.reseller_signed_out()
         self.show()
         self.show_status("The reseller signed out")
 
@@ -446,22 +437,15 @@ class MainWindow(QMainWindow):
         """Sign the provider out: the Control Panel pages are discarded with their actor."""
         if self.provider is None:
             return
-        if self.studio is not None:  # Sign Out forgets a remembered password
-            studio, name = self.studio, self.provider.name
-            self.runner.submit(lambda: _forget_password(studio, name), lambda _r: None)
-        self.settings.remove("signIn/rememberedUser")
-        from ui.reseller_panel.window import ResellerPanelWindow
-
-        for panel in self.findChildren(ResellerPanelWindow):  # opened "as" a reseller
+        was_locked = self.locked
+        for panel in self._reseller_panels():  # opened "as" a reseller
             panel.close()
-        for key in [k for k in self._pages if PAGE_BY_KEY[k].branch == "panel"]:
+        self.session.sign_out()
+        for key in [k for k in self._pages if PAGE_BY_KEY[k].needs_provider]:
             page = self._pages.pop(key)
             self.stack.removeWidget(page)
             page.deleteLater()
-        self.provider = None
-        self.idle_watcher.stop()
-        if self.locked:
-            self.locked = False
+        if was_locked:
             self.sign_in_page().unlock()
         self.user_status.setText("Control Panel: not signed in")
         self.sign_out_action.setEnabled(False)
@@ -470,6 +454,8 @@ class MainWindow(QMainWindow):
         if current is not None:
             self._on_page_selected(current)
 
+    # -- file and help ------------------------------------------------------------------
+
     def _update_save_action(self) -> None:
         self.save_action.setEnabled(self.current_page().can_save())
 
@@ -477,9 +463,7 @@ class MainWindow(QMainWindow):
         self.current_page().save()
 
     def _refresh_current(self) -> None:
-        if self.studio is None and self.database_error is not None:
-            self.retry_open_database()
-        else:
+        if not self.retry_open_database():
             self.current_page().refresh()
 
     def show_status(self, message: str) -> None:
@@ -494,8 +478,6 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _open_data_folder(self) -> None:
-        from PySide6.QtCore import QUrl
-
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.data_dir)))
 
     # -- opening the database -----------------------------------------------------------
@@ -512,96 +494,59 @@ class MainWindow(QMainWindow):
         paint for the interpreter lock and the window appears later.
         """
         handled = super().event(event)
-        if event.type() == QEvent.Type.Paint and not self._open_requested:
+        if event.type() == QEvent.Type.Paint and not self.session.open_requested:
             QTimer.singleShot(0, self._open_once)
         return handled
 
     def _open_once(self) -> None:
-        if not self._open_requested:
+        if not self.session.open_requested:
             self.open_database()
 
     def open_database(self) -> None:
         """Open the data folder and database off the GUI thread (idempotent)."""
-        self._open_requested = True
-        if self.studio is not None:
-            return
-        self.runner.submit(
-            lambda: _open_studio(self.data_dir, self.database_url), self._on_opened, self._on_failed
-        )
+        self.session.open()
 
-    def retry_open_database(self) -> None:
-        """Try again after a failed open (File > Refresh, the Database page's Refresh)."""
-        if self.studio is None and self.database_error is not None:
-            self.database_error = None
-            self.database_status.setText("Database: opening…")
-            self.open_database()
+    def retry_open_database(self) -> bool:
+        """Try again after a failed open (File > Refresh, the Database page's Refresh);
+        False when the database is open or still opening."""
+        if not self.session.retry_open():
+            return False
+        self.database_status.setText("Database: opening…")
+        return True
 
     def _on_opened(self, studio: Studio) -> None:
-        if self._closed:  # the window closed while the database was opening
-            studio.close()
-            return
-        studio.session_secrets = True  # no keyring: keep typed tokens for this run only
-        self.studio = studio
-        self.database_error = None
         self.database_status.setText(
             f"Database: {studio.engine.url.get_backend_name()}, schema {studio.schema.current}"
         )
-        for page in self._pages.values():
+        for page in self._open_pages():
             page.set_studio(studio)
-        if self._sign_in is not None:
-            self._sign_in.set_studio(studio)
         self.show_status(f"Opened {studio.masked_url}")
         self.studioOpened.emit(studio)
-        freeze_startup_objects()  # start-up is over: keep GC pauses off the window
-        self._start_provisioning(studio)
 
-    def _start_provisioning(self, studio: Studio) -> None:
-        """Start the embedded stubs (in embedded mode), then check health periodically
-        and carry out provisioning jobs (those a killed studio left included)."""
-        if not self.embedded_provisioning:
-            self.monitor.start(studio)
-            self.jobs.start(studio)
-            return
-        self.provisioning_status.setText("Provisioning: starting…")
-        self.runner.submit(
-            lambda: _start_embedded(studio, self.actor),
-            lambda _names: self._provisioning_started(studio),
-            self._on_provisioning_failed,
-        )
+    def _on_failed(self, message: str) -> None:
+        self.database_status.setText("Database: not available")
+        self.database_status.setProperty("role", "error")
+        for page in self._open_pages():
+            page.set_database_error(message)
+        self.statusBar().showMessage(f"The database could not be opened: {message}")
+        self.studioFailed.emit(message)
 
-    def _provisioning_started(self, studio: Studio) -> None:
-        if not self._closed:
-            self.monitor.start(studio)
-            self.jobs.start(studio)
+    def _open_pages(self) -> list[Page]:
+        """The pages built so far, the sign-in page among them."""
+        return [*self._pages.values(), *([self._sign_in] if self._sign_in else [])]
 
     def _on_running_jobs(self, count: int) -> None:
         self.jobs_status.setText(f"Jobs: {count} running" if count else "")
 
-    def _on_provisioning_failed(self, error: BaseException) -> None:
+    def _on_provisioning_failed(self, message: str) -> None:
         self.provisioning_status.setText("Provisioning: not available")
-        self.show_status(f"The embedded Provisioning Service did not start: {error}")
-        if self.studio is not None and not self._closed:
-            self.monitor.start(self.studio)
-            self.jobs.start(self.studio)
+        self.show_status(f"The embedded Provisioning Service did not start: {message}")
 
     def _on_health(self, report: PrerequisitesReport) -> None:
         ready = sum(1 for r in report.remotes if report.server_ready(r.name))
         self.provisioning_status.setText(
             f"Provisioning: {ready} of {len(report.remotes)} Remote Servers ready"
         )
-
-    def _on_failed(self, error: BaseException) -> None:
-        message = str(error)
-        log.error("could not open the studio: %s", message)
-        self.database_error = message
-        self.database_status.setText("Database: not available")
-        self.database_status.setProperty("role", "error")
-        for page in self._pages.values():
-            page.set_database_error(message)
-        if self._sign_in is not None:
-            self._sign_in.set_database_error(message)
-        self.statusBar().showMessage(f"The database could not be opened: {message}")
-        self.studioFailed.emit(message)
 
     # -- state --------------------------------------------------------------------------
 
@@ -674,45 +619,4 @@ class MainWindow(QMainWindow):
 
         Safe to call more than once; tests call it whatever became of the close.
         """
-        if self._closed:
-            return
-        self._closed = True
-        self.monitor.stop()
-        self.runner.wait_for_done(5000)
-        self.jobs.stop()  # after the pool: a start under way has delivered its runner
-        if self.studio is not None:
-            _stop_embedded(self.studio)
-            self.studio.close()
-
-
-def _open_studio(data_dir: Path, database_url: str) -> Studio:
-    """Runs on the pool: imports the database layer there, then opens it."""
-    from studio.context import open_studio
-
-    return open_studio(data_dir, database_url)
-
-
-def _start_embedded(studio: Studio, actor: Actor) -> list[str]:
-    """Runs on the pool: start or reuse the embedded stubs (embedded mode only)."""
-    from studio.services.embedded_servers import start_embedded
-
-    return start_embedded(studio, actor)
-
-
-def _stop_embedded(studio: Studio) -> None:
-    from studio.services.embedded_servers import stop_embedded
-
-    stop_embedded(studio)
-
-
-def _forget_password(studio: Studio, username: str) -> bool:
-    from studio.services.sign_in import forget_password
-
-    forget_password(studio, username)
-    return True  # a value, never None, through the task relay
-
-
-def _idle_minutes(studio: Studio) -> int:
-    from studio.services.users import get_login_policy
-
-    return get_login_policy(studio).idle_minutes
+        self.session.shutdown()

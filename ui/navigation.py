@@ -2,72 +2,170 @@
 
 Two branches, as the design fixes them: *Configuration Studio* (its pages are reached
 through ``Configure > …``) and *Control Panel* (``Home » System Configuration » …``).
-One table here drives the tree, the menus and the breadcrumb.
+One table here drives the tree, the menus and the breadcrumb, and says which class
+shows each page and what it needs: the window lists no page of its own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
+from studio.domain.actors import Actor
+from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.resources import icon
+from ui.tasks import TaskRunner
+
+__all__ = [
+    "DEFAULT_PAGE",
+    "PAGES",
+    "PAGE_BY_KEY",
+    "NavigationTree",
+    "PageSpec",
+    "breadcrumb",
+    "breadcrumb_text",
+    "build_page",
+    "children",
+]
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    """One node of the navigation tree.
-
-    ``crumb`` is the word the breadcrumb uses for this node (``None`` leaves it out of
-    the path), ``branch`` decides the separator: ``>`` under Configure, ``»`` under Home.
-    """
-
-    key: str
-    title: str
-    parent: str | None
-    icon: str
-    branch: str
-    crumb: str | None = ""
-
-    @property
-    def crumb_text(self) -> str | None:
-        """The breadcrumb word; the title unless set otherwise."""
-        return self.title if self.crumb == "" else self.crumb
-
-
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("configuration-studio", "Configuration Studio", None, "studio", "studio", "Configure"),
-    PageSpec("website", "Control Panel Website", "configuration-studio", "website", "studio"),
-    PageSpec("database", "Database", "configuration-studio", "database", "studio"),
     PageSpec(
-        "provisioning", "Provisioning Service", "configuration-studio", "provisioning", "studio"
+        "website",
+        "Control Panel Website",
+        "configuration-studio",
+        "website",
+        "studio",
+        page="ui.pages.website_page:WebsitePage",
     ),
-    PageSpec("remote-servers", "Remote Servers", "configuration-studio", "servers", "studio"),
     PageSpec(
-        "prerequisites", "Prerequisites Check", "configuration-studio", "provisioning", "studio"
+        "database",
+        "Database",
+        "configuration-studio",
+        "database",
+        "studio",
+        page="ui.pages.database_page:DatabasePage",
+    ),
+    PageSpec(
+        "provisioning",
+        "Provisioning Service",
+        "configuration-studio",
+        "provisioning",
+        "studio",
+        page="ui.pages.provisioning_page:ProvisioningPage",
+    ),
+    PageSpec(
+        "remote-servers",
+        "Remote Servers",
+        "configuration-studio",
+        "servers",
+        "studio",
+        page="ui.pages.remote_servers_page:RemoteServersPage",
+        needs=("monitor",),
+    ),
+    PageSpec(
+        "prerequisites",
+        "Prerequisites Check",
+        "configuration-studio",
+        "provisioning",
+        "studio",
+        page="ui.pages.prerequisites_page:PrerequisitesPage",
+        needs=("monitor",),
     ),
     PageSpec("control-panel", "Control Panel", None, "control-panel", "panel", None),
     PageSpec("home", "Home", "control-panel", "home", "panel"),
     PageSpec("system-configuration", "System Configuration", "home", "settings", "panel"),
-    PageSpec("reseller-settings", "Reseller Settings", "system-configuration", "settings", "panel"),
-    PageSpec("services", "Services", "system-configuration", "settings", "panel"),
-    PageSpec("access-control", "Access Control", "system-configuration", "settings", "panel"),
-    PageSpec("audit-log", "Audit Log", "system-configuration", "settings", "panel"),
-    PageSpec("provisioning-jobs", "Provisioning Jobs", "home", "provisioning", "panel"),
+    PageSpec(
+        "reseller-settings",
+        "Reseller Settings",
+        "system-configuration",
+        "settings",
+        "panel",
+        page="ui.pages.reseller_settings_page:ResellerSettingsPage",
+    ),
+    PageSpec(
+        "services",
+        "Services",
+        "system-configuration",
+        "settings",
+        "panel",
+        page="ui.pages.services_page:ServicesPage",
+    ),
+    PageSpec(
+        "access-control",
+        "Access Control",
+        "system-configuration",
+        "settings",
+        "panel",
+        page="ui.pages.access_control_page:AccessControlPage",
+    ),
+    PageSpec(
+        "audit-log",
+        "Audit Log",
+        "system-configuration",
+        "settings",
+        "panel",
+        page="ui.pages.audit_log_page:AuditLogPage",
+    ),
+    PageSpec(
+        "provisioning-jobs",
+        "Provisioning Jobs",
+        "home",
+        "provisioning",
+        "panel",
+        page="ui.pages.provisioning_jobs_page:ProvisioningJobsPage",
+    ),
     PageSpec("customer-manager", "Customer Manager", "home", "customers", "panel"),
     PageSpec("customers", "Customers", "customer-manager", "customers", "panel"),
-    PageSpec("reseller-customers", "Reseller Customers", "customers", "customers", "panel"),
-    PageSpec("quota-usage", "Quota Over Usage", "customer-manager", "customers", "panel"),
     PageSpec(
-        "commission-statements", "Commission Statements", "customer-manager", "customers", "panel"
+        "reseller-customers",
+        "Reseller Customers",
+        "customers",
+        "customers",
+        "panel",
+        page="ui.pages.reseller_customers_page:ResellerCustomersPage",
+    ),
+    PageSpec(
+        "quota-usage",
+        "Quota Over Usage",
+        "customer-manager",
+        "customers",
+        "panel",
+        page="ui.pages.quota_usage_page:QuotaUsagePage",
+    ),
+    PageSpec(
+        "commission-statements",
+        "Commission Statements",
+        "customer-manager",
+        "customers",
+        "panel",
+        page="ui.pages.commission_statements_page:CommissionStatementsPage",
     ),
 )
 PAGE_BY_KEY = {spec.key: spec for spec in PAGES}
 DEFAULT_PAGE = "website"
 SEPARATORS = {"studio": ">", "panel": "»"}
+
+
+def build_page(
+    spec: PageSpec, runner: TaskRunner, actor: Actor, services: Mapping[str, object]
+) -> Page:
+    """A new page for ``spec``: its class is imported here, the first time the page is
+    shown (the window's first paint waits only for the default page), and given what
+    the spec says it needs from ``services``."""
+    module, _, name = spec.page.partition(":")
+    # Imported on first show: start-up pays only for the pages that are opened.
+    page_class = getattr(importlib.import_module(module), name)
+    page = page_class(spec, runner, actor, *(services[need] for need in spec.needs))
+    assert isinstance(page, Page), spec.page
+    return page
 
 
 def children(key: str) -> list[PageSpec]:

@@ -49,8 +49,8 @@ def _check(data_dir: str | None, database_url: str | None) -> str:
     window.show()
     loop.exec()
     try:
-        if window.database_error:
-            raise RuntimeError(f"database: {window.database_error}")
+        if window.session.database_error:
+            raise RuntimeError(f"database: {window.session.database_error}")
         if window.studio is None:
             raise RuntimeError("database: not opened within 30 s")
         if not window.studio.schema.at_head:

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QPushButton, 
 
 from studio.domain.actors import Actor
 from studio.errors import FieldError, StudioError
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:

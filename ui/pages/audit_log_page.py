@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 
 from studio.domain.actors import Actor
 from studio.errors import FieldError
-from ui.file_dialogs import csv_file_dialog
-from ui.navigation import PageSpec
 from ui.pages.base import Page
-from ui.table_model import RowsTableModel
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.file_dialogs import csv_file_dialog
+from ui.widgets.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -9,7 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from studio.domain.actors import Actor
-from ui.navigation import PageSpec
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -35,9 +35,17 @@ class Page(QWidget):
     ``None`` and pages that need it say so. ``statusMessage`` goes to the status bar.
     """
 
+    #: A transient message for the status bar.
     statusMessage = Signal(str)
+    #: Show the page of this key.
     navigateRequested = Signal(str)
+    #: Whether File > Save applies may have changed (see :meth:`can_save`).
+    saveStateChanged = Signal()
+    #: The database could not be opened: try again (a page's Refresh).
+    reopenRequested = Signal()
+    #: What File > Save asked for is written.
     saved = Signal()
+    #: What File > Save asked for was refused: why.
     saveFailed = Signal(str)
 
     def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:

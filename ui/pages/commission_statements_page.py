@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.actors import Actor
-from ui.file_dialogs import csv_file_dialog
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.reseller_panel.period_bar import PeriodBar
 from ui.reseller_panel.statements_page import StatementModel
-from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
+from ui.widgets.file_dialogs import csv_file_dialog
+from ui.widgets.table_model import RowsTableModel, row_table
 
 if TYPE_CHECKING:
     from studio.context import Studio

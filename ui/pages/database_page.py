@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton
 
 from studio.domain.actors import Actor
-from ui.forms import camel
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.forms import camel
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -37,8 +37,6 @@ def human_size(size: int) -> str:
 
 class DatabasePage(Page):
     """URL (password masked), schema revision, file size and location."""
-
-    reopenRequested = Signal()
 
     def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
         super().__init__(spec, runner, actor)

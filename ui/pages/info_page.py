@@ -11,8 +11,9 @@ import html
 from PySide6.QtCore import Qt
 
 from studio.domain.actors import Actor
-from ui.navigation import PageSpec, breadcrumb_text, children
+from ui.navigation import breadcrumb_text, children
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
 
 #: What each not-yet-built page will hold, in the article's words.

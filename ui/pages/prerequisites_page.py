@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidget
 
 from studio.domain.actors import Actor
 from ui.health_monitor import HealthMonitor
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 from studio.domain.actors import Actor, Permission
 from studio.domain.catalog import CATALOG
 from studio.errors import StudioError
-from ui.navigation import PageSpec
 from ui.pages.base import Page
-from ui.table_model import RowsTableModel
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from studio.context import Studio

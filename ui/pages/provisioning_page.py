@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLine
 
 from studio.domain.actors import Actor
 from studio.domain.server_rules import ProvisioningInput, provisioning_errors
-from ui.forms import FormFields
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.forms import FormFields
 
 if TYPE_CHECKING:
     from studio.context import Studio

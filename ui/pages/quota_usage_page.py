@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton
 
 from studio.domain.actors import Actor, Permission
 from studio.domain.catalog import CATALOG
-from ui.forms import failure_sentence
-from ui.navigation import PageSpec
 from ui.pages.base import Page
-from ui.table_model import RowsTableModel, row_table
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.forms import failure_sentence
+from ui.widgets.table_model import RowsTableModel, row_table
 
 if TYPE_CHECKING:
     from studio.context import Studio

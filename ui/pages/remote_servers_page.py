@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 
 from studio.domain.actors import Actor
 from studio.domain.catalog import CATALOG
+from ui.dialogs.remote_server_dialog import RemoteServerDialog
 from ui.health_monitor import HealthMonitor
-from ui.navigation import PageSpec
 from ui.pages.base import Page
-from ui.remote_server_dialog import RemoteServerDialog
-from ui.table_model import RowsTableModel
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from studio.context import Studio

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from studio.domain.actors import Actor, Permission
 from studio.errors import StudioError
-from ui.file_dialogs import csv_file_dialog
-from ui.navigation import PageSpec
 from ui.pages.base import Page
-from ui.reseller_list_model import PreparedRows, ResellerListModel, prepare_rows
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.file_dialogs import csv_file_dialog
+from ui.widgets.reseller_list_model import PreparedRows, ResellerListModel, prepare_rows
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -42,11 +42,11 @@ if TYPE_CHECKING:
     from studio.services.reseller_list import ResellerRow
     from studio.services.resellers import ResellerDetails
     from studio.services.subscriptions import SubscriptionView
+    from ui.dialogs.reseller_details_dialog import ResellerDetailsDialog
+    from ui.dialogs.reseller_offerings_dialog import ResellerOfferingsDialog
     from ui.job_monitor import JobMonitor
-    from ui.reseller_details_dialog import ResellerDetailsDialog
-    from ui.reseller_offerings_dialog import ResellerOfferingsDialog
-    from ui.reseller_wizard import ResellerWizard
-    from ui.subscribe_wizard import SubscribeWizard
+    from ui.wizards.reseller_wizard import ResellerWizard
+    from ui.wizards.subscribe_wizard import SubscribeWizard
 
 
 def _load(
@@ -388,7 +388,7 @@ class ResellerCustomersPage(Page):
 
     def offerings_selected(self) -> ResellerOfferingsDialog | None:
         """Open Service Offerings for the selected Commission Based reseller."""
-        from ui.reseller_offerings_dialog import ResellerOfferingsDialog
+        from ui.dialogs.reseller_offerings_dialog import ResellerOfferingsDialog
 
         row = self.selected_row()
         if row is None or self.studio is None or not self.offerings_button.isEnabled():
@@ -448,7 +448,7 @@ class ResellerCustomersPage(Page):
 
     def open_subscribe(self, reseller_id: int, name: str) -> SubscribeWizard | None:
         """Subscribe As Reseller for ``reseller_id`` (also right after Add and Subscribe)."""
-        from ui.subscribe_wizard import SubscribeWizard
+        from ui.wizards.subscribe_wizard import SubscribeWizard
 
         if self.studio is None:
             return None
@@ -477,7 +477,7 @@ class ResellerCustomersPage(Page):
         return self._open_wizard(None)
 
     def _open_wizard(self, details: ResellerDetails | None) -> ResellerWizard | None:
-        from ui.reseller_wizard import open_reseller_wizard
+        from ui.wizards.reseller_wizard import open_reseller_wizard
 
         if self.studio is None or not self.types:
             return None
@@ -563,7 +563,7 @@ class ResellerCustomersPage(Page):
         )
 
     def _show_details(self, loaded: DetailsLoaded) -> None:
-        from ui.reseller_details_dialog import ResellerDetailsDialog
+        from ui.dialogs.reseller_details_dialog import ResellerDetailsDialog
 
         details, subscriptions, offerings, addons = loaded
         label = self.types[details.data.type].label if details.data.type in self.types else ""

@@ -29,10 +29,10 @@ from studio.domain.reseller_settings_rules import (
     type_errors,
 )
 from studio.errors import FieldError
-from ui.forms import FormFields
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.forms import FormFields
 
 if TYPE_CHECKING:
     from studio.context import Studio

@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
 from studio.domain.actors import Actor, Permission
 from studio.domain.catalog import CATALOG, quotas_text
 from studio.errors import StudioError
-from ui.navigation import PageSpec
 from ui.pages.base import Page
-from ui.table_model import RowsTableModel
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from studio.context import Studio
     from studio.services.offerings import OfferingView
-    from ui.offering_dialog import OfferingDialog
+    from ui.dialogs.offering_dialog import OfferingDialog
 
 Loaded = tuple[list["OfferingView"], list["OfferingView"], dict[str, list[str]]]
 
@@ -175,7 +175,7 @@ class ServicesPage(Page):
 
     def open_dialog(self, addon: bool, existing: OfferingView | None) -> OfferingDialog | None:
         """New or Edit, window-modal."""
-        from ui.offering_dialog import OfferingDialog
+        from ui.dialogs.offering_dialog import OfferingDialog
 
         if self.studio is None or not self.actor.can(Permission.EDIT_CONFIGURATION):
             return None

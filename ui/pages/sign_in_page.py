@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QP
 
 from studio.domain.actors import Actor
 from studio.domain.user_rules import NewUserInput, new_user_errors
-from ui.forms import FormFields
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.forms import FormFields
 
 if TYPE_CHECKING:
     from studio.context import Studio

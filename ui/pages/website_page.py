@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -31,10 +31,10 @@ from studio.domain.website_rules import (
     website_errors,
 )
 from studio.netcheck import PortCheck, PortState, check_port
-from ui.forms import FormFields
-from ui.navigation import PageSpec
 from ui.pages.base import Page
+from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.forms import FormFields
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -55,9 +55,6 @@ def _save(studio: Studio, actor: Actor, data: WebsiteInput) -> WebsiteView:
 
 class WebsitePage(Page):
     """Edit where the Control Panel website is served; its URL opens the Control Panel."""
-
-    controlPanelRequested = Signal()
-    saveStateChanged = Signal()
 
     def __init__(self, spec: PageSpec, runner: TaskRunner, actor: Actor) -> None:
         super().__init__(spec, runner, actor)
@@ -140,7 +137,7 @@ class WebsitePage(Page):
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self._revert)
         self.check_port_button.clicked.connect(self._check_port)
-        self.url.linkActivated.connect(lambda _link: self.controlPanelRequested.emit())
+        self.url.linkActivated.connect(lambda _link: self.navigateRequested.emit("control-panel"))
         self._set_enabled(False)
 
     # -- reading the form ---------------------------------------------------------------

@@ -11,9 +11,9 @@ from studio.context import Studio
 from studio.domain.actors import Actor
 from studio.domain.customer_rules import CustomerInput
 from studio.services.customers import CustomerView, create_customer, update_customer
-from ui.contact_widgets import AddressFields
-from ui.reseller_panel.form_dialog import FormDialog
 from ui.tasks import TaskRunner
+from ui.widgets.contact_widgets import AddressFields
+from ui.widgets.form_dialog import FormDialog
 
 
 class CustomerDialog(FormDialog):

@@ -25,8 +25,8 @@ from studio.services.reseller_panel import panel
 from ui.reseller_panel.customer_dialog import CustomerDialog
 from ui.reseller_panel.panel_page import PanelPage
 from ui.reseller_panel.sale_dialog import SaleDialog
-from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
+from ui.widgets.table_model import RowsTableModel, row_table
 
 
 class CustomersModel(RowsTableModel[CustomerView]):

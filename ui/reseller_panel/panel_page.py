@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from studio.context import Studio
 from studio.domain.actors import Actor
-from ui.forms import failure_sentence
 from ui.pages.base import page_title
 from ui.tasks import TaskRunner
+from ui.widgets.forms import failure_sentence
 
 
 class PanelPage(QWidget):

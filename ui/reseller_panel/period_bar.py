@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from ui.forms import FormFields
+from ui.widgets.forms import FormFields
 
 
 class PeriodBar(QWidget):

@@ -12,8 +12,8 @@ from studio.domain.actors import Actor
 from studio.domain.catalog import BILLING_CYCLES, CATALOG
 from studio.services.customer_plans import PlanInput, PlanView, create_plan, update_plan
 from studio.services.quota_usage import SubscriptionUsage
-from ui.reseller_panel.form_dialog import FormDialog
 from ui.tasks import TaskRunner
+from ui.widgets.form_dialog import FormDialog
 
 
 class PlanDialog(FormDialog):

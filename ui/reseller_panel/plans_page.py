@@ -24,8 +24,8 @@ from studio.services.quota_usage import my_subscriptions
 from studio.services.reseller_panel import panel
 from ui.reseller_panel.panel_page import PanelPage
 from ui.reseller_panel.plan_dialog import PlanDialog
-from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
+from ui.widgets.table_model import RowsTableModel, row_table
 
 
 class PlansModel(RowsTableModel[PlanView]):

@@ -13,8 +13,8 @@ from studio.domain.actors import Actor
 from studio.errors import FieldError
 from studio.services.customer_sales import CustomerSubscriptionView, SaleInput, subscribe_customer
 from studio.services.customers import CustomerView
-from ui.reseller_panel.form_dialog import FormDialog
 from ui.tasks import TaskRunner
+from ui.widgets.form_dialog import FormDialog
 
 
 class SaleDialog(FormDialog):

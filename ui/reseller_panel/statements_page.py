@@ -16,11 +16,11 @@ from studio.context import Studio
 from studio.domain.actors import Actor
 from studio.domain.statement_rules import Statement, StatementLine
 from studio.services.statements import commission_statement, write_statement_csv
-from ui.file_dialogs import csv_file_dialog
 from ui.reseller_panel.panel_page import PanelPage
 from ui.reseller_panel.period_bar import PeriodBar
-from ui.table_model import RowsTableModel, row_table
 from ui.tasks import TaskRunner
+from ui.widgets.file_dialogs import csv_file_dialog
+from ui.widgets.table_model import RowsTableModel, row_table
 
 
 class StatementModel(RowsTableModel[StatementLine]):

@@ -9,9 +9,9 @@ from studio.context import Studio
 from studio.domain.actors import Actor
 from studio.domain.catalog import CATALOG
 from studio.services.quota_usage import QuotaUsage, SubscriptionUsage, my_subscriptions
-from ui.forms import camel
 from ui.reseller_panel.panel_page import PanelPage
 from ui.tasks import TaskRunner
+from ui.widgets.forms import camel
 
 
 def usage_bar(sub_id: int, quota: QuotaUsage) -> QProgressBar:

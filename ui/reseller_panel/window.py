@@ -101,7 +101,8 @@ class ResellerPanelWindow(QMainWindow):
         self._jobs_changed.setInterval(300)
         self._jobs_changed.timeout.connect(self._on_jobs_changed)
         if jobs is not None:
-            jobs.jobsChanged.connect(lambda _ids: self._jobs_changed.start())
+            # A bound slot, not a lambda: Qt drops the connection when the panel is deleted.
+            jobs.jobsChanged.connect(self._on_jobs_reported)
 
     def start(self) -> None:
         """Ask for the agreement when due, then load the pages."""
@@ -157,6 +158,9 @@ class ResellerPanelWindow(QMainWindow):
         for page in self.pages.values():
             if page is not sender and page is not self.pages["statements"]:
                 page.refresh()
+
+    def _on_jobs_reported(self, _ids: object) -> None:
+        self._jobs_changed.start()
 
     def _on_jobs_changed(self) -> None:
         if self.ready and self.isVisible():

@@ -1,4 +1,4 @@
-"""Subscribe As Reseller and Provisioning Jobs, driven with the embedded stubs running."""
+"""Subscribe As Reseller, driven with the embedded stubs running."""
 
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ from studio.domain.actors import Actor
 from studio.provisioning.client import ProvisioningClient
 from studio.services.resellers import create_reseller
 from studio.services.subscriptions import (
-    SubscribeInput,
     list_subscriptions,
-    subscribe_reseller,
 )
 from tests.gui.conftest import wait_idle
-from tests.gui.test_sign_in import _first_run
+from tests.gui.pages.test_sign_in_page import _first_run
 from tests.support.resellers import sample_reseller
 from ui.main_window import MainWindow
-from ui.pages.provisioning_jobs_page import ProvisioningJobsPage
 from ui.pages.reseller_customers_page import ResellerCustomersPage
 
 
@@ -112,96 +109,3 @@ def test_subscribe_as_reseller_until_the_subscription_is_active(
     assert exch.url and exch.token
     with ProvisioningClient(exch.url, exch.token) as client:
         assert [r["suspended"] for r in client.resources()] == [True]  # on the server too
-
-
-def test_an_addon_is_added_from_the_details(qtbot: QtBot, provisioned_window: MainWindow) -> None:
-    from studio.services.jobs import get_job
-    from studio.services.offerings import OfferingInput, save_offering
-
-    window = provisioned_window
-    _first_run(qtbot, window)
-    studio = window.studio
-    assert studio is not None
-    admin = Actor.local_administrator()
-    save_offering(
-        studio,
-        admin,
-        OfferingInput("One more mailbox", "exchange", "", {"mailboxes": "1"}, "3.5"),
-        addon=True,
-    )
-    reseller = _reseller(window)
-    view = subscribe_reseller(
-        studio,
-        admin,
-        SubscribeInput(
-            reseller, "exchange", "EXCH01", {"mailboxes": "5", "mailbox_size_mb": "500"}
-        ),
-    )
-    assert view.job is not None
-    job_id = view.job.id
-    window.jobs.wake()
-    qtbot.waitUntil(lambda: get_job(studio, admin, job_id).state == "succeeded", timeout=20_000)
-    page = _customers(qtbot, window)
-    page._open_details(page.model.index(page.model.view_row_of(reseller), 1))
-    wait_idle(qtbot, window)
-    dialog = page.details_dialog
-    assert dialog is not None
-    assert dialog.addon_choice.count() == 1
-    [sub] = list_subscriptions(studio, admin, reseller)
-    assert dialog.addon_choice.itemText(0) == (
-        f"One more mailbox (3.50 monthly) → subscription {sub.id} on EXCH01"
-    )
-    qtbot.mouseClick(dialog.addon_button, Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, window)
-    [sub] = list_subscriptions(studio, admin, reseller)
-    assert sub.job is not None and sub.job.operation == "update"
-    assert dialog.addon_state.text() == (f"Job {sub.job.id} pending: see Home » Provisioning Jobs.")
-    qtbot.waitUntil(
-        lambda: list_subscriptions(studio, admin, reseller)[0].quotas["mailboxes"] == 6,
-        timeout=20_000,
-    )
-    dialog.close()
-
-
-def test_a_failed_job_is_retried_from_the_jobs_page(
-    qtbot: QtBot, provisioned_window: MainWindow
-) -> None:
-    window = provisioned_window
-    _first_run(qtbot, window)
-    assert window.studio is not None and window.studio.embedded is not None
-    endpoint = window.studio.embedded.endpoint("EXCH01")
-    assert endpoint.url and endpoint.token
-    admin = Actor.local_administrator()
-    with ProvisioningClient(endpoint.url, endpoint.token) as client:
-        client.set_faults(fail_rate=1.0)
-    reseller = _reseller(window)
-    view = subscribe_reseller(
-        window.studio,
-        admin,
-        SubscribeInput(
-            reseller, "exchange", "EXCH01", {"mailboxes": "5", "mailbox_size_mb": "500"}
-        ),
-    )
-    assert view.job is not None
-    window.jobs.wake()
-    window.show_page("provisioning-jobs")
-    page = window.current_page()
-    assert isinstance(page, ProvisioningJobsPage)
-
-    def state() -> str:
-        page.refresh()
-        wait_idle(qtbot, window)
-        return page.model.rows[0].state if page.model.rows else ""
-
-    qtbot.waitUntil(lambda: state() == "failed", timeout=20_000)
-    assert page.model.rows[0].error == (
-        "Hosted Exchange on EXCH01 refused the provision: simulated failure (fault injection)"
-    )
-    page.select_job(view.job.id)
-    assert page.retry_button.isEnabled() and not page.cancel_button.isEnabled()
-    with ProvisioningClient(endpoint.url, endpoint.token) as client:
-        client.set_faults(fail_rate=0.0)
-    qtbot.mouseClick(page.retry_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: state() == "succeeded", timeout=20_000)
-    [sub] = list_subscriptions(window.studio, admin, reseller)
-    assert sub.status == "active"

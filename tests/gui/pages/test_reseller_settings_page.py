@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from studio.services.reseller_settings import get_reseller_settings
 from tests.gui.conftest import wait_idle
-from tests.gui.test_sign_in import _first_run
+from tests.gui.pages.test_sign_in_page import _first_run
 from ui.main_window import MainWindow
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 from studio.domain.contact import countries
 from studio.domain.reseller_rules import ADDRESS_FIELDS, Address
-from ui.forms import FormFields
+from ui.widgets.forms import FormFields
 
 
 class _SearchableCombo(QComboBox):

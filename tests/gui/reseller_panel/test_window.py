@@ -4,9 +4,6 @@ Based reseller's statement; a provider opening a panel "as" a reseller."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,23 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from sqlalchemy import update
 
-from studio.db.models import Subscription
 from studio.domain.actors import Actor
 from studio.domain.user_rules import NewUserInput
-from studio.services.customer_sales import SaleInput, subscribe_customer
-from studio.services.customers import create_customer
-from studio.services.offerings import OfferingInput, save_offering, set_reseller_offerings
 from studio.services.users import create_first_admin
 from tests.gui.conftest import wait_idle
 from tests.support.memory_keyring import MemoryKeyring
-from tests.support.panel import active_subscription, customer, make_reseller, sign_in
+from tests.support.panel import active_subscription, customer, make_reseller
 from tests.support.resellers import PASSWORD
 from ui.main_window import MainWindow
 from ui.reseller_panel.customers_page import CustomersPage
 from ui.reseller_panel.plans_page import PlansPage
-from ui.reseller_panel.statements_page import StatementsPage
 from ui.reseller_panel.usage_page import UsagePage
 from ui.reseller_panel.window import ResellerPanelWindow
 
@@ -204,70 +195,12 @@ def test_a_reseller_works_in_its_own_panel(
     assert window.reseller_panel is None and window.provider is None
 
 
-def test_a_commission_resellers_statement_and_its_csv(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
-) -> None:
-    studio = window.studio
-    assert studio is not None
-    admin = Actor.local_administrator()
-    made = make_reseller(studio, admin, type="commission")
-    active_subscription(studio, made.id)
-    offering = save_offering(
-        studio,
-        admin,
-        OfferingInput(
-            "Mail Small",
-            "exchange",
-            "customer",
-            {"mailboxes": "5", "mailbox_size_mb": "512"},
-            "9.99",
-            "monthly",
-        ),
-    )
-    set_reseller_offerings(studio, admin, made.id, [(offering.id, "12.5")], dt.date(2026, 1, 1))
-    actor = sign_in(studio, "reseller1")
-    buyer = create_customer(studio, actor, customer())
-    for day in (3, 17):
-        sold = subscribe_customer(studio, actor, SaleInput(buyer.id, offering_id=offering.id))
-        with studio.unit_of_work() as session:
-            session.execute(
-                update(Subscription)
-                .where(Subscription.id == sold.id)
-                .values(created_at=dt.datetime(2026, 2, day, 12).astimezone(), status="active")
-            )
-    panel = ResellerPanelWindow(window.runner, studio, actor, window.jobs)
-    qtbot.addWidget(panel)
-    panel.show()
-    panel.start()
-    qtbot.waitUntil(lambda: panel.ready, timeout=10_000)
-    _idle(qtbot, panel)
-    plans = panel.show_page("plans")
-    assert isinstance(plans, PlansPage)
-    assert plans.offerings.rows[0].commission_text == "12.50"
-    assert not _w(plans, QPushButton, "planNewButton").isVisible()
-    statements = panel.show_page("statements")
-    assert isinstance(statements, StatementsPage)
-    qtbot.keyClicks(_w(statements, QLineEdit, "statementPeriod"), "2026-02")
-    qtbot.mouseClick(_w(statements, QPushButton, "statementShowButton"), Qt.MouseButton.LeftButton)
-    _idle(qtbot, panel)
-    assert _w(statements, QLabel, "statementTotals").text() == (
-        "2026-02: 2 sale(s), 19.98 USD sold, commission 2.50 USD"
-    )
-    target = tmp_path / "feb.csv"
-    statements.export_to(target)
-    _idle(qtbot, panel)
-    with target.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    assert [r["commission"] for r in rows] == ["1.25", "1.25", "2.50"]
-    panel.close()
-
-
 def test_a_provider_opens_a_panel_as_the_reseller(
     qtbot: QtBot, window: MainWindow, request: pytest.FixtureRequest
 ) -> None:
     from studio.services.audit_log import AuditFilter, list_audit_events
-    from tests.gui.test_reseller_customers import _page, _reload, _seed
-    from tests.gui.test_sign_in import PASSWORD as ADMIN_PASSWORD
+    from tests.gui.pages.test_reseller_customers_page import _page, _reload, _seed
+    from tests.gui.pages.test_sign_in_page import PASSWORD as ADMIN_PASSWORD
 
     page = _page(qtbot, window)
     [reseller_id] = _seed(window, 1)
@@ -302,127 +235,6 @@ def test_a_provider_opens_a_panel_as_the_reseller(
     assert panel.isVisible()
     window.sign_out()
     qtbot.waitUntil(lambda: not shiboken6.isValid(panel), timeout=5_000)  # closed, deleted
-
-
-def test_quota_over_usage_and_overselling(qtbot: QtBot, window: MainWindow) -> None:
-    from tests.gui.test_sign_in import _first_run
-
-    _first_run(qtbot, window)
-    studio = window.studio
-    assert studio is not None
-    admin = Actor.local_administrator()
-    made = make_reseller(studio, admin)
-    sub_id = active_subscription(studio, made.id)  # 10 mailboxes
-    actor = sign_in(studio, "reseller1")
-    from studio.services.customer_plans import PlanInput, create_plan
-
-    plan = create_plan(
-        studio, actor, PlanInput("Six", sub_id, {"mailboxes": "6", "mailbox_size_mb": "512"}, "9")
-    )
-    first, second = (create_customer(studio, actor, customer(n)) for n in (1, 2))
-    subscribe_customer(studio, actor, SaleInput(first.id, plan_id=plan.id))
-    window.show_page("quota-usage")
-    wait_idle(qtbot, window)
-    page = window.current_page()
-    assert window.breadcrumb.path_text == "Home » Customer Manager » Quota Over Usage"
-    table = _w(page, QWidget, "quotaUsageTable")
-    model = table.model()
-    assert model.rowCount() == 2  # mailboxes and mailbox size of subscription #sub_id
-    assert [model.index(0, c).data() for c in range(7)] == [
-        "reseller1",
-        "no",
-        f"#{sub_id} Hosted Exchange on EXCH01, 1 customer(s)",
-        "Mailboxes",
-        "6 mailboxes",
-        "10 mailboxes",
-        "",
-    ]
-    table.selectRow(0)
-    button = _w(page, QPushButton, "quotaOversell")
-    assert button.text() == "&Allow Overselling"
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, window)
-    assert _w(page, QLabel, "quotaState").text() == "reseller1 may now oversell"
-    subscribe_customer(studio, actor, SaleInput(second.id, plan_id=plan.id))  # 12 of 10
-    qtbot.mouseClick(_w(page, QPushButton, "quotaRefresh"), Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, window)
-    assert model.rowCount() == 2
-    _w(page, QCheckBox, "quotaOnlyOver").setChecked(True)
-    wait_idle(qtbot, window)
-    assert model.rowCount() == 1
-    assert [model.index(0, c).data() for c in (1, 4, 5, 6)] == [
-        "allowed",
-        "12 mailboxes",
-        "10 mailboxes",
-        "2",
-    ]
-    assert _w(page, QLabel, "quotaState").text() == "1 quota(s) exceeded"
-
-
-def test_the_provider_sees_every_resellers_statement(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
-) -> None:
-    from tests.gui.test_sign_in import _first_run
-
-    _first_run(qtbot, window)
-    studio = window.studio
-    assert studio is not None
-    admin = Actor.local_administrator()
-    sellers = [make_reseller(studio, admin, n, type="commission") for n in (1, 2)]
-    active_subscription(studio, sellers[0].id)
-    offering = save_offering(
-        studio,
-        admin,
-        OfferingInput(
-            "Mail Small",
-            "exchange",
-            "customer",
-            {"mailboxes": "5", "mailbox_size_mb": "512"},
-            "9.99",
-            "monthly",
-        ),
-    )
-    set_reseller_offerings(studio, admin, sellers[0].id, [(offering.id, "20")], dt.date(2026, 1, 1))
-    actor = sign_in(studio, "reseller1")
-    buyer = create_customer(studio, actor, customer())
-    sold = subscribe_customer(studio, actor, SaleInput(buyer.id, offering_id=offering.id))
-    with studio.unit_of_work() as session:
-        session.execute(
-            update(Subscription)
-            .where(Subscription.id == sold.id)
-            .values(created_at=dt.datetime(2026, 3, 2, 12).astimezone(), status="active")
-        )
-    window.show_page("commission-statements")
-    wait_idle(qtbot, window)
-    page = window.current_page()
-    period = _w(page, QLineEdit, "statementsPeriod")
-    qtbot.keyClicks(period, "2026-13")
-    qtbot.mouseClick(_w(page, QPushButton, "statementsShow"), Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, window)
-    assert _w(page, QLabel, "statementsPeriodError").text() == (
-        "must be a month (2026-11) or a quarter (2026-Q4)"
-    )
-    assert _w(page, QLabel, "statementsState").text() == (
-        "No statement: correct the fields marked above."
-    )
-    period.clear()
-    qtbot.keyClicks(period, "2026-Q1")
-    qtbot.mouseClick(_w(page, QPushButton, "statementsShow"), Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, window)
-    totals = _w(page, QWidget, "statementsTotals").model()
-    assert [[totals.index(r, c).data() for c in range(6)] for r in range(2)] == [
-        ["Engines 1 Ltd", "2026-Q1", "1", "9.99", "2.00", "USD"],
-        ["Engines 2 Ltd", "2026-Q1", "0", "0.00", "0.00", "USD"],
-    ]
-    assert _w(page, QLabel, "statementsState").text() == (
-        "2 Commission Based reseller(s), 2026-Q1: commission 2.00"
-    )
-    lines = _w(page, QWidget, "statementsLines").model()
-    assert lines.rowCount() == 1 and lines.index(0, 6).data() == "2.00"
-    target = tmp_path / "q1.csv"
-    page.export_to(target)  # type: ignore[attr-defined]
-    wait_idle(qtbot, window)
-    assert target.read_text(encoding="utf-8").splitlines()[-1].endswith(",9.99,,2.00")
 
 
 def test_an_idle_reseller_is_signed_out(

@@ -1,4 +1,4 @@
-"""Provisioning Service, Remote Servers and Prerequisites Check, with real stub processes."""
+"""Configure > Remote Servers, with real stub processes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -18,12 +17,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from studio.provisioning.embedded import _alive
 from tests.gui.conftest import wait_idle
 from tests.support.stall_meter import StallMeter
 from tests.support.stub_process import StubProcess, stub
+from ui.dialogs.remote_server_dialog import RemoteServerDialog
 from ui.main_window import MainWindow
-from ui.remote_server_dialog import RemoteServerDialog
 
 pytestmark = pytest.mark.slow
 
@@ -64,20 +62,6 @@ def test_embedded_servers_are_listed_running(qtbot: QtBot, provisioned_window: M
     table.selectRow(0)
     assert not _find(window, QPushButton, "remoteServersEdit").isEnabled()
     assert not _find(window, QPushButton, "remoteServersRemove").isEnabled()
-
-
-def test_prerequisites_page_ticks_every_check(qtbot: QtBot, provisioned_window: MainWindow) -> None:
-    window = provisioned_window
-    window.show_page("prerequisites")
-    page = window.page("prerequisites")
-    tree = _find(page, QTreeWidget, "prerequisitesTree")
-    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 3, timeout=10_000)
-    assert [tree.topLevelItem(i).text(0) for i in range(3)] == [
-        "Control Server CP01",
-        "\u2714 EXCH01",
-        "\u2714 WEB01",
-    ]
-    assert _find(page, QLabel, "prerequisitesSummary").text().startswith("All prerequisites pass")
 
 
 def test_adding_a_server_on_another_build_shows_the_mismatch(
@@ -155,76 +139,3 @@ def test_a_hanging_server_does_not_freeze_the_window(
     )
     with StubProcess(args=[], state=None, token=web.token, url=web.url).client() as client:
         client.set_faults(mode="normal")
-
-
-def test_shutdown_stops_the_embedded_stubs(qtbot: QtBot, provisioned_window: MainWindow) -> None:
-    assert provisioned_window.studio is not None
-    embedded = provisioned_window.studio.embedded
-    assert embedded is not None
-    pids = [s.pid for s in embedded.running.values()]
-    assert len(pids) == 3 and all(_alive(p) for p in pids)
-    provisioned_window.close()
-    assert not any(_alive(p) for p in pids)
-
-
-def test_provisioning_page_tests_the_control_connection(
-    qtbot: QtBot, provisioned_window: MainWindow
-) -> None:
-    window = provisioned_window
-    window.show_page("provisioning")
-    page = window.page("provisioning")
-    wait_idle(qtbot, window)
-    mode = _find(page, QComboBox, "provisioningMode")
-    assert mode.currentData() == "embedded"
-    assert not _find(page, QLineEdit, "provisioningHost").isEnabled()
-    qtbot.mouseClick(_find(page, QPushButton, "provisioningTest"), Qt.MouseButton.LeftButton)
-    result = _find(page, QLabel, "provisioningTestResult")
-    qtbot.waitUntil(lambda: result.text().startswith("Connected"), timeout=10_000)
-    assert "CP01 is running build 8.2.0" in result.text()
-
-
-def test_external_mode_needs_host_port_and_a_token(qtbot: QtBot, window: MainWindow) -> None:
-    window.show_page("provisioning")
-    page = window.page("provisioning")
-    wait_idle(qtbot, window)
-    mode = _find(page, QComboBox, "provisioningMode")
-    mode.setCurrentIndex(mode.findData("external"))
-    assert _find(page, QLabel, "provisioningHostError").text() == "is required"
-    assert _find(page, QLabel, "provisioningTokenError").text() == "is required"
-    save = _find(page, QPushButton, "provisioningSave")
-    assert not save.isEnabled()
-    qtbot.keyClicks(_find(page, QLineEdit, "provisioningHost"), "cp01.example.com")
-    qtbot.keyClicks(_find(page, QLineEdit, "provisioningPort"), "8443")
-    qtbot.keyClicks(_find(page, QLineEdit, "provisioningToken"), "control-token-0123456789")
-    assert save.isEnabled()
-    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, window)
-    assert _find(page, QLabel, "provisioningState").text().startswith("Saved by")
-    assert _find(page, QLineEdit, "provisioningToken").text() == ""
-    assert "stored in the OS keyring" in _find(page, QLabel, "provisioningKeyring").text()
-
-
-def test_without_a_keyring_a_token_is_kept_for_this_run(qtbot: QtBot, window: MainWindow) -> None:
-    import keyring
-    from keyring.backends import fail
-
-    keyring.set_keyring(fail.Keyring())
-    window.show_page("provisioning")
-    page = window.page("provisioning")
-    wait_idle(qtbot, window)
-    assert (
-        "kept in memory until the studio closes"
-        in _find(page, QLabel, "provisioningKeyring").text()
-    )
-    mode = _find(page, QComboBox, "provisioningMode")
-    mode.setCurrentIndex(mode.findData("external"))
-    token = _find(page, QLineEdit, "provisioningToken")
-    assert token.isEnabled()
-    qtbot.keyClicks(_find(page, QLineEdit, "provisioningHost"), "cp01.example.com")
-    qtbot.keyClicks(_find(page, QLineEdit, "provisioningPort"), "8443")
-    qtbot.keyClicks(token, "control-token-0123456789")
-    qtbot.mouseClick(_find(page, QPushButton, "provisioningSave"), Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, window)
-    assert _find(page, QLabel, "provisioningState").text().startswith("Saved by")
-    assert window.studio is not None
-    assert window.studio.secrets.get("provisioning-token/control") == "control-token-0123456789"

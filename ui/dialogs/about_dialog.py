@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QV
 
 from studio import APP_NAME, CONTROL_SERVER_BUILD, __version__
 from studio.db.urls import mask_url
-from ui.forms import camel
+from ui.widgets.forms import camel
 
 
 def about_facts(data_dir: str, database_url: str) -> list[tuple[str, str]]:

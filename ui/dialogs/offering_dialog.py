@@ -6,26 +6,25 @@ field shows its message beside it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from studio.domain.actors import Actor
 from studio.domain.catalog import CATALOG
-from ui.forms import FormFields
+from studio.errors import FieldError
 from ui.tasks import TaskRunner
+from ui.widgets.form_dialog import FormDialog
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -35,12 +34,12 @@ if TYPE_CHECKING:
 def _save(
     studio: Studio, actor: Actor, data: OfferingInput, offering_id: int | None, addon: bool
 ) -> OfferingView:
-    from studio.services.offerings import save_offering
+    from studio.services.offerings import save_offering  # on the pool, see ui.session
 
     return save_offering(studio, actor, data, offering_id, addon=addon)
 
 
-class OfferingDialog(QDialog):
+class OfferingDialog(FormDialog):
     """Edits one offering or add-on; ``saved(view)`` once written."""
 
     saved = Signal(object)
@@ -55,15 +54,18 @@ class OfferingDialog(QDialog):
         existing: OfferingView | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("offeringDialog")
         kind = "Add-on" if addon else "Offering"
-        self.setWindowTitle(f"{'Edit' if existing else 'New'} {kind}")
-        self.studio, self.actor, self.tasks, self.addon = studio, actor, tasks, addon
+        super().__init__(
+            tasks,
+            studio,
+            actor,
+            prefix="offering",
+            title=f"{'Edit' if existing else 'New'} {kind}",
+            state_name="offeringState",
+            parent=parent,
+        )
+        self.addon = addon
         self.existing = existing
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        self.fields = FormFields(form, "offering")
         self.name = QLineEdit(existing.name if existing else "")
         self.service = QComboBox()
         for key, spec in CATALOG.items():
@@ -90,17 +92,7 @@ class OfferingDialog(QDialog):
         self.fields.add("price", "Price", self.price, required=True)
         self.fields.add("billing_cycle", "Billing cycle", self.cycle)
         self.fields.add("enabled", "Enabled", self.enabled)
-        layout.addLayout(form)
-        self.state = QLabel("")
-        self.state.setObjectName("offeringState")
-        self.state.setWordWrap(True)
-        layout.addWidget(self.state)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.finish("Save", "Saving…", "Not saved: ", standard=QDialogButtonBox.StandardButton.Save)
         self.quotas: dict[str, QSpinBox] = {}
         if existing:
             self.service.setCurrentIndex(self.service.findData(existing.service))
@@ -128,7 +120,7 @@ class OfferingDialog(QDialog):
 
     def value(self) -> OfferingInput:
         """The dialog as the service's input."""
-        from studio.services.offerings import OfferingInput
+        from studio.services.offerings import OfferingInput  # with the database layer
 
         quotas = {n: str(b.value()) for n, b in self.quotas.items() if b.value() or not self.addon}
         return OfferingInput(
@@ -143,31 +135,29 @@ class OfferingDialog(QDialog):
 
     def save(self) -> None:
         """Write it in the background."""
-        data = self.value()
+        self.submit()
+
+    def work(self) -> Callable[[], OfferingView]:
+        """Save the offering as typed."""
+        data, addon = self.value(), self.addon
         offering_id = self.existing.id if self.existing else None
-        self.state.setText("Saving…")
-        self.tasks.submit(
-            lambda: _save(self.studio, self.actor, data, offering_id, self.addon),
-            self._saved,
-            self._failed,
-        )
+        return lambda: _save(self.studio, self.actor, data, offering_id, addon)
 
-    def _saved(self, view: OfferingView) -> None:
-        self.saved.emit(view)
-        self.accept()
+    def succeeded(self, result: Any) -> None:
+        """Tell the Services page."""
+        self.saved.emit(result)
 
-    def _failed(self, error: BaseException) -> None:
-        from studio.errors import FieldError
-
-        if isinstance(error, FieldError):
-            shown = {
-                k.split(".")[0] if k.startswith("quota.") else k: v for k, v in error.errors.items()
-            }
-            if any(k.startswith("quota.") for k in error.errors):
-                shown["quotas"] = "; ".join(
-                    f"{k.removeprefix('quota.')}: {v}"
-                    for k, v in error.errors.items()
-                    if k.startswith("quota.")
-                )
-            error = FieldError(shown)
-        self.state.setText(self.fields.failure_text(error, "Not saved: "))
+    def shown_error(self, error: BaseException) -> BaseException:
+        """Quota errors (``quota.<name>``) are shown together beside the quotas."""
+        if not isinstance(error, FieldError):
+            return error
+        shown = {
+            k.split(".")[0] if k.startswith("quota.") else k: v for k, v in error.errors.items()
+        }
+        if any(k.startswith("quota.") for k in error.errors):
+            shown["quotas"] = "; ".join(
+                f"{k.removeprefix('quota.')}: {v}"
+                for k, v in error.errors.items()
+                if k.startswith("quota.")
+            )
+        return FieldError(shown)

@@ -38,11 +38,11 @@ from studio.domain.contact import countries, phone_display
 from studio.domain.reseller_rules import Company, ResellerInput, check_reseller
 from studio.domain.reseller_settings_rules import TYPES
 from studio.errors import FieldError, StudioError
-from ui.contact_widgets import AddressFields, LocaleCombo
-from ui.departments_editor import DepartmentsEditor
-from ui.forms import FormFields
-from ui.logo_picker import LogoPicker
 from ui.tasks import TaskRunner
+from ui.widgets.contact_widgets import AddressFields, LocaleCombo
+from ui.widgets.departments_editor import DepartmentsEditor
+from ui.widgets.forms import FormFields
+from ui.widgets.logo_picker import LogoPicker
 
 if TYPE_CHECKING:
     from studio.context import Studio

@@ -7,14 +7,13 @@ service's errors come back beside their fields and the dialog stays open.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -24,8 +23,8 @@ from PySide6.QtWidgets import (
 from studio.domain.actors import Actor
 from studio.domain.catalog import CATALOG
 from studio.domain.server_rules import RemoteServerInput, remote_server_errors
-from ui.forms import FormFields
 from ui.tasks import TaskRunner
+from ui.widgets.form_dialog import FormDialog
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -35,14 +34,14 @@ if TYPE_CHECKING:
 def _save(
     studio: Studio, actor: Actor, server_id: int | None, data: RemoteServerInput
 ) -> RemoteServerView:
-    from studio.services.servers import add_remote_server, update_remote_server
+    from studio.services.servers import add_remote_server, update_remote_server  # on the pool
 
     if server_id is None:
         return add_remote_server(studio, actor, data)
     return update_remote_server(studio, actor, server_id, data)
 
 
-class RemoteServerDialog(QDialog):
+class RemoteServerDialog(FormDialog):
     """``serverSaved(view)`` when the service accepted the server."""
 
     serverSaved = Signal(object)
@@ -55,14 +54,17 @@ class RemoteServerDialog(QDialog):
         existing: RemoteServerView | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("remoteServerDialog")
-        self.setWindowTitle("Edit Remote Server" if existing else "Add Remote Server")
-        self.studio, self.runner, self.actor = studio, runner, actor
+        super().__init__(
+            runner,
+            studio,
+            actor,
+            prefix="server",
+            title="Edit Remote Server" if existing else "Add Remote Server",
+            name="remoteServerDialog",
+            state_name="serverState",
+            parent=parent,
+        )
         self.server_id = existing.id if existing else None
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        self.fields = FormFields(form, "server")
         self.name = QLineEdit(existing.name if existing else "")
         self.name.setPlaceholderText("e.g. EXCH01")
         self.host = QLineEdit(existing.host if existing else "")
@@ -91,27 +93,17 @@ class RemoteServerDialog(QDialog):
             ("token", "Token", self.token),
         ):
             self.fields.add(field, label, widget, field != "token" or existing is None)
-        layout.addLayout(form)
         note = QLabel(
             "The token is kept in the OS keyring, never in the database. Where no keyring "
             "exists it is kept in memory until the studio closes."
         )
         note.setWordWrap(True)
-        layout.addWidget(note)
-        self.state = QLabel()
-        self.state.setObjectName("serverState")
+        self.layout_.addWidget(note)
         self.state.setProperty("role", "error")
-        self.state.setWordWrap(True)
-        layout.addWidget(self.state)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.finish(
+            "Save", "", "", standard=QDialogButtonBox.StandardButton.Save, button_name="serverSave"
         )
         self.buttons.setObjectName("serverButtons")
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setObjectName("serverSave")
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
         for edit in (self.name, self.host, self.port, self.token):
             edit.textChanged.connect(self._validate)
         self._token_required = existing is None
@@ -127,22 +119,13 @@ class RemoteServerDialog(QDialog):
     def _validate(self) -> None:
         errors = remote_server_errors(self.form_input(), self._token_required)
         self.fields.show_errors(errors)
-        self.save_button.setEnabled(not errors)
+        self.button.setEnabled(not errors)
 
-    def _save(self) -> None:
-        data = self.form_input()
-        self.save_button.setEnabled(False)
-        self.state.setText("")
-        self.runner.submit(
-            lambda: _save(self.studio, self.actor, self.server_id, data),
-            self._on_saved,
-            self._on_failed,
-        )
+    def work(self) -> Callable[[], RemoteServerView]:
+        """Add or update the server as typed."""
+        data, server_id = self.form_input(), self.server_id
+        return lambda: _save(self.studio, self.actor, server_id, data)
 
-    def _on_saved(self, view: RemoteServerView) -> None:
-        self.serverSaved.emit(view)
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.state.setText(self.fields.failure_text(error))
-        self.save_button.setEnabled(True)
+    def succeeded(self, result: Any) -> None:
+        """Tell the Remote Servers page."""
+        self.serverSaved.emit(result)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from studio.domain.contact import countries, phone_display
 from studio.domain.reseller_rules import Address
-from ui.departments_editor import signature_preview_html
+from ui.widgets.departments_editor import signature_preview_html
 
 if TYPE_CHECKING:
     from studio.services.offerings import AssignedOffering, OfferingView

@@ -86,25 +86,6 @@ def test_sign_out_then_in_again_and_a_wrong_password(qtbot: QtBot, window: MainW
     assert events[-1].actor.startswith("First run (")
 
 
-def test_access_control_edits_the_lockdown_policy(qtbot: QtBot, window: MainWindow) -> None:
-    from PySide6.QtWidgets import QCheckBox, QSpinBox
-
-    from studio.services.users import get_login_policy
-
-    _first_run(qtbot, window)
-    window.show_page("access-control")
-    wait_idle(qtbot, window)
-    assert window.breadcrumb.path_text == "Home » System Configuration » Access Control"
-    attempts = _w(window, QSpinBox, "accessMaxAttempts")
-    assert attempts.value() == 5 and _w(window, QCheckBox, "accessEnabled").isChecked()
-    attempts.setValue(3)
-    qtbot.mouseClick(_w(window, QPushButton, "accessSave"), Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, window)
-    assert _w(window, QLabel, "accessState").text() == "Saved."
-    assert window.studio is not None
-    assert get_login_policy(window.studio).max_attempts == 3
-
-
 def _sign_in(qtbot: QtBot, window: MainWindow, remember: bool) -> None:
     from PySide6.QtWidgets import QCheckBox
 

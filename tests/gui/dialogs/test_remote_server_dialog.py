@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import wait_idle
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.stub_process import stub
+from ui.dialogs.remote_server_dialog import RemoteServerDialog
 from ui.main_window import MainWindow
-from ui.remote_server_dialog import RemoteServerDialog
 
 pytestmark = pytest.mark.slow
 

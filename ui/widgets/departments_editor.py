@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from studio.domain.contact import phone_display
 from studio.domain.reseller_rules import MAX_DEPARTMENTS, Department
-from ui.forms import FormFields
+from ui.widgets.forms import FormFields
 
 _PREFIX = "company.departments."
 

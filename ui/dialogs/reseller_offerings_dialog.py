@@ -8,25 +8,25 @@ the GUI thread; a refused commission shows in the dialog with the offering it be
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from studio.domain.actors import Actor
 from studio.domain.catalog import CATALOG
+from studio.errors import FieldError
 from ui.tasks import TaskRunner
+from ui.widgets.form_dialog import FormDialog
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -36,6 +36,7 @@ Loaded = tuple[list["OfferingView"], list["AssignedOffering"], str]
 
 
 def _load(studio: Studio, actor: Actor, reseller_id: int) -> Loaded:
+    # On the pool, see ui.session.
     from studio.services.offerings import list_offerings, reseller_offerings
     from studio.services.reseller_settings import get_reseller_settings
 
@@ -50,12 +51,12 @@ def _load(studio: Studio, actor: Actor, reseller_id: int) -> Loaded:
 def _save(
     studio: Studio, actor: Actor, reseller_id: int, choices: list[tuple[int, str]], day: dt.date
 ) -> list[AssignedOffering]:
-    from studio.services.offerings import set_reseller_offerings
+    from studio.services.offerings import set_reseller_offerings  # on the pool
 
     return set_reseller_offerings(studio, actor, reseller_id, choices, day)
 
 
-class ResellerOfferingsDialog(QDialog):
+class ResellerOfferingsDialog(FormDialog):
     """Tick offerings, type commissions, pick the effective date, Save."""
 
     saved = Signal(object)
@@ -70,40 +71,34 @@ class ResellerOfferingsDialog(QDialog):
         reseller_name: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("resellerOfferings")
-        self.setWindowTitle(f"Service Offerings: {reseller_name}")
-        self.studio, self.actor, self.tasks, self.reseller_id = studio, actor, tasks, reseller_id
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "Tick the offerings this reseller may sell to its customers, "
-                "each with its commission."
-            )
+        super().__init__(
+            tasks,
+            studio,
+            actor,
+            prefix="resellerOfferings",
+            title=f"Service Offerings: {reseller_name}",
+            name="resellerOfferings",
+            state_name="resellerOfferingsState",
+            parent=parent,
+        )
+        self.reseller_id = reseller_id
+        intro = QLabel(
+            "Tick the offerings this reseller may sell to its customers, each with its commission."
         )
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("resellerOfferingsTable")
         self.table.setHorizontalHeaderLabels(["Offering", "Service", "Price", "Commission %"])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(self.table)
-        form = QFormLayout()
+        self.layout_.insertWidget(0, intro)
+        self.layout_.insertWidget(1, self.table)
         self.effective = QDateEdit(QDate.currentDate())
         self.effective.setObjectName("resellerOfferingsEffective")
         self.effective.setCalendarPopup(True)
         self.effective.setDisplayFormat("yyyy-MM-dd")
-        form.addRow("Effective from:", self.effective)
-        layout.addLayout(form)
-        self.state = QLabel("Loading…")
-        self.state.setObjectName("resellerOfferingsState")
-        self.state.setWordWrap(True)
-        layout.addWidget(self.state)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.form.addRow("Effective from:", self.effective)
+        self.finish("Save", "Saving…", "Not saved: ", standard=QDialogButtonBox.StandardButton.Save)
+        self.state.setText("Loading…")
         self.commissions: dict[int, QLineEdit] = {}
         self.rows: dict[int, int] = {}
         self.resize(620, 420)
@@ -158,29 +153,26 @@ class ResellerOfferingsDialog(QDialog):
 
     def save(self) -> None:
         """Save in the background."""
+        self.submit()
+
+    def work(self) -> Callable[[], list[AssignedOffering]]:
+        """Assign the ticked offerings from the effective date."""
         choices = self.choices()
         day = self.effective.date().toPython()
         assert isinstance(day, dt.date)
-        self.state.setText("Saving…")
-        self.tasks.submit(
-            lambda: _save(self.studio, self.actor, self.reseller_id, choices, day),
-            self._saved,
-            self._failed,
-        )
+        return lambda: _save(self.studio, self.actor, self.reseller_id, choices, day)
 
-    def _saved(self, assigned: list[AssignedOffering]) -> None:
-        self.saved.emit(assigned)
-        self.accept()
+    def succeeded(self, result: Any) -> None:
+        """Tell the Reseller Customers page."""
+        self.saved.emit(result)
 
-    def _failed(self, error: BaseException) -> None:
-        from studio.errors import FieldError
-
-        if isinstance(error, FieldError):
-            names = {f"offering.{i}": self.table.item(r, 0) for i, r in self.rows.items()}
-            lines = []
-            for key, message in error.errors.items():
-                item = names.get(key)
-                lines.append(f"{item.text() if item else key}: {message}")
-            self.state.setText("Not saved: " + "; ".join(lines))
-        else:
-            self.state.setText(f"Not saved: {error}")
+    def failure_text(self, error: BaseException) -> str:
+        """A refused commission is named with its offering."""
+        if not isinstance(error, FieldError):
+            return f"{self.failed_prefix}{error}"
+        names = {f"offering.{i}": self.table.item(r, 0) for i, r in self.rows.items()}
+        lines = []
+        for key, message in error.errors.items():
+            item = names.get(key)
+            lines.append(f"{item.text() if item else key}: {message}")
+        return self.failed_prefix + "; ".join(lines)

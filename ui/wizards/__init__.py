@@ -1,0 +1,1 @@
+"""Multi-step ``QWizard``s: New / Edit Reseller and Subscribe As Reseller."""
