@@ -21,8 +21,8 @@ from studio.services.offerings import (
     set_reseller_offerings,
 )
 from studio.services.resellers import create_reseller
+from tests.support.cli import run
 from tests.support.resellers import PASSWORD, sample_reseller
-from tests.unit.studio.test_cli import run
 
 EXCHANGE = {"mailboxes": "10", "mailbox_size_mb": "2048"}
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import io
 import json
 import subprocess
 import sys
@@ -15,14 +14,9 @@ from studio import CONTROL_SERVER_BUILD, __version__
 from studio.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
 from studio.db.revisions import HEAD
 from studio.paths import database_path
+from tests.support.cli import run
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out)
-    return code, out.getvalue()
+REPO = Path(__file__).resolve().parents[4]
 
 
 def test_version_names_the_build(capsys: pytest.CaptureFixture[str]) -> None:

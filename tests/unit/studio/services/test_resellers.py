@@ -7,11 +7,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select
 
 from studio.context import Studio, open_studio
 from studio.db.models import AuditEvent, Reseller
 from studio.domain.actors import Actor, PermissionDenied, Role
+from studio.domain.contact import (
+    LIMITS,
+    text_value,
+)
 from studio.domain.reseller_rules import Address, Company, Department
 from studio.domain.reseller_settings_rules import ResellerTypeInput
 from studio.errors import ConflictError, FieldError
@@ -28,6 +33,7 @@ from studio.services.resellers import (
     update_reseller,
 )
 from tests.support.resellers import PASSWORD, sample_reseller
+from tests.unit.studio.domain.test_reseller_rules import names
 
 
 def test_create_normalises_hashes_and_records(studio: Studio, admin: Actor) -> None:
@@ -282,3 +288,49 @@ def test_setting_the_first_password_is_recorded_as_new(studio: Studio, admin: Ac
         ).one()
     assert changes == {"password": [None, "********"]}
     assert PASSWORD not in repr(data)
+
+
+# The autouse fixtures (data folder, keyring) are function-scoped; the examples share one
+# database of their own instead.
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(first=names, last=names, company=names, city=names)
+def test_create_stores_what_it_accepts(first: str, last: str, company: str, city: str) -> None:
+    base = sample_reseller()
+    data = replace(
+        base,
+        first_name=first,
+        last_name=last,
+        company=replace(base.company, name=company),
+        address=replace(base.address, city=city),
+        password=None,
+    )
+    studio = _shared_studio()
+    actor = Actor.local_administrator()
+    # Which fields must be refused, by the text rule alone (the other fields are valid).
+    limits = {"first_name": "name", "last_name": "name", "company.name": "company", "city": "city"}
+    values = {"first_name": first, "last_name": last, "company.name": company, "city": city}
+    refused = {f for f, v in values.items() if text_value(v, LIMITS[limits[f]], required=True)[1]}
+    try:
+        created = create_reseller(studio, actor, data, require_password=False)
+    except FieldError as exc:
+        assert set(exc.errors) == refused
+        return
+    assert refused == set()
+    stored = get_reseller(studio, actor, created.id).data
+    assert (stored.first_name, stored.last_name) == (first.strip(), last.strip())
+    assert (stored.company.name, stored.address.city) == (company.strip(), city.strip())
+    delete_reseller(studio, actor, created.id)
+
+
+def _shared_studio() -> Studio:
+    """One database for every example (opening one per example would be slow)."""
+    import tempfile
+
+    if not _STUDIO:
+        _STUDIO.append(open_studio(Path(tempfile.mkdtemp(prefix="hypothesis-studio-"))))
+    return _STUDIO[0]
+
+
+_STUDIO: list[Studio] = []

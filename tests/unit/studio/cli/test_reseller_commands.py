@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from studio.domain.reseller_formats import to_json
+from tests.support.cli import run
 from tests.support.resellers import PASSWORD, sample_reseller
-from tests.unit.studio.test_cli import run
 
 
 def _json_file(tmp_path: Path, n: int = 1, **changes: object) -> Path:

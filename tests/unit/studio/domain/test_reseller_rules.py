@@ -7,16 +7,11 @@ ones the wizard, the CLI and the import know how to show.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import replace
-from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from studio.context import Studio, open_studio
-from studio.domain.actors import Actor
 from studio.domain.contact import (
-    LIMITS,
     country_value,
     email_value,
     locale_value,
@@ -28,7 +23,6 @@ from studio.domain.contact import (
 from studio.domain.reseller_formats import PERSONAL_FIELDS, from_flat, to_flat
 from studio.domain.reseller_rules import Address, Company, Department, ResellerInput, check_reseller
 from studio.errors import FieldError
-from studio.services.resellers import create_reseller, delete_reseller, get_reseller
 from tests.support.resellers import sample_reseller
 
 anything = st.text(max_size=300)
@@ -126,49 +120,3 @@ def test_csv_rows_become_input_or_field_errors(row: dict[str, str]) -> None:
         assert all(_known(f) for f in exc.errors)
         return
     check_reseller(data)
-
-
-# The autouse fixtures (data folder, keyring) are function-scoped; the examples share one
-# database of their own instead.
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(first=names, last=names, company=names, city=names)
-def test_create_stores_what_it_accepts(first: str, last: str, company: str, city: str) -> None:
-    base = sample_reseller()
-    data = replace(
-        base,
-        first_name=first,
-        last_name=last,
-        company=replace(base.company, name=company),
-        address=replace(base.address, city=city),
-        password=None,
-    )
-    studio = _shared_studio()
-    actor = Actor.local_administrator()
-    # Which fields must be refused, by the text rule alone (the other fields are valid).
-    limits = {"first_name": "name", "last_name": "name", "company.name": "company", "city": "city"}
-    values = {"first_name": first, "last_name": last, "company.name": company, "city": city}
-    refused = {f for f, v in values.items() if text_value(v, LIMITS[limits[f]], required=True)[1]}
-    try:
-        created = create_reseller(studio, actor, data, require_password=False)
-    except FieldError as exc:
-        assert set(exc.errors) == refused
-        return
-    assert refused == set()
-    stored = get_reseller(studio, actor, created.id).data
-    assert (stored.first_name, stored.last_name) == (first.strip(), last.strip())
-    assert (stored.company.name, stored.address.city) == (company.strip(), city.strip())
-    delete_reseller(studio, actor, created.id)
-
-
-_STUDIO: list[Studio] = []
-
-
-def _shared_studio() -> Studio:
-    """One database for every example (opening one per example would be slow)."""
-    import tempfile
-
-    if not _STUDIO:
-        _STUDIO.append(open_studio(Path(tempfile.mkdtemp(prefix="hypothesis-studio-"))))
-    return _STUDIO[0]

@@ -1,0 +1,123 @@
+"""Signing in: one message for both failures, the Login Lockdown Policy at its limits
+and across restarts, rehashing, and the time a failure costs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select, update
+
+from studio.context import Studio, open_studio
+from studio.db.models import AuditEvent, User
+from studio.domain.actors import Actor, Role
+from studio.security.passwords import needs_rehash
+from studio.services.sign_in import SIGN_IN_FAILED, AccountLocked, SignInFailed, authenticate
+from studio.services.users import (
+    create_first_admin,
+)
+from tests.support.users import ADMIN, PASSWORD
+
+
+def test_sign_in_gives_the_role_and_one_message_for_both_failures(studio: Studio) -> None:
+    create_first_admin(studio, ADMIN)
+    actor = authenticate(studio, "OPS.ADMIN", PASSWORD)
+    assert actor == Actor("ops.admin", Role.PROVIDER_ADMINISTRATOR)
+    with pytest.raises(SignInFailed) as wrong_password:
+        authenticate(studio, "ops.admin", "not the password at all")
+    with pytest.raises(SignInFailed) as unknown_user:
+        authenticate(studio, "nobody", PASSWORD)
+    assert str(wrong_password.value) == str(unknown_user.value) == SIGN_IN_FAILED
+
+
+def test_lockdown_after_five_failures_survives_a_restart(studio: Studio, data_dir: Path) -> None:
+    create_first_admin(studio, ADMIN)
+    start = dt.datetime.now(dt.UTC)
+    for minute in range(5):
+        with pytest.raises(SignInFailed):
+            authenticate(
+                studio, "ops.admin", "wrong password here", start + dt.timedelta(minutes=minute)
+            )
+    studio.close()
+    reopened = open_studio(data_dir)
+    with pytest.raises(AccountLocked) as locked:
+        authenticate(reopened, "ops.admin", PASSWORD, start + dt.timedelta(minutes=10))
+    assert "locked after too many failed sign-ins" in str(locked.value)
+    assert authenticate(reopened, "ops.admin", PASSWORD, start + dt.timedelta(minutes=20))
+    with reopened.unit_of_work() as session:
+        actions = list(session.scalars(select(AuditEvent.action)))
+    assert "user.locked" in actions
+    reopened.close()
+
+
+def test_failures_outside_the_window_do_not_lock(studio: Studio) -> None:
+    create_first_admin(studio, ADMIN)
+    start = dt.datetime.now(dt.UTC)
+    for n in range(8):
+        with pytest.raises(SignInFailed):
+            authenticate(
+                studio, "ops.admin", "wrong password here", start + dt.timedelta(minutes=4 * n)
+            )
+    assert authenticate(studio, "ops.admin", PASSWORD, start + dt.timedelta(minutes=33))
+
+
+def test_weaker_hashes_are_remade_at_sign_in(studio: Studio) -> None:
+    create_first_admin(studio, ADMIN)
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    with studio.unit_of_work() as session:
+        session.execute(update(User).values(password_hash=weak))
+    authenticate(studio, "ops.admin", PASSWORD)
+    with studio.unit_of_work() as session:
+        stored = session.scalar(select(User.password_hash))
+    assert stored is not None and stored != weak and not needs_rehash(stored)
+
+
+def test_parallel_attempts_cannot_pass_the_lockdown(studio: Studio) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    create_first_admin(studio, ADMIN)
+
+    def attempt(_n: int) -> str:
+        try:
+            authenticate(studio, "ops.admin", "wrong password here")
+        except AccountLocked:
+            return "locked"
+        except SignInFailed:
+            return "failed"
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = list(pool.map(attempt, range(20)))
+    assert outcomes.count("failed") == 5
+    assert outcomes.count("locked") == 15
+    with pytest.raises(AccountLocked):
+        authenticate(studio, "ops.admin", PASSWORD)
+
+
+def test_locked_and_unknown_cost_a_verification_like_a_wrong_password(
+    studio: Studio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import studio.services.sign_in as users_service
+
+    create_first_admin(studio, ADMIN)
+    calls: list[str | None] = []
+    real = users_service.verify_password  # type: ignore[attr-defined]
+
+    def counting(stored: str | None, password: str) -> bool:
+        calls.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(users_service, "verify_password", counting)
+    with pytest.raises(SignInFailed):
+        authenticate(studio, "nobody.here", PASSWORD)
+    assert calls == [None]  # the dummy hash was checked
+    for _ in range(5):
+        with pytest.raises(SignInFailed):
+            authenticate(studio, "ops.admin", "wrong password here")
+    calls.clear()
+    with pytest.raises(AccountLocked):
+        authenticate(studio, "ops.admin", PASSWORD)
+    assert len(calls) == 1
