@@ -324,7 +324,22 @@ class Reseller(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
 
 
-class ServiceOffering(Base):
+class PricedPlan:
+    """The columns an offering and an add-on share: a named, priced set of quotas of one
+    service, sold per billing cycle, which the provider may disable."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    service: Mapped[str] = mapped_column(String(20))
+    quotas: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    billing_cycle: Mapped[str] = mapped_column(String(10), default="monthly")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class ServiceOffering(PricedPlan, Base):
     """A provider service plan: a service with quotas and a price per billing cycle.
 
     ``audience`` is ``reseller`` (a plan Subscription Based resellers subscribe to) or
@@ -334,33 +349,14 @@ class ServiceOffering(Base):
 
     __tablename__ = "service_offering"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    service: Mapped[str] = mapped_column(String(20))
     audience: Mapped[str] = mapped_column(String(10))
-    quotas: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    price_cents: Mapped[int] = mapped_column(Integer, default=0)
-    billing_cycle: Mapped[str] = mapped_column(String(10), default="monthly")
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    updated_by: Mapped[str] = mapped_column(String(120))
 
 
-class Addon(Base):
+class Addon(PricedPlan, Base):
     """An add-on: resources added to an existing subscription (one more mailbox, more
     storage). ``quotas`` holds the increments, a subset of the service's quotas."""
 
     __tablename__ = "addon"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    service: Mapped[str] = mapped_column(String(20))
-    quotas: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    price_cents: Mapped[int] = mapped_column(Integer, default=0)
-    billing_cycle: Mapped[str] = mapped_column(String(10), default="monthly")
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    updated_by: Mapped[str] = mapped_column(String(120))
 
 
 class ResellerOffering(Base):

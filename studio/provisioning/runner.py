@@ -290,12 +290,7 @@ class JobRunner:
             client = self._clients.get(snap.server)
             info = client.submit_job(snap.key, snap.operation, snap.service, snap.parameters)
             if snap.state == "cancelling" and not info.state.finished:
-                try:
-                    info = client.cancel(info.id)
-                except RequestRejected as exc:
-                    if exc.status != 409:
-                        raise
-                    info = client.job(info.id)  # it finished first: record how
+                info = _cancel(client, info.id)
         except Exception as exc:
             return [self._error(snap, exc)]
         return [_Outcome(snap.id, info=info)]
@@ -303,13 +298,7 @@ class JobRunner:
     def _cancel_one(self, snap: _Snapshot) -> list[_Outcome]:
         assert snap.remote_id is not None
         try:
-            client = self._clients.get(snap.server)
-            try:
-                info = client.cancel(snap.remote_id)
-            except RequestRejected as exc:
-                if exc.status != 409:
-                    raise
-                info = client.job(snap.remote_id)  # it finished first: record how
+            info = _cancel(self._clients.get(snap.server), snap.remote_id)
         except Exception as exc:
             return [self._error(snap, exc)]
         return [_Outcome(snap.id, info=info)]
@@ -542,6 +531,17 @@ class JobRunner:
         # Ours, not the server's: Retry asks the server again under the same key.
         job.local_failure = True
         return True
+
+
+def _cancel(client: ProvisioningClient, remote_id: str) -> JobInfo:
+    """Cancel the job on its server; one that finished first (409) is read instead, so
+    that how it ended is recorded."""
+    try:
+        return client.cancel(remote_id)
+    except RequestRejected as exc:
+        if exc.status != 409:
+            raise
+        return client.job(remote_id)
 
 
 def _succeeded(job: ProvisioningJob, sub: Subscription, info: JobInfo) -> None:

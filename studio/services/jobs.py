@@ -186,43 +186,45 @@ def retry_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
             # The server may have done it after all: ask again under the same key.
             old.state, old.error, old.attempts = JobStatus.PENDING, "", 0
             old.local_failure, old.finished_at, old.next_attempt_at = False, None, None
-            audit.record(
-                session,
-                actor,
-                action="provisioning_job.retry",
-                entity="reseller",
-                entity_id=sub.reseller_id,
-                summary=f"job {old.id} retried (same key: the server may have done it)",
-            )
-            flush_or_changed(session)
-            return job_view(old, reseller)
-        job = ProvisioningJob(
-            subscription_id=sub.id,
-            operation=old.operation,
-            idempotency_key=new_idempotency_key(),
-            server=old.server,
-            service=old.service,
-            parameters=dict(old.parameters),
-            state="pending",
-            requested_by=actor.name,
-        )
-        session.add(job)
-        try:
-            session.flush()
-        except IntegrityError:  # someone else retried it (or another job is under way)
-            raise FieldError.single(
-                "job", "another job of this subscription is under way: look again"
-            ) from None
+            job, summary = old, f"job {old.id} retried (same key: the server may have done it)"
+        else:
+            job = _new_attempt(session, old, sub, actor)
+            summary = f"job {old.id} retried as job {job.id}"
         audit.record(
             session,
             actor,
             action="provisioning_job.retry",
             entity="reseller",
             entity_id=sub.reseller_id,
-            summary=f"job {old.id} retried as job {job.id}",
+            summary=summary,
         )
         flush_or_changed(session)
         return job_view(job, reseller)
+
+
+def _new_attempt(
+    session: Session, old: ProvisioningJob, sub: Subscription, actor: Actor
+) -> ProvisioningJob:
+    """A new job doing what ``old`` did, with a key of its own (the old key's job stays
+    failed or cancelled on the server)."""
+    job = ProvisioningJob(
+        subscription_id=sub.id,
+        operation=old.operation,
+        idempotency_key=new_idempotency_key(),
+        server=old.server,
+        service=old.service,
+        parameters=dict(old.parameters),
+        state=JobStatus.PENDING,
+        requested_by=actor.name,
+    )
+    session.add(job)
+    try:
+        session.flush()
+    except IntegrityError:  # someone else retried it (or another job is under way)
+        raise FieldError.single(
+            "job", "another job of this subscription is under way: look again"
+        ) from None
+    return job
 
 
 def _recheck_customer_quota(session: Session, sub: Subscription) -> None:
