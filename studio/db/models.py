@@ -183,7 +183,8 @@ class RemoteServer(Base):
 
 
 class User(Base):
-    """A studio user: provider administrator, provider staff, or (later) a reseller.
+    """A studio user: provider administrator or provider staff (resellers sign in with
+    their :class:`Reseller` row).
 
     ``username`` is stored lower-case (sign-in is case-insensitive). Only the argon2id
     hash of the password is kept. The lockdown counters live here so that a lock

@@ -1,9 +1,11 @@
 """Who is acting: every service function takes an :class:`Actor` and checks it itself.
 
-Hiding a button is never the permission check; the service is. Until provider sign-in
-exists, the desktop and the command line act as the built-in *Local Administrator*,
-recorded in the audit log with the operating-system user's name, as the Configuration
-Studio does on the server's desktop.
+Hiding a button is never the permission check; the service is. The Configuration Studio
+pages and the command line act as the built-in *Local Administrator*, recorded in the
+audit log with the operating-system user's name, as the Configuration Studio does on the
+server's desktop; the Control Panel pages act as the provider user signed in, the
+reseller panel as the reseller signed in (``studio.services.sign_in``), and ``--as
+USERNAME`` makes a command act as that user.
 """
 
 from __future__ import annotations

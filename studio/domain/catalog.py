@@ -1,7 +1,8 @@
 """The service catalog: which services exist and which quota parameters each one takes.
 
 Shared by the stub (which answers 422 naming the parameter when a request is outside the
-catalog) and, later, by the studio's service offerings. Quotas are whole numbers.
+catalog), the service offerings, the subscriptions and the Customer Products Plans.
+Quotas are whole numbers.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Rules for studio users (pure, no I/O): username, name, e-mail, password, role.
 
-One validator set for the first-run dialog, the CLI's ``admin create`` and, later, the
-user pages. E-mail addresses are checked by ``email-validator`` (syntax only: a
+One validator set for the first-run dialog and the CLI's ``admin create``; resellers'
+usernames and e-mails meet the same rules. E-mail addresses are checked by
+``email-validator`` (syntax only: a
 provider's mail may not resolve from the studio's machine).
 """
 

@@ -1,7 +1,7 @@
 """Secrets live in the OS keyring, and nowhere else.
 
-Every secret the studio keeps (provisioning tokens, later the remembered provider
-password and database passwords) goes through :class:`SecretStore`, under the keyring
+Every secret the studio keeps (provisioning tokens, a password remembered with
+"remember me") goes through :class:`SecretStore`, under the keyring
 service name :data:`KEYRING_SERVICE`. When no keyring backend exists (a headless Linux
 box, a locked keychain) the store says so with :class:`SecretsUnavailable` instead of
 writing the secret anywhere else. Secrets that only need to live as long as this process
