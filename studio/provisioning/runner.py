@@ -26,6 +26,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from studio.context import Studio
+from studio.crash_points import crash_point
 from studio.db import audit
 from studio.db.models import (
     EndCustomer,
@@ -234,6 +235,8 @@ class JobRunner:
                 chunk = snaps[start : start + QUERY_BATCH]
                 futures.append(self._pool.submit(self._poll_many, server, chunk))
         outcomes = [outcome for future in futures for outcome in future.result()]
+        if any(o.info is not None and o.info.state.finished for o in outcomes):
+            crash_point("runner.finished")
         return self._apply(outcomes)
 
     def _due(self) -> list[_Snapshot]:
@@ -289,6 +292,7 @@ class JobRunner:
         try:
             client = self._clients.get(snap.server)
             info = client.submit_job(snap.key, snap.operation, snap.service, snap.parameters)
+            crash_point("runner.submitted")
             if snap.state == "cancelling" and not info.state.finished:
                 info = _cancel(client, info.id)
         except Exception as exc:
@@ -392,6 +396,7 @@ class JobRunner:
                     self._next_poll.pop(job.id, None)
                 if did_change:
                     changed.append(job.id)
+                    crash_point("runner.mid-tick", before=session.flush)
             log.debug("tick: %d outcomes, %d owners loaded", len(outcomes), len(held))
         return changed
 

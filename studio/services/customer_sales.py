@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from studio.context import Studio
+from studio.crash_points import crash_point
 from studio.db import audit
 from studio.db.models import (
     CustomerPlan,
@@ -122,7 +123,9 @@ def subscribe_customer(studio: Studio, actor: Actor, data: SaleInput) -> Custome
             summary=f"{what} for {full_name(customer.first_name, customer.last_name)} "
             f"on {sub.server}, job {job.id} pending",
         )
-        return _subscription_view(session, sub, customer, job)
+        result = _subscription_view(session, sub, customer, job)
+    crash_point("sale.written")
+    return result
 
 
 def _sell_plan(

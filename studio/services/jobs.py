@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from studio.context import Studio
+from studio.crash_points import crash_point
 from studio.db import audit
 from studio.db.models import (
     ProvisioningJob,
@@ -259,7 +260,9 @@ def cancel_job(studio: Studio, actor: Actor, job_id: int) -> JobView:
             summary=f"job {job.id} ({job.operation} {job.service} on {job.server}) cancelling",
         )
         flush_or_changed(session)
-        return job_view(job, owner_of(session, sub))
+        result = job_view(job, owner_of(session, sub))
+    crash_point("cancel.written")
+    return result
 
 
 def latest_job(session: Session, subscription_id: int) -> ProvisioningJob | None:

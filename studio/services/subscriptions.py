@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from studio.context import Studio
+from studio.crash_points import crash_point
 from studio.db import audit
 from studio.db.models import (
     Addon,
@@ -253,9 +254,11 @@ def subscribe_reseller(
             created_at=now,
             finished_at=None,
         )
-        return SubscriptionView(
+        result = SubscriptionView(
             sub_id, reseller.id, data.service, server_name, quotas, "pending", None, view, (view,)
         )
+    crash_point("subscribe.written")
+    return result
 
 
 def list_subscriptions(studio: Studio, actor: Actor, reseller_id: int) -> list[SubscriptionView]:
@@ -333,4 +336,6 @@ def add_addon(studio: Studio, actor: Actor, subscription_id: int, addon_id: int)
             changes={f"quota.{k}": [sub.quotas.get(k), v] for k, v in wanted.items()},
             summary=f"{addon.name} on {CATALOG[sub.service].title}, job {job.id} pending",
         )
-        return job_view(job, owner_of(session, sub))
+        result = job_view(job, owner_of(session, sub))
+    crash_point("addon.written")
+    return result
