@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from studio.context import Studio
 from studio.db import audit
 from studio.db.models import Reseller, User
 from studio.domain.actors import Actor, Role
+from studio.domain.lockdown_rules import LockdownCounter  # SPLIT
 from studio.errors import StudioError
 from studio.security.keyring_store import SecretsUnavailable
 from studio.security.passwords import hash_password, needs_rehash, verify_password
@@ -54,32 +54,6 @@ class AccountSuspended(StudioError):
         super().__init__("This reseller account is suspended: ask your provider to activate it.")
 
 
-@dataclass
-class _Attempt:
-    """The lockdown counters of one account (a user or a reseller) and what one more
-    attempt makes of them."""
-
-    failed_attempts: int
-    first_failed_at: dt.datetime | None
-    locked_until: dt.datetime | None
-    locked_before: dt.datetime | None = None
-    locks_now: bool = False
-
-    def count(self, now: dt.datetime, policy: LoginPolicyView) -> None:
-        """Count an attempt (before the password is checked)."""
-        if self.locked_until is not None and self.locked_until > now:
-            self.locked_before = self.locked_until
-            return
-        window = dt.timedelta(minutes=policy.window_minutes)
-        if self.first_failed_at is None or now - self.first_failed_at > window:
-            self.failed_attempts, self.first_failed_at = 1, now
-        else:
-            self.failed_attempts += 1
-        if policy.enabled and self.failed_attempts >= policy.max_attempts:
-            self.locked_until = now + dt.timedelta(minutes=policy.lock_minutes)
-            self.locks_now = True
-
-
 def authenticate(
     studio: Studio, username: str, password: str, now: dt.datetime | None = None
 ) -> Actor:
@@ -110,7 +84,7 @@ def authenticate(
         if user is not None:
             stored: str | None = user.password_hash
             account: tuple[str, int] | None = ("user", user.id)
-            attempt: _Attempt | None = _Attempt(
+            attempt: LockdownCounter | None = LockdownCounter(
                 user.failed_attempts, user.first_failed_at, user.locked_until
             )
             assert attempt is not None
@@ -162,7 +136,7 @@ def authenticate(
 
 def _count_reseller_attempt(
     session: Session, name: str, now: dt.datetime, policy: LoginPolicyView
-) -> tuple[str | None, tuple[str, int] | None, _Attempt | None]:
+) -> tuple[str | None, tuple[str, int] | None, LockdownCounter | None]:
     """A reseller's attempt, counted with plain updates: the counters are not the
     reseller's details, so they must not bump its edit version (an administrator's
     open Edit would otherwise meet a conflict after every sign-in)."""
@@ -187,7 +161,7 @@ def _count_reseller_attempt(
     ).first()
     if row is None or not row.password_hash:  # imported resellers have no password yet
         return None, None, None
-    attempt = _Attempt(row.failed_attempts, row.first_failed_at, row.locked_until)
+    attempt = LockdownCounter(row.failed_attempts, row.first_failed_at, row.locked_until)
     attempt.count(now, policy)
     session.execute(
         update(Reseller)
@@ -208,7 +182,7 @@ def _finish_reseller_sign_in(
     *,
     ok: bool,
     new_hash: str | None,
-    attempt: _Attempt,
+    attempt: LockdownCounter,
     now: dt.datetime,
     policy: LoginPolicyView,
 ) -> Actor:

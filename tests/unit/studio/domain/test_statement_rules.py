@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from studio.domain.statement_rules import Sale, commission_line, parse_period
+from studio.domain.statement_rules import Sale, build_statement, commission_line, parse_period
 from studio.errors import FieldError
 
 
@@ -40,6 +40,11 @@ def test_bad_periods_name_the_field(text: str) -> None:
         (999, 1250, "1.25"),  # 1.24875 rounds up
         (2450, 1250, "3.06"),  # 3.0625 rounds down
         (100, 1250, "0.13"),  # 0.125: half up, not to even
+        (100, 1150, "0.12"),  # 0.115: half up
+        (1, 5000, "0.01"),  # 0.005, exactly the half: up
+        (1, 4999, "0.00"),  # 0.004999: just under the half: down
+        (3, 5000, "0.02"),  # 0.015: half up, not to even (0.02 either way) ...
+        (5, 5000, "0.03"),  # 0.025: ... and here to even would give 0.02
         (1000, 0, "0.00"),
         (1, 10000, "0.01"),
         (99999999, 3333, "333300.00"),  # 999,999.99 x 33.33 % = 333,299.9967
@@ -49,3 +54,34 @@ def test_commission_is_exact_and_rounds_half_up(cents: int, bp: int, commission:
     line = commission_line(Sale(dt.date(2026, 1, 1), "c", "o", "s", "monthly", cents, bp))
     assert line.commission == Decimal(commission)
     assert isinstance(line.amount, Decimal) and line.amount == Decimal(cents) / 100
+
+
+@pytest.mark.parametrize(
+    ("sold_on", "included"),
+    [
+        (dt.date(2026, 10, 31), False),  # the day before the first
+        (dt.date(2026, 11, 1), True),  # the first day
+        (dt.date(2026, 11, 30), True),  # the last day
+        (dt.date(2026, 12, 1), False),  # the day after the last
+    ],
+)
+def test_a_month_holds_its_first_and_last_day_only(sold_on: dt.date, included: bool) -> None:
+    period = parse_period("2026-11")
+    sale = Sale(sold_on, "c", "o", "s", "monthly", 1000, 1000)
+    statement = build_statement("Acme", period, "EUR", [sale])
+    assert period.contains(sold_on) is included
+    assert len(statement.lines) == (1 if included else 0)
+    assert statement.total_commission == (Decimal("1.00") if included else Decimal("0.00"))
+
+
+@pytest.mark.parametrize(
+    ("sold_on", "included"),
+    [
+        (dt.date(2026, 9, 30), False),
+        (dt.date(2026, 10, 1), True),
+        (dt.date(2026, 12, 31), True),
+        (dt.date(2027, 1, 1), False),
+    ],
+)
+def test_a_quarter_holds_its_first_and_last_day_only(sold_on: dt.date, included: bool) -> None:
+    assert parse_period("2026-Q4").contains(sold_on) is included
