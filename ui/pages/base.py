@@ -153,6 +153,24 @@ class Page(QWidget):
         the state line unless ``failed`` takes it."""
         self.runner.submit(work, done, failed or self.show_failure)
 
+    def run_on_studio(
+        self,
+        work: Callable[[Studio], Any],
+        done: Callable[[Any], object],
+        failed: Callable[[BaseException], None] | None = None,
+        *,
+        busy: str = "",
+    ) -> bool:
+        """:meth:`run` ``work(studio)`` once the database is open, saying ``busy`` on the
+        state line meanwhile; False, and nothing run, while it is not open."""
+        studio = self.studio
+        if studio is None:
+            return False
+        if busy:
+            self.state.setText(busy)
+        self.run(lambda: work(studio), done, failed)
+        return True
+
     def show_failure(self, error: BaseException) -> None:
         """The failure's sentence on the state line."""
         self.state.setText(failure_sentence(error))

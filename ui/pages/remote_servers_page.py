@@ -161,10 +161,9 @@ class RemoteServersPage(Page):
 
     def refresh(self) -> None:
         """Reload the list (the status columns come from the monitor's last check)."""
-        studio = self.studio
-        if studio is None:
-            return
-        self.runner.submit(lambda: _list(studio, self.actor), self._on_listed, self._on_failed)
+        self.run_on_studio(
+            lambda studio: _list(studio, self.actor), self._on_listed, self._on_failed
+        )
 
     def _on_listed(self, servers: list[RemoteServerView]) -> None:
         self.model.set_servers(servers)
@@ -203,9 +202,7 @@ class RemoteServersPage(Page):
         return dialog
 
     def _on_saved(self, view: RemoteServerView) -> None:
-        self.statusMessage.emit(f"Remote Server {view.name} saved")
-        self.refresh()
-        self.monitor.check_now()
+        self._servers_changed(f"Remote Server {view.name} saved")
 
     def confirm_remove(self) -> QMessageBox | None:
         """Ask before removing the selected server (window-modal, ``open()``)."""
@@ -235,6 +232,10 @@ class RemoteServersPage(Page):
         return box
 
     def _on_removed(self, name: str) -> None:
-        self.statusMessage.emit(f"Remote Server {name} removed")
+        self._servers_changed(f"Remote Server {name} removed")
+
+    def _servers_changed(self, message: str) -> None:
+        """Say what changed, list the servers again and check them now."""
+        self.statusMessage.emit(message)
         self.refresh()
         self.monitor.check_now()

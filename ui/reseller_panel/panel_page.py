@@ -4,12 +4,18 @@ start, its title as a class attribute, the state line last under the page, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog
 
 from studio.context import Studio
 from studio.domain.actors import Actor
 from ui.pages.base import Page
 from ui.tasks import TaskRunner
+
+DialogT = TypeVar("DialogT", bound=QDialog)
 
 
 class PanelPage(Page):
@@ -27,3 +33,15 @@ class PanelPage(Page):
     def finish_layout(self) -> None:
         """Put the state line last (pages call it once their widgets are in)."""
         self.state_line(f"{self.objectName()}State", plain=True)
+
+    def reload_everywhere(self) -> None:
+        """Something this page did changed the panel: load again, and tell the others."""
+        self.refresh()
+        self.changed.emit()
+
+    def open_dialog(self, dialog: DialogT, accepted: Callable[[], object] | None = None) -> DialogT:
+        """Open ``dialog`` window-modal (returned for tests); once it is accepted,
+        ``accepted`` runs, by default :meth:`reload_everywhere`."""
+        dialog.accepted.connect(accepted or self.reload_everywhere)
+        dialog.open()
+        return dialog
