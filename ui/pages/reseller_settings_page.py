@@ -159,7 +159,7 @@ class ResellerSettingsPage(Page):
         self.layout_.addLayout(row)
         self.save_button = button("&Save", "resellerSave", self.save)
         self.layout_.addLayout(button_row(self.save_button))
-        self.state_line("resellerState")
+        self.state_line("resellerSettingsState")
         self.layout_.addStretch(1)
         self._loaded: dict[str, ResellerTypeInput] | None = None
         self._ready = False
