@@ -567,7 +567,7 @@ class MainWindow(QMainWindow):
         box.setObjectName("unsavedChangesDialog")
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Unsaved changes")
-        names = ", ".join(page.spec.title for page in pages)
+        names = ", ".join(page.title for page in pages)
         box.setText(f"{names}: your changes are not saved.")
         savable = all(page.can_save() for page in pages)
         buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel

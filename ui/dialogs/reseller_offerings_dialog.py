@@ -77,7 +77,6 @@ class ResellerOfferingsDialog(FormDialog):
             actor,
             prefix="resellerOfferings",
             title=f"Service Offerings: {reseller_name}",
-            name="resellerOfferings",
             state_name="resellerOfferingsState",
             parent=parent,
         )

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QPushButton, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox
 
 from studio.domain.actors import Actor
 from studio.errors import FieldError, StudioError
 from ui.pages.base import Page
 from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.controls import button, button_row
+from ui.widgets.forms import fill_inputs
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -56,15 +58,10 @@ class AccessControlPage(Page):
         form.addRow("Lock for:", self.lock)
         form.addRow("Ask for the password again after:", self.idle)
         self.layout_.addLayout(form)
-        row = QHBoxLayout()
-        self.save_button = QPushButton("&Save")
-        self.save_button.setObjectName("accessSave")
-        row.addWidget(self.save_button)
-        row.addStretch(1)
-        self.layout_.addLayout(row)
-        self.state = self.paragraph("", "accessState")
+        self.save_button = button("&Save", "accessSave", self.save)
+        self.layout_.addLayout(button_row(self.save_button))
+        self.state_line("accessState")
         self.layout_.addStretch(1)
-        self.save_button.clicked.connect(self.save)
         self.enabled.toggled.connect(self._on_toggled)
         self._loaded: LoginPolicyView | None = None
 
@@ -96,15 +93,18 @@ class AccessControlPage(Page):
         """Load the policy off the GUI thread."""
         studio = self.studio
         if studio is not None:
-            self.runner.submit(lambda: _load(studio, self.actor), self._show, self._failed)
+            self.run(lambda: _load(studio, self.actor), self._show, self._failed)
 
     def _show(self, policy: LoginPolicyView) -> None:
         self._loaded = policy
-        self.enabled.setChecked(policy.enabled)
-        self.max_attempts.setValue(policy.max_attempts)
-        self.window_spin.setValue(policy.window_minutes)
-        self.lock.setValue(policy.lock_minutes)
-        self.idle.setValue(policy.idle_minutes)
+        inputs = {
+            "enabled": self.enabled,
+            "max_attempts": self.max_attempts,
+            "window_minutes": self.window_spin,
+            "lock_minutes": self.lock,
+            "idle_minutes": self.idle,
+        }
+        fill_inputs(inputs, policy)
         self._on_toggled(policy.enabled)
 
     def can_save(self) -> bool:
@@ -121,7 +121,7 @@ class AccessControlPage(Page):
         if studio is None:
             return
         policy = self.form_policy()
-        self.runner.submit(lambda: _save(studio, self.actor, policy), self._saved, self._failed)
+        self.run(lambda: _save(studio, self.actor, policy), self._saved, self._failed)
 
     def _saved(self, policy: LoginPolicyView) -> None:
         self._show(policy)

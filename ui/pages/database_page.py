@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QFormLayout, QLabel
 
 from studio.domain.actors import Actor
 from ui.pages.base import Page
 from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.controls import button, button_row
 from ui.widgets.forms import camel
 
 if TYPE_CHECKING:
@@ -63,23 +64,20 @@ class DatabasePage(Page):
             form.addRow(f"{caption}:", label)
             self.values[key] = label
         self.layout_.addLayout(form)
-        buttons = QHBoxLayout()
-        self.refresh_button = QPushButton("&Refresh")
-        self.refresh_button.setObjectName("databaseRefresh")
-        self.refresh_button.setAccessibleName("Refresh database information")
-        self.open_folder_button = QPushButton("&Open Data Folder")
-        self.open_folder_button.setObjectName("databaseOpenFolder")
-        self.open_folder_button.setAccessibleName("Open the data folder")
-        buttons.addWidget(self.refresh_button)
-        buttons.addWidget(self.open_folder_button)
-        buttons.addStretch(1)
-        self.layout_.addLayout(buttons)
+        self.refresh_button = button(
+            "&Refresh", "databaseRefresh", self.refresh, accessible="Refresh database information"
+        )
+        self.open_folder_button = button(
+            "&Open Data Folder",
+            "databaseOpenFolder",
+            self._open_folder,
+            accessible="Open the data folder",
+        )
+        self.layout_.addLayout(button_row(self.refresh_button, self.open_folder_button))
         self.error = self.paragraph("", "databaseError")
         self.error.setProperty("role", "error")
         self.error.setVisible(False)
         self.layout_.addStretch(1)
-        self.refresh_button.clicked.connect(self.refresh)
-        self.open_folder_button.clicked.connect(self._open_folder)
         self.refresh_button.setEnabled(False)
         self.open_folder_button.setEnabled(False)
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from studio.domain.actors import Actor
 from ui.health_monitor import HealthMonitor
 from ui.pages.base import Page
 from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.controls import button, button_row
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -31,12 +32,12 @@ class PrerequisitesPage(Page):
         self, spec: PageSpec, runner: TaskRunner, actor: Actor, monitor: HealthMonitor
     ) -> None:
         super().__init__(spec, runner, actor)
-        self.monitor = monitor
         self.paragraph(
             "MachPanel Control Server and every Remote Server must be on the same build, with "
             "the MachPanel Provisioning Service running on both. Nothing is provisioned on a "
             "server that fails a check."
         )
+        self.monitor = monitor
         self.tree = QTreeWidget()
         self.tree.setObjectName("prerequisitesTree")
         self.tree.setAccessibleName("Prerequisites")
@@ -45,15 +46,14 @@ class PrerequisitesPage(Page):
         self.tree.setColumnWidth(0, 330)
         self.tree.setColumnWidth(1, 300)
         self.layout_.addWidget(self.tree, 1)
-        row = QHBoxLayout()
-        self.check_button = QPushButton("&Check Now")
-        self.check_button.setObjectName("prerequisitesCheck")
-        self.check_button.setAccessibleName("Run the prerequisites check now")
-        row.addWidget(self.check_button)
-        row.addStretch(1)
-        self.layout_.addLayout(row)
+        self.check_button = button(
+            "&Check Now",
+            "prerequisitesCheck",
+            monitor.check_now,
+            accessible="Run the prerequisites check now",
+        )
+        self.layout_.addLayout(button_row(self.check_button))
         self.summary = self.paragraph("Not checked yet.", "prerequisitesSummary")
-        self.check_button.clicked.connect(monitor.check_now)
         monitor.reportReady.connect(self.show_report)
         monitor.checkStarted.connect(self._on_check_started)
         monitor.checkFailed.connect(lambda m: self.summary.setText(f"The check failed: {m}"))

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
 
 from studio.domain.actors import Actor
 from studio.domain.server_rules import ProvisioningInput, provisioning_errors
 from ui.pages.base import Page
 from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.controls import button, button_row
 from ui.widgets.forms import FormFields
 
 if TYPE_CHECKING:
@@ -91,25 +92,22 @@ class ProvisioningPage(Page):
         self.keyring_note.setWordWrap(True)
         form.addRow("", self.keyring_note)
         self.layout_.addLayout(form)
-        buttons = QHBoxLayout()
-        self.save_button = QPushButton("&Save")
-        self.save_button.setObjectName("provisioningSave")
-        self.save_button.setAccessibleName("Save Provisioning Service settings")
-        self.test_button = QPushButton("&Test Connection")
-        self.test_button.setObjectName("provisioningTest")
-        self.test_button.setAccessibleName("Test the connection to the Control Server")
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.test_button)
-        buttons.addStretch(1)
-        self.layout_.addLayout(buttons)
+        self.save_button = button(
+            "&Save", "provisioningSave", self.save, accessible="Save Provisioning Service settings"
+        )
+        self.test_button = button(
+            "&Test Connection",
+            "provisioningTest",
+            self._test_connection,
+            accessible="Test the connection to the Control Server",
+        )
+        self.layout_.addLayout(button_row(self.save_button, self.test_button))
         self.test_result = self.paragraph("", "provisioningTestResult")
-        self.state = self.paragraph("Opening the database…", "provisioningState")
+        self.state_line("provisioningState", "Opening the database…")
         self.layout_.addStretch(1)
         for edit in (self.host, self.port, self.token):
             edit.textChanged.connect(self._on_edited)
         self.mode.currentIndexChanged.connect(self._on_edited)
-        self.save_button.clicked.connect(self.save)
-        self.test_button.clicked.connect(self._test_connection)
         self._enable(False)
 
     def form_input(self) -> ProvisioningInput:

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QCheckBox
 
 from studio.domain.actors import Actor, Permission
 from studio.domain.catalog import CATALOG
 from ui.pages.base import Page
 from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.controls import button, button_row
 from ui.widgets.forms import failure_sentence
 from ui.widgets.table_model import RowsTableModel, row_table
 
@@ -118,18 +119,11 @@ class QuotaUsagePage(Page):
         self.model = UsageModel()
         self.table = row_table(self.model, "quotaUsageTable")
         self.layout_.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
-        self.oversell_button = QPushButton("&Allow Overselling")
-        self.oversell_button.setObjectName("quotaOversell")
-        self.oversell_button.clicked.connect(self.toggle_oversell)
-        buttons.addWidget(self.oversell_button)
-        refresh = QPushButton("Re&fresh")
-        refresh.setObjectName("quotaRefresh")
-        refresh.clicked.connect(lambda: self.refresh())  # noqa: PLW0108 (not `checked` as message)
-        buttons.addWidget(refresh)
-        buttons.addStretch(1)
-        self.layout_.addLayout(buttons)
-        self.state = self.paragraph("", "quotaState")
+        self.oversell_button = button("&Allow Overselling", "quotaOversell", self.toggle_oversell)
+        # A lambda: clicked's `checked` must not arrive as refresh's message.
+        refresh = button("Re&fresh", "quotaRefresh", lambda: self.refresh())  # noqa: PLW0108
+        self.layout_.addLayout(button_row(self.oversell_button, refresh))
+        self.state_line("quotaState")
         self.lines: list[_Line] = []
         self.only_over.toggled.connect(lambda _checked: self._filter())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)

@@ -11,12 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
     QMessageBox,
-    QPushButton,
-    QTableView,
 )
 
 from studio.domain.actors import Actor
@@ -26,7 +21,8 @@ from ui.health_monitor import HealthMonitor
 from ui.pages.base import Page
 from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
-from ui.widgets.table_model import RowsTableModel
+from ui.widgets.controls import button, button_row
+from ui.widgets.table_model import RowsTableModel, row_table
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -112,37 +108,31 @@ class RemoteServersPage(Page):
         self, spec: PageSpec, runner: TaskRunner, actor: Actor, monitor: HealthMonitor
     ) -> None:
         super().__init__(spec, runner, actor)
-        self.monitor = monitor
         self.paragraph(
             "Remote Servers host the services (Hosted Exchange, SharePoint, Web Hosting, DNS, "
             "MS SQL). Each must run the MachPanel Provisioning Service on the Control Server's "
             "build. Status is checked every 30 seconds."
         )
+        self.monitor = monitor
         self.model = ServersModel()
-        self.table = QTableView()
-        self.table.setObjectName("remoteServersTable")
-        self.table.setAccessibleName("Remote Servers")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = row_table(self.model, "remoteServersTable", "Remote Servers")
         self.layout_.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
-        self.add_button = self._button("&Add…", "remoteServersAdd", "Add a Remote Server")
-        self.edit_button = self._button("&Edit…", "remoteServersEdit", "Edit the selected server")
-        self.remove_button = self._button("Re&move", "remoteServersRemove", "Remove the server")
-        self.check_button = self._button("&Check Now", "remoteServersCheck", "Check all now")
-        for button in (self.add_button, self.edit_button, self.remove_button, self.check_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.layout_.addLayout(buttons)
-        self.state = self.paragraph("", "remoteServersState")
-        self.add_button.clicked.connect(self.open_add)
-        self.edit_button.clicked.connect(self.open_edit)
-        self.remove_button.clicked.connect(self.confirm_remove)
-        self.check_button.clicked.connect(self.monitor.check_now)
+        self.add_button = button(
+            "&Add…", "remoteServersAdd", self.open_add, accessible="Add a Remote Server"
+        )
+        self.edit_button = button(
+            "&Edit…", "remoteServersEdit", self.open_edit, accessible="Edit the selected server"
+        )
+        self.remove_button = button(
+            "Re&move", "remoteServersRemove", self.confirm_remove, accessible="Remove the server"
+        )
+        self.check_button = button(
+            "&Check Now", "remoteServersCheck", monitor.check_now, accessible="Check all now"
+        )
+        self.layout_.addLayout(
+            button_row(self.add_button, self.edit_button, self.remove_button, self.check_button)
+        )
+        self.state_line("remoteServersState")
         self.table.doubleClicked.connect(lambda _i: self.open_edit())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         monitor.reportReady.connect(self._on_report)
@@ -150,12 +140,6 @@ class RemoteServersPage(Page):
         if monitor.report is not None:
             self.model.set_report(monitor.report)
         self._update_buttons()
-
-    def _button(self, text: str, name: str, accessible: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        return button
 
     def selected(self) -> RemoteServerView | None:
         """The selected server, if any."""
@@ -177,10 +161,9 @@ class RemoteServersPage(Page):
 
     def refresh(self) -> None:
         """Reload the list (the status columns come from the monitor's last check)."""
-        studio = self.studio
-        if studio is None:
-            return
-        self.runner.submit(lambda: _list(studio, self.actor), self._on_listed, self._on_failed)
+        self.run_on_studio(
+            lambda studio: _list(studio, self.actor), self._on_listed, self._on_failed
+        )
 
     def _on_listed(self, servers: list[RemoteServerView]) -> None:
         self.model.set_servers(servers)
@@ -219,9 +202,7 @@ class RemoteServersPage(Page):
         return dialog
 
     def _on_saved(self, view: RemoteServerView) -> None:
-        self.statusMessage.emit(f"Remote Server {view.name} saved")
-        self.refresh()
-        self.monitor.check_now()
+        self._servers_changed(f"Remote Server {view.name} saved")
 
     def confirm_remove(self) -> QMessageBox | None:
         """Ask before removing the selected server (window-modal, ``open()``)."""
@@ -251,6 +232,10 @@ class RemoteServersPage(Page):
         return box
 
     def _on_removed(self, name: str) -> None:
-        self.statusMessage.emit(f"Remote Server {name} removed")
+        self._servers_changed(f"Remote Server {name} removed")
+
+    def _servers_changed(self, message: str) -> None:
+        """Say what changed, list the servers again and check them now."""
+        self.statusMessage.emit(message)
         self.refresh()
         self.monitor.check_now()

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QTableView,
     QWidget,
 )
@@ -31,6 +30,7 @@ from studio.errors import StudioError
 from ui.pages.base import Page
 from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
+from ui.widgets.controls import button, button_row
 from ui.widgets.file_dialogs import csv_file_dialog
 from ui.widgets.reseller_list_model import PreparedRows, ResellerListModel, prepare_rows
 
@@ -206,33 +206,34 @@ class ResellerCustomersPage(Page):
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.layout_.addWidget(self.table, 1)
 
-        actions = QHBoxLayout()
-        self.new_button = self._button(actions, "&New Reseller…", "resellerNew", self.new_reseller)
-        self.edit_button = self._button(actions, "&Edit…", "resellerEdit", self.edit_selected)
-        self.status_button = self._button(
-            actions, "&Suspend", "resellerSuspend", self.toggle_status
+        self.new_button = button("&New Reseller…", "resellerNew", self.new_reseller)
+        self.edit_button = button("&Edit…", "resellerEdit", self.edit_selected)
+        self.status_button = button("&Suspend", "resellerSuspend", self.toggle_status)
+        self.delete_button = button("&Delete…", "resellerDelete", self.delete_selected)
+        self.subscribe_button = button(
+            "Su&bscribe As Reseller…", "resellerSubscribe", self.subscribe_selected
         )
-        self.delete_button = self._button(
-            actions, "&Delete…", "resellerDelete", self.delete_selected
+        self.offerings_button = button(
+            "Service &Offerings…", "resellerOfferings", self.offerings_selected
         )
-        self.subscribe_button = self._button(
-            actions, "Su&bscribe As Reseller…", "resellerSubscribe", self.subscribe_selected
+        self.panel_button = button("Open &Panel…", "resellerOpenPanel", self.open_panel_selected)
+        self.export_button = button("E&xport CSV…", "resellerExport", self.choose_export)
+        self.import_button = button("&Import CSV…", "resellerImport", self.choose_import)
+        self.layout_.addLayout(
+            button_row(
+                self.new_button,
+                self.edit_button,
+                self.status_button,
+                self.delete_button,
+                self.subscribe_button,
+                self.offerings_button,
+                self.panel_button,
+                None,
+                self.export_button,
+                self.import_button,
+            )
         )
-        self.offerings_button = self._button(
-            actions, "Service &Offerings…", "resellerOfferings", self.offerings_selected
-        )
-        self.panel_button = self._button(
-            actions, "Open &Panel…", "resellerOpenPanel", self.open_panel_selected
-        )
-        actions.addStretch(1)
-        self.export_button = self._button(
-            actions, "E&xport CSV…", "resellerExport", self.choose_export
-        )
-        self.import_button = self._button(
-            actions, "&Import CSV…", "resellerImport", self.choose_import
-        )
-        self.layout_.addLayout(actions)
-        self.state = self.paragraph("", "resellerListState")
+        self.state_line("resellerListState")
 
         self.search.textChanged.connect(self._filter)
         self.type_filter.currentIndexChanged.connect(self._filter)
@@ -242,13 +243,6 @@ class ResellerCustomersPage(Page):
         selection.selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
-
-    def _button(self, row: QHBoxLayout, text: str, name: str, slot: Any) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        row.addWidget(button)
-        return button
 
     # -- loading and filtering ------------------------------------------------------------
 
@@ -330,8 +324,8 @@ class ResellerCustomersPage(Page):
     def _update_buttons(self) -> None:
         row = self.selected_row()
         may_manage = self.actor.can(Permission.MANAGE_RESELLERS)
-        for button in (self.edit_button, self.status_button, self.delete_button):
-            button.setEnabled(row is not None and may_manage)
+        for action in (self.edit_button, self.status_button, self.delete_button):
+            action.setEnabled(row is not None and may_manage)
         self.new_button.setEnabled(may_manage)
         self.import_button.setEnabled(may_manage)
         self.export_button.setEnabled(self.model.shown > 0)
@@ -347,8 +341,8 @@ class ResellerCustomersPage(Page):
         self.status_button.setObjectName("resellerActivate" if suspended else "resellerSuspend")
         if not may_manage:
             tip = f"{self.actor.name} may view resellers but not change them"
-            for button in (self.new_button, self.edit_button, self.delete_button):
-                button.setToolTip(tip)
+            for action in (self.new_button, self.edit_button, self.delete_button):
+                action.setToolTip(tip)
 
     def _update_subscribe(self, row: ResellerRow | None, may_manage: bool) -> None:
         """Subscribe As Reseller is for active Subscription Based resellers; say why not."""
@@ -512,11 +506,8 @@ class ResellerCustomersPage(Page):
 
     def edit(self, reseller_id: int) -> None:
         """Open Edit for ``reseller_id`` once its details are loaded."""
-        studio = self.studio
-        if studio is None:
-            return
-        self.runner.submit(
-            lambda: _details(studio, self.actor, reseller_id),
+        self.run_on_studio(
+            lambda studio: _details(studio, self.actor, reseller_id),
             self._edit_loaded,
             self._failed,
         )
@@ -694,15 +685,12 @@ class ResellerCustomersPage(Page):
 
     def export_to(self, path: Path) -> None:
         """Write the rows shown, in their order, to ``path``."""
-        studio = self.studio
-        if studio is None:
-            return
         ids = [self.model.rows[i].id for i in self.model.visible]
-        self.state.setText(f"Exporting {len(ids):,} resellers…")
-        self.runner.submit(
-            lambda: _export(studio, self.actor, path, ids),
+        self.run_on_studio(
+            lambda studio: _export(studio, self.actor, path, ids),
             lambda n: self.state.setText(f"Exported {n:,} resellers to {path}."),
             self._failed,
+            busy=f"Exporting {len(ids):,} resellers…",
         )
 
     def choose_import(self) -> QFileDialog:
@@ -711,12 +699,11 @@ class ResellerCustomersPage(Page):
 
     def import_from(self, path: Path) -> None:
         """Import ``path``: every row checked first; all or nothing."""
-        studio = self.studio
-        if studio is None:
-            return
-        self.state.setText(f"Importing {path.name}…")
-        self.runner.submit(
-            lambda: _import(studio, self.actor, path), self._imported, self._import_failed
+        self.run_on_studio(
+            lambda studio: _import(studio, self.actor, path),
+            self._imported,
+            self._import_failed,
+            busy=f"Importing {path.name}…",
         )
 
     def _imported(self, count: int) -> None:

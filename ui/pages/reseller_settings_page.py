@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
 )
 
 from studio.domain.actors import Actor
@@ -32,7 +31,8 @@ from studio.errors import FieldError
 from ui.pages.base import Page
 from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
-from ui.widgets.forms import FormFields
+from ui.widgets.controls import button, button_row
+from ui.widgets.forms import FormFields, fill_inputs
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -119,13 +119,17 @@ class _TypeForm:
         self.in_use.setText(in_use_text(self.count, self.enabled.isChecked()))
 
     def fill(self, settings: ResellerType) -> None:
-        values = settings.as_input()
-        self.enabled.setChecked(values.enabled)
-        self.label.setText(values.label)
-        self.commission.setText(values.commission)
-        self.payout_cycle.setCurrentText(values.payout_cycle)
-        self.currency.setText(values.currency)
-        self.terms.setPlainText(values.terms)
+        # Every input, those a Subscription Based form does not show included: value()
+        # reads them all, and a difference would count as an unsaved change.
+        inputs = {
+            "enabled": self.enabled,
+            "label": self.label,
+            "commission": self.commission,
+            "payout_cycle": self.payout_cycle,
+            "currency": self.currency,
+            "terms": self.terms,
+        }
+        fill_inputs(inputs, settings.as_input())
 
     def value(self) -> ResellerTypeInput:
         return ResellerTypeInput(
@@ -153,15 +157,10 @@ class ResellerSettingsPage(Page):
         for form in self.forms.values():
             row.addWidget(form.box, 1)
         self.layout_.addLayout(row)
-        buttons = QHBoxLayout()
-        self.save_button = QPushButton("&Save")
-        self.save_button.setObjectName("resellerSave")
-        buttons.addWidget(self.save_button)
-        buttons.addStretch(1)
-        self.layout_.addLayout(buttons)
-        self.state = self.paragraph("", "resellerState")
+        self.save_button = button("&Save", "resellerSave", self.save)
+        self.layout_.addLayout(button_row(self.save_button))
+        self.state_line("resellerSettingsState")
         self.layout_.addStretch(1)
-        self.save_button.clicked.connect(self.save)
         self._loaded: dict[str, ResellerTypeInput] | None = None
         self._ready = False
         self.save_button.setEnabled(False)
@@ -193,7 +192,7 @@ class ResellerSettingsPage(Page):
         """Load off the GUI thread."""
         studio = self.studio
         if studio is not None and not self.has_unsaved_changes():
-            self.runner.submit(lambda: _load(studio, self.actor), self._show, self._failed)
+            self.run(lambda: _load(studio, self.actor), self._show, self._failed)
 
     def _show(self, loaded: Loaded) -> None:
         settings, counts = loaded
@@ -213,7 +212,7 @@ class ResellerSettingsPage(Page):
             return
         data = self.values()
         self.save_button.setEnabled(False)
-        self.runner.submit(lambda: _save(studio, self.actor, data), self._saved, self._failed)
+        self.run(lambda: _save(studio, self.actor, data), self._saved, self._failed)
 
     def _saved(self, loaded: Loaded) -> None:
         self._show(loaded)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QWidget,
 )
 
@@ -34,7 +33,8 @@ from studio.netcheck import PortCheck, PortState, check_port
 from ui.pages.base import Page
 from ui.pages.spec import PageSpec
 from ui.tasks import TaskRunner
-from ui.widgets.forms import FormFields
+from ui.widgets.controls import button, button_row
+from ui.widgets.forms import FormFields, fill_inputs
 
 if TYPE_CHECKING:
     from studio.context import Studio
@@ -94,9 +94,12 @@ class WebsitePage(Page):
         port_row = QWidget()
         port_box = QHBoxLayout(port_row)
         port_box.setContentsMargins(0, 0, 0, 0)
-        self.check_port_button = QPushButton("Check Port")
-        self.check_port_button.setObjectName("websiteCheckPort")
-        self.check_port_button.setAccessibleName("Check whether the port is free")
+        self.check_port_button = button(
+            "Check Port",
+            "websiteCheckPort",
+            self._check_port,
+            accessible="Check whether the port is free",
+        )
         self.port_status = QLabel()
         self.port_status.setObjectName("websitePortStatus")
         self.port_status.setWordWrap(True)
@@ -113,30 +116,20 @@ class WebsitePage(Page):
         form.addRow("URL:", self.url)
         self.layout_.addLayout(form)
 
-        buttons = QHBoxLayout()
-        self.save_button = QPushButton("&Save")
-        self.save_button.setObjectName("websiteSave")
-        self.save_button.setAccessibleName("Save website settings")
+        self.save_button = button(
+            "&Save", "websiteSave", self.save, accessible="Save website settings"
+        )
         self.save_button.setDefault(True)
-        self.revert_button = QPushButton("&Revert")
-        self.revert_button.setObjectName("websiteRevert")
-        self.revert_button.setAccessibleName("Revert to saved settings")
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.revert_button)
-        buttons.addStretch(1)
-        self.layout_.addLayout(buttons)
-        self.state = QLabel("Opening the database…")
-        self.state.setObjectName("websiteState")
-        self.state.setWordWrap(True)
-        self.layout_.addWidget(self.state)
+        self.revert_button = button(
+            "&Revert", "websiteRevert", self._revert, accessible="Revert to saved settings"
+        )
+        self.layout_.addLayout(button_row(self.save_button, self.revert_button))
+        self.state_line("websiteState", "Opening the database…")
         self.layout_.addStretch(1)
 
         for edit in (self.site_name, self.host, self.port, self.virtual_path, self.certificate):
             edit.textChanged.connect(self._on_edited)
         self.protocol.currentTextChanged.connect(self._on_protocol_changed)
-        self.save_button.clicked.connect(self.save)
-        self.revert_button.clicked.connect(self._revert)
-        self.check_port_button.clicked.connect(self._check_port)
         self.url.linkActivated.connect(lambda _link: self.navigateRequested.emit("control-panel"))
         self._set_enabled(False)
 
@@ -154,19 +147,7 @@ class WebsitePage(Page):
         )
 
     def _fill(self, data: WebsiteInput) -> None:
-        widgets = (self.site_name, self.host, self.port, self.virtual_path, self.certificate)
-        for widget in widgets:
-            widget.blockSignals(True)
-        self.protocol.blockSignals(True)
-        self.site_name.setText(data.site_name)
-        self.protocol.setCurrentText(data.protocol)
-        self.host.setText(data.host)
-        self.port.setText(data.port)
-        self.virtual_path.setText(data.virtual_path)
-        self.certificate.setText(data.certificate)
-        for widget in widgets:
-            widget.blockSignals(False)
-        self.protocol.blockSignals(False)
+        fill_inputs(self.fields.inputs, data, quietly=True)
         self._on_edited()
 
     def _dirty(self) -> bool:

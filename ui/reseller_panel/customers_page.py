@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from studio.context import Studio
 from studio.domain.actors import Actor
@@ -26,6 +26,7 @@ from ui.reseller_panel.customer_dialog import CustomerDialog
 from ui.reseller_panel.panel_page import PanelPage
 from ui.reseller_panel.sale_dialog import SaleDialog
 from ui.tasks import TaskRunner
+from ui.widgets.controls import button, button_row
 from ui.widgets.table_model import RowsTableModel, row_table
 
 
@@ -73,23 +74,18 @@ class CustomersPage(PanelPage):
         self.model = CustomersModel()
         self.table = row_table(self.model, "customersTable")
         self.layout_.addWidget(self.table, 2)
-        buttons = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for key, name, text, slot in (
-            ("new", "New", "&New Customer…", self.new_customer),
-            ("edit", "Edit", "&Edit…", self.edit_customer),
-            ("subscribe", "Subscribe", "Su&bscribe…", self.sell),
-            ("suspended", "Suspend", "&Suspend…", lambda: self.ask_status("suspended")),
-            ("active", "Activate", "&Activate…", lambda: self.ask_status("active")),
-            ("deleted", "Delete", "De&lete…", lambda: self.ask_status("deleted")),
-        ):
-            button = QPushButton(text)
-            button.setObjectName(f"customer{name}Button")
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-            self.buttons[key] = button
-        buttons.addStretch(1)
-        self.layout_.addLayout(buttons)
+        self.buttons = {
+            key: button(text, f"customer{name}Button", slot)
+            for key, name, text, slot in (
+                ("new", "New", "&New Customer…", self.new_customer),
+                ("edit", "Edit", "&Edit…", self.edit_customer),
+                ("subscribe", "Subscribe", "Su&bscribe…", self.sell),
+                ("suspended", "Suspend", "&Suspend…", lambda: self.ask_status("suspended")),
+                ("active", "Activate", "&Activate…", lambda: self.ask_status("active")),
+                ("deleted", "Delete", "De&lete…", lambda: self.ask_status("deleted")),
+            )
+        }
+        self.layout_.addLayout(button_row(*self.buttons.values()))
         self.sales_label = QLabel("Subscriptions of the selected customer")
         self.layout_.addWidget(self.sales_label)
         self.sales = SalesModel()
@@ -162,14 +158,8 @@ class CustomersPage(PanelPage):
         dialog = CustomerDialog(
             self.runner, self.studio, self.actor, customer=customer, parent=self
         )
-        dialog.accepted.connect(self._saved)
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = self.open_dialog(dialog)
         return dialog
-
-    def _saved(self) -> None:
-        self.refresh()
-        self.changed.emit()
 
     def sell(self) -> None:
         """Read what can be sold, then open the Subscribe dialog."""
@@ -208,9 +198,7 @@ class CustomersPage(PanelPage):
             choices=choices,
             parent=self,
         )
-        dialog.accepted.connect(lambda: self._sold(dialog))
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = self.open_dialog(dialog, lambda: self._sold(dialog))
         return dialog
 
     def _sold(self, dialog: SaleDialog) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QLabel
 
 from studio.context import Studio
 from studio.domain.actors import Actor
@@ -25,6 +25,7 @@ from studio.services.reseller_panel import panel
 from ui.reseller_panel.panel_page import PanelPage
 from ui.reseller_panel.plan_dialog import PlanDialog
 from ui.tasks import TaskRunner
+from ui.widgets.controls import button, button_row
 from ui.widgets.table_model import RowsTableModel, row_table
 
 
@@ -86,25 +87,18 @@ class PlansPage(PanelPage):
         self.offerings = OfferingsModel()
         self.table = row_table(self.model, "plansTable")
         self.layout_.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
-        self.new_button = self._button(buttons, "&New Plan…", "planNewButton", self.new_plan)
-        self.edit_button = self._button(buttons, "&Edit…", "planEditButton", self.edit_plan)
-        self.toggle_button = self._button(buttons, "&Disable", "planToggleButton", self.toggle)
-        self.delete_button = self._button(buttons, "De&lete", "planDeleteButton", self.delete)
-        buttons.addStretch(1)
-        self.layout_.addLayout(buttons)
+        self.new_button = button("&New Plan…", "planNewButton", self.new_plan)
+        self.edit_button = button("&Edit…", "planEditButton", self.edit_plan)
+        self.toggle_button = button("&Disable", "planToggleButton", self.toggle)
+        self.delete_button = button("De&lete", "planDeleteButton", self.delete)
+        self.layout_.addLayout(
+            button_row(self.new_button, self.edit_button, self.toggle_button, self.delete_button)
+        )
         self.finish_layout()
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.subscriptions: list[Any] = []
         self.dialog: PlanDialog | None = None
         self._update_buttons()
-
-    def _button(self, layout: QHBoxLayout, text: str, name: str, slot: Any) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        layout.addWidget(button)
-        return button
 
     def selected(self) -> PlanView | None:
         """The selected plan."""
@@ -116,8 +110,8 @@ class PlansPage(PanelPage):
     def _update_buttons(self, *_: object) -> None:
         plan = self.selected()
         own_plans = self.kind == "subscription"
-        for button in (self.new_button, self.edit_button, self.toggle_button, self.delete_button):
-            button.setVisible(own_plans)
+        for action in (self.new_button, self.edit_button, self.toggle_button, self.delete_button):
+            action.setVisible(own_plans)
         self.edit_button.setEnabled(plan is not None)
         self.toggle_button.setEnabled(plan is not None)
         self.toggle_button.setText("&Enable" if plan and not plan.enabled else "&Disable")
@@ -177,14 +171,8 @@ class PlansPage(PanelPage):
             plan=plan,
             parent=self,
         )
-        dialog.accepted.connect(self._saved)
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = self.open_dialog(dialog)
         return dialog
-
-    def _saved(self) -> None:
-        self.refresh()
-        self.changed.emit()
 
     def toggle(self) -> None:
         """Enable or disable the selected plan."""
@@ -193,7 +181,7 @@ class PlansPage(PanelPage):
             return
         self.run(
             lambda: set_plan_enabled(self.studio, self.actor, plan.id, not plan.enabled),
-            lambda _view: self._saved(),
+            lambda _view: self.reload_everywhere(),
         )
 
     def delete(self) -> None:

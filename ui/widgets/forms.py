@@ -10,8 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.errors import FieldError, StudioError
 
@@ -30,6 +40,33 @@ def failure_sentence(error: BaseException, prefix: str = "") -> str:
     else:
         text = f"Unexpected error: {error!r} (details in the log)"
     return text[:1].upper() + text[1:]
+
+
+def show_value(widget: QWidget, value: object) -> None:
+    """Put ``value`` in an input, whichever kind it is (text, choice, tick, number)."""
+    if isinstance(widget, QLineEdit):
+        widget.setText(str(value))
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(str(value))
+    elif isinstance(widget, QComboBox):
+        widget.setCurrentText(str(value))
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QSpinBox):
+        assert isinstance(value, int), value
+        widget.setValue(value)
+    else:
+        raise TypeError(f"no value to show in a {type(widget).__name__}")
+
+
+def fill_inputs(inputs: Mapping[str, QWidget], data: object, *, quietly: bool = False) -> None:
+    """Show ``data``'s attribute of each input's name in that input, in order;
+    ``quietly`` blocks the inputs' signals meanwhile (the caller reacts once after)."""
+    blockers = [QSignalBlocker(widget) for widget in inputs.values()] if quietly else []
+    for name, widget in inputs.items():
+        show_value(widget, getattr(data, name))
+    for blocker in blockers:
+        blocker.unblock()
 
 
 class FormFields:

@@ -46,11 +46,13 @@ class RowsTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
 
-def row_table(model: QAbstractTableModel, name: str) -> QTableView:
+def row_table(model: QAbstractTableModel, name: str, accessible: str = "") -> QTableView:
     """A read-only table selecting one whole row, its columns fitting their contents
     (small tables: the 100,000-row reseller list sizes its columns by hand)."""
     view = QTableView()
     view.setObjectName(name)
+    if accessible:
+        view.setAccessibleName(accessible)
     view.setModel(model)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QTableView.SelectionMode.SingleSelection)

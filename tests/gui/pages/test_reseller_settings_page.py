@@ -43,7 +43,7 @@ def test_enable_types_and_set_defaults(qtbot: QtBot, window: MainWindow) -> None
     assert save.isEnabled()
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
-    assert _w(window, QLabel, "resellerState").text() == "Saved. Enabled: Commission Based."
+    assert _w(window, QLabel, "resellerSettingsState").text() == "Saved. Enabled: Commission Based."
     assert commission.text() == "12.50"
     assert window.studio is not None and window.provider is not None
     saved = get_reseller_settings(window.studio, window.provider)
@@ -78,7 +78,9 @@ def test_disabling_a_type_says_how_many_resellers_keep_it(qtbot: QtBot, window: 
     )
     qtbot.mouseClick(_w(window, QPushButton, "resellerSave"), Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
-    assert _w(window, QLabel, "resellerState").text() == "Saved. Enabled: Subscription Based."
+    assert (
+        _w(window, QLabel, "resellerSettingsState").text() == "Saved. Enabled: Subscription Based."
+    )
     assert note.text() == (
         "2 resellers have this type: they keep working, but no new reseller can be given it."
     )
