@@ -47,7 +47,7 @@ class LockdownCounter:
                 return
             # The lock has run out: it was the penalty for those failures, which no
             # longer count (else one more failure would lock again at once).
-            self.failed_attempts, self.first_failed_at, self.locked_until = 0, None, None
+            self.first_failed_at, self.locked_until = None, None
         window = dt.timedelta(minutes=policy.window_minutes)
         if self.first_failed_at is None or now - self.first_failed_at > window:
             self.failed_attempts, self.first_failed_at = 1, now

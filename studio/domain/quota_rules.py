@@ -55,10 +55,13 @@ def held_totals(spec: Service, holdings: Iterable[Mapping[str, object]]) -> dict
     for quotas in holdings:
         for name, value in quotas.items():
             quota = spec.quota(name)
-            if quota is None or quota.pooled:
-                totals[name] = totals.get(name, 0) + int(str(value))
+            amount = int(str(value))
+            if name not in totals:
+                totals[name] = amount
+            elif quota is None or quota.pooled:
+                totals[name] += amount
             else:
-                totals[name] = max(totals.get(name, 0), int(str(value)))
+                totals[name] = max(totals[name], amount)
     return totals
 
 

@@ -94,6 +94,45 @@ def test_quota_values_name_each_quota(
     assert quota_values("exchange", typed) == (values, errors)
 
 
+@pytest.mark.parametrize(
+    ("typed", "values", "errors"),
+    [
+        (
+            {"mailbox_size_mb": "1024"},
+            {"mailbox_size_mb": 1024},
+            {"quota.mailboxes": "is required"},
+        ),
+        (
+            {"mailboxes": "0", "mailbox_size_mb": "1024"},
+            {"mailbox_size_mb": 1024},
+            {"quota.mailboxes": "must be between 1 and 100,000 mailboxes"},
+        ),
+        (
+            {"mailboxes": "x", "mailbox_size_mb": "1024"},
+            {"mailbox_size_mb": 1024},
+            {"quota.mailboxes": "must be a whole number"},
+        ),
+    ],
+)
+def test_a_bad_quota_does_not_stop_the_others_being_read(
+    typed: dict[str, str], values: dict[str, int], errors: dict[str, str]
+) -> None:
+    assert quota_values("exchange", typed) == (values, errors)
+
+
+def test_a_quota_outside_the_catalog_is_named_as_given() -> None:
+    """No limit is held for it: nothing of it may be sold, and the message says so."""
+    assert _errors({}, {"archive_gb": 1}) == {
+        "quota.archive_gb": "archive_gb: subscription #9 holds 0, 0 left; Mail 8 needs 1"
+    }
+
+
+def test_each_wanted_quota_is_checked_whatever_comes_first() -> None:
+    assert _errors({"mailboxes": 16}, {"mailbox_size_mb": 1024, "mailboxes": 5}) == {
+        "quota.mailboxes": "Mailboxes: subscription #9 holds 20 mailboxes, 4 left; Mail 8 needs 5"
+    }
+
+
 def test_quota_values_refuse_an_unknown_service() -> None:
     values, errors = quota_values("gopher", {})
     assert values == {}

@@ -9,7 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from studio.domain.statement_rules import Sale, build_statement, commission_line, parse_period
+from studio.domain.statement_rules import (
+    CSV_COLUMNS,
+    Sale,
+    build_statement,
+    commission_line,
+    csv_rows,
+    current_period,
+    parse_period,
+)
 from studio.errors import FieldError
 
 
@@ -85,3 +93,104 @@ def test_a_month_holds_its_first_and_last_day_only(sold_on: dt.date, included: b
 )
 def test_a_quarter_holds_its_first_and_last_day_only(sold_on: dt.date, included: bool) -> None:
     assert parse_period("2026-Q4").contains(sold_on) is included
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2026-01", dt.date(2026, 1, 1), dt.date(2026, 2, 1)),  # the first month
+        ("0001-01", dt.date(1, 1, 1), dt.date(1, 2, 1)),  # the first year there is
+        ("0001-Q1", dt.date(1, 1, 1), dt.date(1, 4, 1)),
+    ],
+)
+def test_the_first_month_and_the_first_year_are_periods(
+    text: str, start: dt.date, end: dt.date
+) -> None:
+    period = parse_period(text)
+    assert (period.start, period.end) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["0000-01", "0000-Q1"])
+def test_year_zero_is_not_a_period(text: str) -> None:
+    with pytest.raises(FieldError):
+        parse_period(text)
+
+
+@pytest.mark.parametrize(
+    ("today", "cycle", "label"),
+    [
+        (dt.date(2026, 1, 1), "monthly", "2026-01"),
+        (dt.date(2026, 12, 31), "monthly", "2026-12"),
+        (dt.date(2026, 3, 31), "quarterly", "2026-Q1"),
+        (dt.date(2026, 4, 1), "quarterly", "2026-Q2"),
+        (dt.date(2026, 12, 31), "quarterly", "2026-Q4"),
+    ],
+)
+def test_the_current_period_of_a_payout_cycle(today: dt.date, cycle: str, label: str) -> None:
+    assert current_period(today, cycle).label == label
+
+
+def _sale(day: int, customer: str, offering: str, cents: int = 1000, bp: int = 1250) -> Sale:
+    return Sale(dt.date(2026, 11, day), customer, offering, "exchange", "monthly", cents, bp)
+
+
+def test_a_statement_lists_its_sales_by_date_customer_and_offering() -> None:
+    period = parse_period("2026-11")
+    sales = [_sale(9, "Bea", "Mail"), _sale(2, "Cy", "Web"), _sale(9, "Al", "Web"),
+             _sale(9, "Al", "Mail")]  # fmt: skip
+    statement = build_statement("Acme", period, "EUR", sales)
+    sold = [line.sale for line in statement.lines]
+    assert [(s.sold_on.day, s.customer, s.offering) for s in sold] == [
+        (2, "Cy", "Web"),
+        (9, "Al", "Mail"),
+        (9, "Al", "Web"),
+        (9, "Bea", "Mail"),
+    ]
+    assert (statement.reseller, statement.period, statement.currency) == ("Acme", period, "EUR")
+    assert statement.total_sales == Decimal("40.00")
+    assert statement.total_commission == Decimal("5.00")
+
+
+def test_an_empty_statement_totals_zero_in_cents() -> None:
+    statement = build_statement("Acme", parse_period("2026-11"), "EUR", [])
+    assert statement.lines == ()
+    for total in (statement.total_sales, statement.total_commission):
+        assert isinstance(total, Decimal) and str(total) == "0.00"
+
+
+def test_a_line_keeps_its_sale_and_its_percent() -> None:
+    sale = _sale(3, "Al", "Mail", cents=2450, bp=1250)
+    line = commission_line(sale)
+    assert (line.sale, line.amount, line.percent, line.commission) == (
+        sale,
+        Decimal("24.50"),
+        Decimal("12.50"),
+        Decimal("3.06"),
+    )
+
+
+def test_the_csv_rows_of_a_statement_end_with_its_total() -> None:
+    statement = build_statement("Acme", parse_period("2026-11"), "EUR", [_sale(3, "Al", "Mail")])
+    assert csv_rows(statement) == [
+        {
+            "date": "2026-11-03",
+            "customer": "Al",
+            "offering": "Mail",
+            "service": "exchange",
+            "billing_cycle": "monthly",
+            "amount": "10.00",
+            "commission_percent": "12.50",
+            "commission": "1.25",
+        },
+        {
+            "date": "",
+            "customer": "",
+            "offering": "Total 2026-11 (EUR)",
+            "service": "",
+            "billing_cycle": "",
+            "amount": "10.00",
+            "commission_percent": "",
+            "commission": "1.25",
+        },
+    ]
+    assert list(csv_rows(statement)[0]) == list(CSV_COLUMNS)
