@@ -75,6 +75,11 @@ PROMISES = (
         ("tests/unit/studio/domain/test_statement_rules.py",),
     ),
     Promise(
+        "studio/provisioning/runner.py",
+        "a job is submitted with its key, recorded as it ends, finished once",
+        ("tests/unit/studio/provisioning/test_runner.py",),
+    ),
+    Promise(
         "studio/domain/actors.py",
         "each role may do what the permission table says, and nothing else",
         ("tests/unit/studio/domain/test_actors.py",),
