@@ -170,11 +170,12 @@ def _diff_of(work: Path, name: str) -> list[str]:
 
 def _line_of(work: Path, module: str, diff: list[str]) -> int:
     """The line of the original source the mutant changes (first removed line)."""
-    removed = next((line[1:] for line in diff if line.startswith("-")), None)
-    if removed is None:
+    removed = next((line[1:].strip() for line in diff if line.startswith("-")), None)
+    if not removed:
         return 0
-    source = (work / module).read_text(encoding="utf-8").splitlines()
-    matches = [n for n, text in enumerate(source, 1) if text.rstrip() == removed.rstrip()]
+    # mutmut shows a method dedented: compare the lines without their indentation.
+    source = (ROOT / module).read_text(encoding="utf-8").splitlines()
+    matches = [n for n, text in enumerate(source, 1) if text.strip() == removed]
     return matches[0] if matches else 0
 
 

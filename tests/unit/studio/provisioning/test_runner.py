@@ -24,6 +24,7 @@ from studio.provisioning.protocol import Mode, Role
 from studio.provisioning.runner import JobRunner
 from studio.provisioning.stub.engine import StubEngine
 from studio.provisioning.stub.server import StubServer
+from studio.security.keyring_store import remote_token_name
 from studio.services.jobs import cancel_job
 from studio.services.resellers import create_reseller, set_reseller_status
 from studio.services.servers import add_remote_server, save_provisioning_settings
@@ -243,3 +244,107 @@ def test_the_runner_s_own_thread_carries_jobs_out_and_reports_them(
     finally:
         runner.stop()
     assert job_id in heard
+
+
+def _audit(studio: Studio, action: str) -> list[str]:
+    with studio.unit_of_work() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent.summary)
+                .where(AuditEvent.action == action)
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
+def test_each_ending_is_recorded_in_the_audit_log_in_words(
+    studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
+) -> None:
+    job_id = _subscribe(studio, admin)
+    _tick_until(runner, lambda: _job(studio, job_id).state == "succeeded")
+    assert _audit(studio, "provisioning_job.succeed") == [
+        f"job {job_id} (provision exchange on EXCH01): exchange on EXCH01 active"
+    ]
+
+
+def test_a_refusal_fails_the_job_at_once_with_the_server_s_words(
+    studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
+) -> None:
+    job_id = _subscribe(studio, admin)
+    studio.secrets.set(remote_token_name("EXCH01"), "not-the-token-0123456789abcdef")
+    assert runner._tick() == [job_id]
+    job = _job(studio, job_id)
+    assert job.state == "failed" and job.attempts == 0
+    assert job.error == f"EXCH01: http://127.0.0.1:{remote.port} refused the token"
+    assert _subscription(studio, job).status == "failed"
+    assert _audit(studio, "provisioning_job.fail") == [
+        f"job {job_id} (provision exchange on EXCH01): {job.error}"
+    ]
+    assert remote.engine.jobs == {}
+
+
+def test_a_server_without_its_token_is_waited_for_then_given_up(
+    studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
+) -> None:
+    job_id = _subscribe(studio, admin)
+    studio.secrets.delete(remote_token_name("EXCH01"))
+    runner._tick()
+    waiting = _job(studio, job_id)
+    assert (waiting.state, waiting.attempts) == ("pending", 1)
+    assert waiting.error == "EXCH01 has no address or token (is it running?)"
+    _tick_until(runner, lambda: _job(studio, job_id).state == "failed")
+    failed = _job(studio, job_id)
+    assert failed.error == (
+        "EXCH01 could not be reached after 3 attempts: "
+        "EXCH01 has no address or token (is it running?)"
+    )
+    assert failed.local_failure and failed.remote_id is None
+
+
+def test_a_job_waiting_out_its_back_off_is_left_alone_until_then(
+    studio: Studio, admin: Actor, remote: InProcessStub
+) -> None:
+    patient = JobRunner(studio, admin, poll_s=0.0, backoff=(60.0,))
+    try:
+        job_id = _subscribe(studio, admin)
+        studio.secrets.delete(remote_token_name("EXCH01"))
+        assert patient._tick() == [job_id]
+        before = _job(studio, job_id)
+        assert before.next_attempt_at is not None
+        wait = (before.next_attempt_at - before.updated_at).total_seconds()
+        assert 59 <= wait <= 61
+        studio.secrets.set(remote_token_name("EXCH01"), TOKEN)
+        assert patient._tick() == []  # not due for a minute: nothing submitted
+        assert _job(studio, job_id).attempts == 1 and remote.engine.jobs == {}
+    finally:
+        patient.stop()
+
+
+def test_a_job_cancelled_before_it_was_submitted_is_cancelled_as_it_is_submitted(
+    studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
+) -> None:
+    remote.engine.job_seconds = 30.0
+    job_id = _subscribe(studio, admin)
+    assert cancel_job(studio, admin, job_id).state == "cancelling"
+    _tick_until(runner, lambda: _job(studio, job_id).state == "cancelled")
+    job = _job(studio, job_id)
+    assert job.remote_id and remote.engine.jobs[job.remote_id].state.value == "cancelled"
+    assert remote.resources() == []
+
+
+def test_a_reseller_suspended_and_activated_again_meanwhile_needs_no_follow_up(
+    studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
+) -> None:
+    job_id = _subscribe(studio, admin)
+    sub = _subscription(studio, _job(studio, job_id))
+    set_reseller_status(studio, admin, sub.reseller_id, "suspended")
+    set_reseller_status(studio, admin, sub.reseller_id, "active")
+    _tick_until(runner, lambda: _job(studio, job_id).state == "succeeded")
+    runner._tick()
+    assert [j.id for j in _jobs(studio)] == [job_id]
+    assert _subscription(studio, _job(studio, job_id)).status == "active"
+
+
+def _jobs(studio: Studio) -> list[ProvisioningJob]:
+    with studio.unit_of_work() as session:
+        return list(session.scalars(select(ProvisioningJob).order_by(ProvisioningJob.id)))
