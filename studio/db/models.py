@@ -2,7 +2,7 @@
 
 Every table is created by an Alembic migration under ``studio/db/migrations/versions``;
 a change here needs a new migration there (``test_migrations_create_exactly_what_the_
-models_declare`` in ``tests/unit/studio/test_database.py`` fails when the two drift apart).
+models_declare`` in ``tests/unit/studio/db/test_migrate.py`` fails when the two drift apart).
 """
 
 from __future__ import annotations

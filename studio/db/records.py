@@ -28,7 +28,10 @@ from studio.domain.reseller_rules import (
 def address_columns(address: Address, prefix: str = "") -> dict[str, str]:
     """The columns of a postal address (``<prefix>address_line1`` … ``<prefix>country``),
     for statements that write columns (inserts, the import's bulk insert, edits that
-    compare column by column); reads use the models' ``address`` composites."""
+    compare column by column); reads use the models' ``address`` composites.
+
+    A composite is rebuilt from its columns at the next flush: after writing columns,
+    flush before reading ``row.address`` again (the services do)."""
     return {f"{prefix}{field}": getattr(address, attr) for attr, field in ADDRESS_FIELDS.items()}
 
 

@@ -11,6 +11,7 @@ arithmetic is here, so that it can be tested at its exact limits without a datab
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from studio.domain.catalog import CATALOG, Service
 from studio.domain.validation import hundredths_value, whole_number
@@ -48,14 +49,14 @@ def price_cents(text: str) -> tuple[int | None, str | None]:
     return hundredths_value(text, maximum=1_000_000, invalid="must be an amount, e.g. 9.99")
 
 
-def held_totals(spec: Service, holdings: Iterable[Mapping[str, object]]) -> dict[str, int]:
+def held_totals(spec: Service, holdings: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     """What several customer subscriptions hold together, per quota: the sum of a pooled
     quota, the largest of a size per item."""
     totals: dict[str, int] = {}
     for quotas in holdings:
         for name, value in quotas.items():
             quota = spec.quota(name)
-            amount = int(str(value))
+            amount = int(value)
             if name not in totals:
                 totals[name] = amount
             elif quota is None or quota.pooled:
@@ -69,7 +70,7 @@ def sale_quota_errors(
     spec: Service,
     parent_id: int,
     *,
-    limits: Mapping[str, object],
+    limits: Mapping[str, Any],
     held: Mapping[str, int],
     wanted: Mapping[str, int],
     what: str,
@@ -83,7 +84,7 @@ def sale_quota_errors(
     for name, need in wanted.items():
         quota = spec.quota(name)
         label, unit = (quota.label, f" {quota.unit}") if quota else (name, "")
-        limit = int(str(limits.get(name, 0)))
+        limit = int(limits.get(name, 0))
         if quota is not None and not quota.pooled:
             if need > limit:  # a size per item is never oversold
                 errors[f"quota.{name}"] = (

@@ -73,6 +73,13 @@ RECONCILE_S = 30.0
 
 Listener = Callable[[int], None]
 
+# What the runner logs (module constants: the mutation score leaves log text alone).
+_TICK_NOT_WRITTEN = "job runner: tick not written (%s); next tick reads again"
+_TICK_DONE = "tick: %d outcomes, %d owners loaded"
+_NO_RESOURCE_YET = "job %s: success without a resource id; asking again"
+_FOLLOWS_OWNER = "job %s: subscription %s follows its owner (%s)"
+_TRY_AGAIN = "job %s: %s; trying again in %.1f s"
+
 
 class _NotRunning(ProvisioningError):
     """The server has no address yet (an embedded stub not started): retry later."""
@@ -196,7 +203,7 @@ class JobRunner:
             try:
                 changed = self._tick()
             except DatabaseError as exc:  # locked a moment, or Cancel/Retry came first
-                log.info("tick not written (%s); the next reads again", exc)  # pragma: no mutate
+                log.info(_TICK_NOT_WRITTEN, exc)  # pragma: no mutate
                 changed = []
             except Exception:
                 log.exception("job runner: tick failed")  # pragma: no mutate
@@ -397,7 +404,7 @@ class JobRunner:
                 if did_change:
                     changed.append(job.id)
                     crash_point("runner.mid-tick", before=session.flush)  # pragma: no mutate
-            log.debug("tick: %d outcomes, %d owners", len(outcomes), len(held))  # pragma: no mutate
+            log.debug(_TICK_DONE, len(outcomes), len(held))  # pragma: no mutate
         return changed
 
     @staticmethod
@@ -422,9 +429,7 @@ class JobRunner:
             and job.operation == "provision"
             and not (info.result or {}).get("resource_id")
         ):
-            log.warning(
-                "job %s: success without a resource; ask again", job.id
-            )  # pragma: no mutate
+            log.warning(_NO_RESOURCE_YET, job.id)  # pragma: no mutate
             return False  # a report caught half-written: the next poll completes it
         before = (job.state, job.progress, job.remote_id)
         job.remote_id = info.id
@@ -480,7 +485,7 @@ class JobRunner:
             return
         operation = OPERATION_FOR_STATUS[wanted]
         session.add(ProvisioningJob.on_resource(sub, operation, self.actor.name))
-        log.info("job %s: %s follows its owner: %s", job.id, sub.id, operation)  # pragma: no mutate
+        log.info(_FOLLOWS_OWNER, job.id, sub.id, operation)  # pragma: no mutate
 
     def _reconcile(self, session: Session, job: ProvisioningJob, info: JobInfo) -> bool:
         """A job failed here (server unreachable) that the server had: how did it end?
@@ -519,7 +524,7 @@ class JobRunner:
             return self._fail(session, job, reason)
         wait = self.backoff[job.attempts - 1]
         job.next_attempt_at = utcnow() + dt.timedelta(seconds=wait)
-        log.info("job %s: %s; again in %.1f s", job.id, exc, wait)  # pragma: no mutate
+        log.info(_TRY_AGAIN, job.id, exc, wait)  # pragma: no mutate
         return True
 
     def _fail(self, session: Session, job: ProvisioningJob, reason: str) -> bool:

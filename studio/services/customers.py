@@ -238,9 +238,6 @@ def get_customer(studio: Studio, actor: Actor, customer_id: int) -> CustomerView
         return _view(session, own_customer(session, reseller.id, customer_id))
 
 
-# -- selling -------------------------------------------------------------------------
-
-
 # -- suspend, activate, delete --------------------------------------------------------
 
 

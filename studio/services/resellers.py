@@ -32,7 +32,7 @@ from studio.db.models import (
 )
 from studio.db.records import reseller_audit_fields, reseller_columns, reseller_input
 from studio.domain.actors import Actor, Permission
-from studio.domain.job_rules import LIVE_STATUSES
+from studio.domain.job_rules import LIVE_STATUSES, UNFINISHED_JOB_STATES
 from studio.domain.reseller_rules import (
     STATUSES,
     ResellerInput,
@@ -344,7 +344,7 @@ def _status_jobs(session: Session, actor: Actor, reseller_id: int, status: str) 
         ("suspend", "active") if status == "suspended" else ("resume", "suspended")
     )
     busy = select(ProvisioningJob.subscription_id).where(
-        ProvisioningJob.state.in_(("pending", "queued", "running", "cancelling"))
+        ProvisioningJob.state.in_(UNFINISHED_JOB_STATES)
     )
     # End customers suspended (or deleted) by the reseller stay so when it resumes.
     customers_held = select(EndCustomer.id).where(EndCustomer.status != "active")

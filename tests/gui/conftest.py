@@ -8,13 +8,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from tests.support.gui import wait_idle
 from ui.app import build_main_window
 from ui.main_window import MainWindow
-
-
-def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
-    """Wait until every background task of the window has delivered its result."""
-    qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=10_000)
 
 
 def _shown(qtbot: QtBot, data_dir: Path, embedded: bool) -> MainWindow:

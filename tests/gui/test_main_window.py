@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QTableView, QTreeWidge
 from pytestqt.qtbot import QtBot
 
 from studio.db.revisions import HEAD
-from tests.gui.conftest import wait_idle
+from tests.support.gui import wait_idle
 from ui.app import build_main_window
 from ui.main_window import MainWindow
 from ui.pages.info_page import COMING

@@ -18,8 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from studio.domain.actors import Actor
 from studio.services.resellers import create_reseller
-from tests.gui.conftest import wait_idle
-from tests.gui.pages.test_sign_in_page import _first_run
+from tests.support.gui import first_run, wait_idle
 from tests.support.resellers import sample_reseller
 from ui.main_window import MainWindow
 from ui.navigation import PAGES
@@ -55,7 +54,7 @@ def test_the_contract_names_widgets() -> None:
 
 
 def test_no_documented_name_names_two_widgets(qtbot: QtBot, window: MainWindow) -> None:
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     assert window.studio is not None
     create_reseller(
         window.studio,

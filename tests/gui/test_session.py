@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 import studio.services.database
 import studio.services.website
-from tests.gui.conftest import wait_idle
+from tests.support.gui import wait_idle
 from ui.app import build_main_window
 
 

@@ -169,3 +169,41 @@ def test_lower_layers_never_reach_up() -> None:
 
 def test_the_gui_does_no_sql_and_no_http_of_its_own() -> None:
     assert _violations("ui", ("sqlalchemy", "httpx")) == []
+
+
+#: What the GUI may import of the core: the services it calls, the rules and types they
+#: take and return, and the shared errors and paths.
+GUI_MAY_IMPORT = (
+    "studio",  # the package's name and version
+    "studio.services",
+    "studio.domain",
+    "studio.errors",
+    "studio.context",
+    "studio.paths",
+    "studio.resources",
+    "studio.cli",  # ui.launcher hands the command line its window
+)
+#: The few places the GUI reaches further, each for a reason of its own.
+GUI_EXCEPTIONS = {
+    "studio.provisioning.runner": "ui.job_monitor runs the job runner on its own threads",
+    "studio.provisioning.health": "the health report's types, shown by the pages",
+    "studio.security.keyring_store": "whether an OS keyring exists, to say so",
+    "studio.security.passwords": "the self-test hashes once to prove argon2 is bundled",
+    "studio.db.urls": "the database URL shown without its password",
+    "studio.netcheck": "the website page asks whether a port is free",
+}
+
+
+def test_the_gui_reaches_the_core_through_its_services() -> None:
+    """``docs/architecture.md``: ui → services → domain, with the exceptions listed."""
+    reached = sorted(
+        f"{module} imports {name}"
+        for module, names in graph().items()
+        if module.split(".")[0] == "ui"
+        for name in names
+        if name.split(".")[0] == "studio"
+        and name not in GUI_EXCEPTIONS
+        and not any(name == p or name.startswith(p + ".") for p in GUI_MAY_IMPORT[1:])
+        and name != "studio"
+    )
+    assert reached == []

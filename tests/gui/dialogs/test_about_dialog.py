@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from studio import CONTROL_SERVER_BUILD, __version__
-from tests.gui.conftest import wait_idle
 from tests.gui.pages.test_database_page import _label
+from tests.support.gui import wait_idle
 from ui.app import build_main_window
 from ui.dialogs.about_dialog import AboutDialog
 from ui.main_window import MainWindow

@@ -6,8 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import wait_idle
-from tests.gui.pages.test_sign_in_page import _first_run
+from tests.support.gui import first_run, wait_idle
 from ui.main_window import MainWindow
 from ui.pages.services_page import ServicesPage
 
@@ -19,7 +18,7 @@ def _save_button(dialog: object) -> object:
 
 
 def test_a_new_offering_is_checked_beside_its_fields(qtbot: QtBot, window: MainWindow) -> None:
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     window.show_page("services")
     wait_idle(qtbot, window)
     page = window.current_page()

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import wait_idle
+from tests.support.gui import wait_idle
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.stub_process import stub
 from ui.dialogs.remote_server_dialog import RemoteServerDialog

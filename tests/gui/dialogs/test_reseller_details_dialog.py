@@ -11,9 +11,8 @@ from studio.services.subscriptions import (
     list_subscriptions,
     subscribe_reseller,
 )
-from tests.gui.conftest import wait_idle
-from tests.gui.pages.test_sign_in_page import _first_run
 from tests.gui.wizards.test_subscribe_wizard import _customers, _reseller
+from tests.support.gui import first_run, wait_idle
 from ui.main_window import MainWindow
 
 
@@ -22,7 +21,7 @@ def test_an_addon_is_added_from_the_details(qtbot: QtBot, provisioned_window: Ma
     from studio.services.offerings import OfferingInput, save_offering
 
     window = provisioned_window
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     studio = window.studio
     assert studio is not None
     admin = Actor.local_administrator()

@@ -9,16 +9,15 @@ from pytestqt.qtbot import QtBot
 from studio.domain.actors import Actor
 from studio.services.offerings import OfferingInput, reseller_offerings, save_offering
 from studio.services.resellers import create_reseller
-from tests.gui.conftest import wait_idle
 from tests.gui.dialogs.test_offering_dialog import _save_button
-from tests.gui.pages.test_sign_in_page import _first_run
+from tests.support.gui import first_run, wait_idle
 from tests.support.resellers import sample_reseller
 from ui.main_window import MainWindow
 from ui.pages.reseller_customers_page import ResellerCustomersPage
 
 
 def test_service_offerings_of_a_commission_based_reseller(qtbot: QtBot, window: MainWindow) -> None:
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     assert window.studio is not None
     admin = Actor.local_administrator()
     offering = save_offering(

@@ -6,8 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import wait_idle
-from tests.gui.pages.test_sign_in_page import _first_run, _w
+from tests.support.gui import child, first_run, wait_idle
 from ui.main_window import MainWindow
 
 
@@ -16,15 +15,15 @@ def test_access_control_edits_the_lockdown_policy(qtbot: QtBot, window: MainWind
 
     from studio.services.users import get_login_policy
 
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     window.show_page("access-control")
     wait_idle(qtbot, window)
     assert window.breadcrumb.path_text == "Home » System Configuration » Access Control"
-    attempts = _w(window, QSpinBox, "accessMaxAttempts")
-    assert attempts.value() == 5 and _w(window, QCheckBox, "accessEnabled").isChecked()
+    attempts = child(window, QSpinBox, "accessMaxAttempts")
+    assert attempts.value() == 5 and child(window, QCheckBox, "accessEnabled").isChecked()
     attempts.setValue(3)
-    qtbot.mouseClick(_w(window, QPushButton, "accessSave"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(window, QPushButton, "accessSave"), Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
-    assert _w(window, QLabel, "accessState").text() == "Saved."
+    assert child(window, QLabel, "accessState").text() == "Saved."
     assert window.studio is not None
     assert get_login_policy(window.studio).max_attempts == 3

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import wait_idle
+from tests.support.gui import wait_idle
 from ui.main_window import MainWindow
 
 

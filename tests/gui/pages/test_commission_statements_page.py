@@ -20,8 +20,8 @@ from studio.domain.actors import Actor
 from studio.services.customer_sales import SaleInput, subscribe_customer
 from studio.services.customers import create_customer
 from studio.services.offerings import OfferingInput, save_offering, set_reseller_offerings
-from tests.gui.conftest import wait_idle
 from tests.gui.reseller_panel.test_window import _w
+from tests.support.gui import wait_idle
 from tests.support.panel import active_subscription, customer, make_reseller, sign_in
 from ui.main_window import MainWindow
 
@@ -29,9 +29,9 @@ from ui.main_window import MainWindow
 def test_the_provider_sees_every_resellers_statement(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    from tests.gui.pages.test_sign_in_page import _first_run
+    from tests.support.gui import first_run
 
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     studio = window.studio
     assert studio is not None
     admin = Actor.local_administrator()

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from studio.db.revisions import HEAD
 from studio.paths import database_path
-from tests.gui.conftest import wait_idle
+from tests.support.gui import wait_idle
 from ui.main_window import MainWindow
 
 

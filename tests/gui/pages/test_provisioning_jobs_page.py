@@ -12,9 +12,8 @@ from studio.services.subscriptions import (
     list_subscriptions,
     subscribe_reseller,
 )
-from tests.gui.conftest import wait_idle
-from tests.gui.pages.test_sign_in_page import _first_run
 from tests.gui.wizards.test_subscribe_wizard import _reseller
+from tests.support.gui import first_run, wait_idle
 from ui.main_window import MainWindow
 from ui.pages.provisioning_jobs_page import ProvisioningJobsPage
 
@@ -23,7 +22,7 @@ def test_a_failed_job_is_retried_from_the_jobs_page(
     qtbot: QtBot, provisioned_window: MainWindow
 ) -> None:
     window = provisioned_window
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     assert window.studio is not None and window.studio.embedded is not None
     endpoint = window.studio.embedded.endpoint("EXCH01")
     assert endpoint.url and endpoint.token

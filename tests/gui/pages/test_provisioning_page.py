@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from studio.provisioning.embedded import _alive
-from tests.gui.conftest import wait_idle
 from tests.gui.pages.test_remote_servers_page import _find
+from tests.support.gui import wait_idle
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import wait_idle
+from tests.support.gui import wait_idle
 from tests.support.stall_meter import StallMeter
 from tests.support.stub_process import StubProcess, stub
 from ui.dialogs.remote_server_dialog import RemoteServerDialog

@@ -21,8 +21,7 @@ from pytestqt.qtbot import QtBot
 from studio.domain.actors import Actor, Role
 from studio.services.reseller_list import list_resellers
 from studio.services.resellers import create_reseller, get_reseller
-from tests.gui.conftest import wait_idle
-from tests.gui.pages.test_sign_in_page import _first_run
+from tests.support.gui import first_run, wait_idle
 from tests.support.resellers import sample_reseller
 from ui.main_window import MainWindow
 from ui.pages.reseller_customers_page import ResellerCustomersPage
@@ -30,7 +29,7 @@ from ui.wizards.reseller_wizard import ResellerWizard
 
 
 def _page(qtbot: QtBot, window: MainWindow) -> ResellerCustomersPage:
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     window.show_page("reseller-customers")
     wait_idle(qtbot, window)
     page = window.current_page()
@@ -233,7 +232,7 @@ def test_the_idle_lock_hides_a_half_filled_wizard_and_unlocking_brings_it_back(
     window.lock()
     assert not wizard.isVisible()
     assert not [b for b in wizard.findChildren(Box) if b.isVisible()]  # no "Discard?"
-    from tests.gui.pages.test_sign_in_page import PASSWORD as ADMIN_PASSWORD
+    from tests.support.gui import PASSWORD as ADMIN_PASSWORD
 
     password = window.findChild(QLineEdit, "signInPassword")
     assert password is not None

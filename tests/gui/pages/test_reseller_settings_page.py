@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from studio.services.reseller_settings import get_reseller_settings
-from tests.gui.conftest import wait_idle
-from tests.gui.pages.test_sign_in_page import _first_run
+from tests.support.gui import first_run, wait_idle
 from ui.main_window import MainWindow
 
 
@@ -19,7 +18,7 @@ def _w(window: MainWindow, cls: type, name: str):  # type: ignore[no-untyped-def
 
 
 def test_enable_types_and_set_defaults(qtbot: QtBot, window: MainWindow) -> None:
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     window.show_page("reseller-settings")
     wait_idle(qtbot, window)
     assert window.current_page().objectName() == "page-reseller-settings"
@@ -56,7 +55,7 @@ def test_disabling_a_type_says_how_many_resellers_keep_it(qtbot: QtBot, window: 
     from studio.services.resellers import create_reseller
     from tests.support.resellers import sample_reseller
 
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     assert window.studio is not None
     for n in (1, 2):
         create_reseller(

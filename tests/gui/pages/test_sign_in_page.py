@@ -11,72 +11,39 @@ from pytestqt.qtbot import QtBot
 
 from studio.services.audit_log import AuditFilter, list_audit_events
 from studio.services.sign_in import SIGN_IN_FAILED
-from tests.gui.conftest import wait_idle
+from tests.support.gui import PASSWORD, child, first_run, wait_idle
 from tests.support.memory_keyring import MemoryKeyring
 from ui.main_window import MainWindow
-
-PASSWORD = "a long and uncommon passphrase"
-
-
-def _w(window: MainWindow, cls: type, name: str):  # type: ignore[no-untyped-def]
-    widget = window.findChild(cls, name)
-    assert widget is not None, name
-    return widget
-
-
-def _first_run(qtbot: QtBot, window: MainWindow) -> None:
-    window.show_page("home")
-    wait_idle(qtbot, window)
-    assert window.current_page().objectName() == "page-sign-in"
-    intro = _w(window, QLabel, "signInIntro")
-    assert intro.text().startswith("No provider administrator exists yet")
-    create = _w(window, QPushButton, "firstRunCreate")
-    assert not create.isEnabled()
-    for name, text in (
-        ("firstRunUsername", "ops.admin"),
-        ("firstRunFullName", "Olga Admin"),
-        ("firstRunEmail", "olga@hosting.example"),
-        ("firstRunPassword", "short"),
-    ):
-        qtbot.keyClicks(_w(window, QLineEdit, name), text)
-    assert _w(window, QLabel, "firstRunPasswordError").text() == "must be at least 12 characters"
-    password = _w(window, QLineEdit, "firstRunPassword")
-    password.clear()
-    qtbot.keyClicks(password, PASSWORD)
-    qtbot.keyClicks(_w(window, QLineEdit, "firstRunPasswordConfirmation"), PASSWORD)
-    assert create.isEnabled()
-    qtbot.mouseClick(create, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.provider is not None, timeout=10_000)
 
 
 def test_first_run_creates_the_administrator_and_opens_the_page(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     assert window.current_page().objectName() == "page-home"
-    assert _w(window, QLabel, "statusUser").text() == (
+    assert child(window, QLabel, "statusUser").text() == (
         "Control Panel: ops.admin (provider-administrator)"
     )
     assert window.provider is not None and window.provider.name == "ops.admin"
 
 
 def test_sign_out_then_in_again_and_a_wrong_password(qtbot: QtBot, window: MainWindow) -> None:
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     window.show_page("audit-log")
     wait_idle(qtbot, window)
-    _w(window, QAction, "actionSignOut").trigger()
+    child(window, QAction, "actionSignOut").trigger()
     assert window.provider is None
     assert window.current_page().objectName() == "page-sign-in"
     wait_idle(qtbot, window)
-    assert _w(window, QLabel, "signInIntro").text().startswith("Log in with the provider")
-    qtbot.keyClicks(_w(window, QLineEdit, "signInUsername"), "ops.admin")
-    qtbot.keyClicks(_w(window, QLineEdit, "signInPassword"), "not the password at all")
-    qtbot.mouseClick(_w(window, QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
+    assert child(window, QLabel, "signInIntro").text().startswith("Log in with the provider")
+    qtbot.keyClicks(child(window, QLineEdit, "signInUsername"), "ops.admin")
+    qtbot.keyClicks(child(window, QLineEdit, "signInPassword"), "not the password at all")
+    qtbot.mouseClick(child(window, QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
-    assert _w(window, QLabel, "signInError").text() == SIGN_IN_FAILED
+    assert child(window, QLabel, "signInError").text() == SIGN_IN_FAILED
     assert window.provider is None
-    qtbot.keyClicks(_w(window, QLineEdit, "signInPassword"), PASSWORD)
-    qtbot.keyClick(_w(window, QLineEdit, "signInPassword"), Qt.Key.Key_Return)
+    qtbot.keyClicks(child(window, QLineEdit, "signInPassword"), PASSWORD)
+    qtbot.keyClick(child(window, QLineEdit, "signInPassword"), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.provider is not None, timeout=10_000)
     assert window.current_page().objectName() == "page-audit-log"
     assert window.current_page().actor.name == "ops.admin"
@@ -91,10 +58,10 @@ def _sign_in(qtbot: QtBot, window: MainWindow, remember: bool) -> None:
 
     window.show_page("home")
     wait_idle(qtbot, window)
-    qtbot.keyClicks(_w(window, QLineEdit, "signInUsername"), "ops.admin")
-    qtbot.keyClicks(_w(window, QLineEdit, "signInPassword"), PASSWORD)
-    _w(window, QCheckBox, "signInRemember").setChecked(remember)
-    qtbot.mouseClick(_w(window, QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(child(window, QLineEdit, "signInUsername"), "ops.admin")
+    qtbot.keyClicks(child(window, QLineEdit, "signInPassword"), PASSWORD)
+    child(window, QCheckBox, "signInRemember").setChecked(remember)
+    qtbot.mouseClick(child(window, QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.provider is not None, timeout=10_000)
 
 
@@ -104,8 +71,8 @@ def test_remember_me_keeps_the_password_in_the_keyring_only(
     from studio.security.keyring_store import KEYRING_SERVICE
     from ui.app import build_main_window
 
-    _first_run(qtbot, window)
-    _w(window, QAction, "actionSignOut").trigger()
+    first_run(qtbot, window)
+    child(window, QAction, "actionSignOut").trigger()
     _sign_in(qtbot, window, remember=True)
     entry = (KEYRING_SERVICE, "provider-password/ops.admin")
     assert memory_keyring.secrets[entry] == PASSWORD
@@ -121,7 +88,7 @@ def test_remember_me_keeps_the_password_in_the_keyring_only(
     again.show_page("home")
     qtbot.waitUntil(lambda: again.provider is not None, timeout=10_000)  # no typing
     assert again.provider is not None and again.provider.name == "ops.admin"
-    _w(again, QAction, "actionSignOut").trigger()
+    child(again, QAction, "actionSignOut").trigger()
     wait_idle(qtbot, again)
     assert entry not in memory_keyring.secrets  # Sign Out forgets it
     again.close()
@@ -133,11 +100,11 @@ def test_without_a_keyring_remember_me_is_disabled(qtbot: QtBot, window: MainWin
     from keyring.backends import fail
     from PySide6.QtWidgets import QCheckBox
 
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     keyring.set_keyring(fail.Keyring())
-    _w(window, QAction, "actionSignOut").trigger()
+    child(window, QAction, "actionSignOut").trigger()
     wait_idle(qtbot, window)
-    remember = _w(window, QCheckBox, "signInRemember")
+    remember = child(window, QCheckBox, "signInRemember")
     assert not remember.isEnabled()
     assert remember.text() == "Remember me is unavailable: no OS keyring on this computer"
 
@@ -150,8 +117,8 @@ def test_secrets_audit_of_a_full_flow(
     from studio.domain.server_rules import RemoteServerInput
     from studio.services.servers import add_remote_server
 
-    _first_run(qtbot, window)
-    _w(window, QAction, "actionSignOut").trigger()
+    first_run(qtbot, window)
+    child(window, QAction, "actionSignOut").trigger()
     _sign_in(qtbot, window, remember=True)
     token = "remote-server-token-0123456789"
     assert window.studio is not None and window.provider is not None
@@ -172,24 +139,24 @@ def test_secrets_audit_of_a_full_flow(
 
 
 def test_idle_lock_asks_again_and_keeps_open_work(qtbot: QtBot, window: MainWindow) -> None:
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     window.show_page("website")
-    host = _w(window, QLineEdit, "websiteHost")
+    host = child(window, QLineEdit, "websiteHost")
     host.setText("typed-but-not-saved.example")
     window.idle_timeout_ms = 100
     window._start_idle_watch()
     qtbot.waitUntil(lambda: window.locked, timeout=5000)
     assert window.current_page().objectName() == "page-sign-in"
     assert window.current_page().title_label.text() == "Locked"
-    username = _w(window, QLineEdit, "signInUsername")
+    username = child(window, QLineEdit, "signInUsername")
     assert username.text() == "ops.admin" and not username.isEnabled()
     window.show_page("database")  # every page waits while locked
     assert window.current_page().objectName() == "page-sign-in"
-    password = _w(window, QLineEdit, "signInPassword")
+    password = child(window, QLineEdit, "signInPassword")
     qtbot.keyClicks(password, "not the password at all")
     qtbot.keyClick(password, Qt.Key.Key_Return)
     wait_idle(qtbot, window)
-    assert window.locked and _w(window, QLabel, "signInError").text() == SIGN_IN_FAILED
+    assert window.locked and child(window, QLabel, "signInError").text() == SIGN_IN_FAILED
     window.idle_timeout_ms = 60_000
     qtbot.keyClicks(password, PASSWORD)
     qtbot.keyClick(password, Qt.Key.Key_Return)
@@ -206,8 +173,8 @@ def test_a_stale_remembered_password_is_tried_once_then_forgotten(
     from studio.security.keyring_store import KEYRING_SERVICE
     from studio.services.sign_in import authenticate
 
-    _first_run(qtbot, window)
-    _w(window, QAction, "actionSignOut").trigger()
+    first_run(qtbot, window)
+    child(window, QAction, "actionSignOut").trigger()
     wait_idle(qtbot, window)  # Sign Out forgets in the background: let it finish first
     entry = (KEYRING_SERVICE, "provider-password/ops.admin")
     memory_keyring.secrets[entry] = "an old password, changed since"
@@ -228,8 +195,8 @@ def test_a_keychain_that_refuses_does_not_block_a_good_sign_in(
     from keyring.errors import KeyringError
     from PySide6.QtWidgets import QCheckBox
 
-    _first_run(qtbot, window)
-    _w(window, QAction, "actionSignOut").trigger()
+    first_run(qtbot, window)
+    child(window, QAction, "actionSignOut").trigger()
 
     def refuse(*_args: object) -> None:
         raise KeyringError("the keychain is locked")
@@ -237,18 +204,18 @@ def test_a_keychain_that_refuses_does_not_block_a_good_sign_in(
     memory_keyring.set_password = refuse  # type: ignore[method-assign,assignment]
     _sign_in(qtbot, window, remember=True)
     assert window.provider is not None
-    remember = _w(window, QCheckBox, "signInRemember")
+    remember = child(window, QCheckBox, "signInRemember")
     assert not remember.isEnabled()
     assert remember.text() == "Remember me is unavailable: the OS keyring refused"
 
 
 def test_the_idle_lock_closes_dialogs_and_disables_save(qtbot: QtBot, window: MainWindow) -> None:
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     window.show_page("website")
-    _w(window, QLineEdit, "websitePort").setText("8081")
+    child(window, QLineEdit, "websitePort").setText("8081")
     about = window.show_about()
     qtbot.waitExposed(about)
-    assert _w(window, QAction, "actionSave").isEnabled()
+    assert child(window, QAction, "actionSave").isEnabled()
     window.lock()
     assert not about.isVisible()
-    assert not _w(window, QAction, "actionSave").isEnabled()
+    assert not child(window, QAction, "actionSave").isEnabled()

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from studio.domain.actors import Actor
 from studio.services.website import get_website_settings
-from tests.gui.conftest import wait_idle
+from tests.support.gui import wait_idle
 from ui.main_window import MainWindow
 
 

@@ -24,7 +24,7 @@ from pytestqt.qtbot import QtBot
 from studio.domain.actors import Actor
 from studio.domain.user_rules import NewUserInput
 from studio.services.users import create_first_admin
-from tests.gui.conftest import wait_idle
+from tests.support.gui import wait_idle
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.panel import active_subscription, customer, make_reseller
 from tests.support.resellers import PASSWORD
@@ -200,7 +200,7 @@ def test_a_provider_opens_a_panel_as_the_reseller(
 ) -> None:
     from studio.services.audit_log import AuditFilter, list_audit_events
     from tests.gui.pages.test_reseller_customers_page import _page, _reload, _seed
-    from tests.gui.pages.test_sign_in_page import PASSWORD as ADMIN_PASSWORD
+    from tests.support.gui import PASSWORD as ADMIN_PASSWORD
 
     page = _page(qtbot, window)
     [reseller_id] = _seed(window, 1)

@@ -20,7 +20,6 @@ from studio.services.resellers import (
     get_reseller,
     update_reseller,
 )
-from tests.gui.conftest import wait_idle
 from tests.gui.pages.test_reseller_customers_page import (
     _next,
     _open_on_personal,
@@ -30,6 +29,7 @@ from tests.gui.pages.test_reseller_customers_page import (
     _seed,
     _type,
 )
+from tests.support.gui import wait_idle
 from tests.support.resellers import PASSWORD
 from ui.main_window import MainWindow
 from ui.wizards.reseller_wizard import ResellerWizard

@@ -12,8 +12,7 @@ from studio.services.resellers import create_reseller
 from studio.services.subscriptions import (
     list_subscriptions,
 )
-from tests.gui.conftest import wait_idle
-from tests.gui.pages.test_sign_in_page import _first_run
+from tests.support.gui import first_run, wait_idle
 from tests.support.resellers import sample_reseller
 from ui.main_window import MainWindow
 from ui.pages.reseller_customers_page import ResellerCustomersPage
@@ -39,7 +38,7 @@ def test_subscribe_as_reseller_until_the_subscription_is_active(
     qtbot: QtBot, provisioned_window: MainWindow
 ) -> None:
     window = provisioned_window
-    _first_run(qtbot, window)
+    first_run(qtbot, window)
     commission = _reseller(window, 1, "commission")
     prepaid = _reseller(window, 2)
     page = _customers(qtbot, window)
