@@ -25,7 +25,7 @@ DATABASE_URL_ENV = "MACHPANEL_STUDIO_DATABASE_URL"
 
 def default_data_dir() -> Path:
     """The platform's per-user data folder, without creating it."""
-    import platformdirs
+    import platformdirs  # start-up
 
     if sys.platform == "win32":
         return Path(platformdirs.user_data_dir("MachPanel Studio", "MachSol", roaming=False))

@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 
 
 def _count(studio: Studio, actor: Actor) -> int:
-    from studio.services.jobs import count_running_jobs
+    from studio.services.jobs import count_running_jobs  # start-up
 
     return count_running_jobs(studio, actor)
 
 
 def _start(studio: Studio, actor: Actor, listener: object) -> JobRunner:
-    from studio.provisioning.runner import JobRunner
+    from studio.provisioning.runner import JobRunner  # start-up
 
     return JobRunner(studio, actor, listener=listener).start()  # type: ignore[arg-type]
 

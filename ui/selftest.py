@@ -29,12 +29,12 @@ def run_self_test(data_dir: str | None, database_url: str | None, out: TextIO) -
 
 
 def _check(data_dir: str | None, database_url: str | None) -> str:
-    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, qVersion
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, qVersion  # start-up
 
-    from studio import CONTROL_SERVER_BUILD, __version__
-    from studio.resources import manifest
-    from ui.app import build_main_window, create_application
-    from ui.resources import check_resources
+    from studio import CONTROL_SERVER_BUILD, __version__  # start-up
+    from studio.resources import manifest  # start-up
+    from ui.app import build_main_window, create_application  # start-up
+    from ui.resources import check_resources  # start-up
 
     create_application()
     _check_native_parts()
@@ -78,15 +78,15 @@ def _check(data_dir: str | None, database_url: str | None) -> str:
 def _check_native_parts() -> None:
     """argon2 (a compiled extension) hashes and verifies; e-mail, phone, country and
     locale validation find their data."""
-    from studio.domain.user_rules import email_error
-    from studio.security.passwords import hash_password, verify_password
+    from studio.domain.user_rules import email_error  # start-up
+    from studio.security.passwords import hash_password, verify_password  # start-up
 
     digest = hash_password("self-test passphrase")
     if not verify_password(digest, "self-test passphrase"):
         raise RuntimeError("argon2: a password did not verify against its own hash")
     if email_error("admin@example.com") is not None:
         raise RuntimeError("e-mail validation rejected a valid address")
-    from studio.domain.contact import country_value, locale_value, phone_value
+    from studio.domain.contact import country_value, locale_value, phone_value  # start-up
 
     # Metadata loaded by name at run time: a frozen build must have carried it along.
     for result, expected in (

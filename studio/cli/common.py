@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -53,8 +54,6 @@ def opened(args: argparse.Namespace) -> Iterator[Studio]:
 def stdin_line(field: str, what: str) -> str:
     """One line of standard input; typed at a terminal, without echo."""
     if sys.stdin.isatty():
-        import getpass
-
         return getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
     line = sys.stdin.readline()
     if not line:

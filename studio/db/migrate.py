@@ -43,7 +43,7 @@ class SchemaState:
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration bound to ``engine`` (no ini file involved)."""
-    from alembic.config import Config
+    from alembic.config import Config  # start-up
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -106,7 +106,7 @@ def upgrade(engine: Engine) -> SchemaState:
         raise _translate(engine, exc) from None
     if state.at_head:
         return state
-    from alembic import command
+    from alembic import command  # start-up
 
     try:
         command.upgrade(alembic_config(engine), "head")

@@ -98,7 +98,7 @@ COUNTRIES = tuple(CITIES)
 @cache
 def _phone(country: str) -> str:
     """A valid number of ``country`` (libphonenumber's example), in E.164."""
-    import phonenumbers
+    import phonenumbers  # start-up
 
     number = phonenumbers.example_number(country)
     assert number is not None

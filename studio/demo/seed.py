@@ -6,6 +6,8 @@ second time. Nothing is overwritten that an administrator already configured.
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from studio.context import Studio
 from studio.db.models import EndCustomer, Reseller, Subscription
 from studio.demo.sample_resellers import demo_reseller
@@ -140,8 +142,6 @@ def _demo_subscriptions(studio: Studio, actor: Actor) -> list[str]:
     jobs run to their end, and the failure is the stub's own (fault injection while
     that one job runs). Skipped, and said so, when provisioning is not ready.
     """
-    from sqlalchemy import func, select
-
     with studio.unit_of_work() as session:
         if session.scalar(select(func.count()).select_from(Subscription)):
             return []
@@ -217,8 +217,6 @@ def _demo_panel(
     customers who bought its offerings (this month's statement). The administrator
     works in each panel "as" the reseller, as the audit log records; the sales are
     provisioned for real by ``runner``."""
-    from sqlalchemy import func, select
-
     assert isinstance(runner, JobRunner)
     with studio.unit_of_work() as session:
         if session.scalar(select(func.count()).select_from(EndCustomer)):

@@ -92,7 +92,7 @@ def phone_value(
 @lru_cache(maxsize=8192)
 def _parse_phone(text: str, country: str) -> tuple[str, str | None]:
     """Parse and validate once per (text, country): departments often share a number."""
-    import phonenumbers
+    import phonenumbers  # start-up
 
     region = country or None
     if not text.startswith("+") and region is None:
@@ -110,7 +110,7 @@ def phone_display(e164: str) -> str:
     """``+441632960961`` → ``+44 1632 960961`` (international format), for showing."""
     if not e164:
         return ""
-    import phonenumbers
+    import phonenumbers  # start-up
 
     try:
         number = phonenumbers.parse(e164, None)
@@ -122,7 +122,7 @@ def phone_display(e164: str) -> str:
 @lru_cache(maxsize=1)
 def countries() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code → common English name, sorted by name."""
-    import pycountry
+    import pycountry  # start-up
 
     names = {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
     return dict(sorted(names.items(), key=lambda item: item[1]))
@@ -150,7 +150,7 @@ def warm_up() -> None:
 
 @lru_cache(maxsize=1)
 def _languages() -> frozenset[str]:
-    import pycountry
+    import pycountry  # start-up
 
     return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
 

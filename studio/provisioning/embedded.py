@@ -361,7 +361,7 @@ def _is_our_stub(pid: int, name: str, url: str) -> bool:
         return b"stub" in words and name.encode() in words
     if not url:
         return False
-    import httpx
+    import httpx  # start-up
 
     try:
         answer = httpx.get(f"{url}/v1/status", timeout=1.0)

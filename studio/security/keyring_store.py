@@ -24,8 +24,8 @@ class SecretsUnavailable(StudioError):
 
 def keyring_problem() -> str | None:
     """Why the OS keyring cannot be used, or ``None`` when it can."""
-    import keyring
-    from keyring.backends import fail, null
+    import keyring  # start-up
+    from keyring.backends import fail, null  # start-up
 
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring | null.Keyring):
@@ -50,8 +50,8 @@ class SecretStore:
                 return self._session[name]
         if keyring_problem() is not None:
             return None
-        import keyring
-        from keyring.errors import KeyringError
+        import keyring  # start-up
+        from keyring.errors import KeyringError  # start-up
 
         try:
             return keyring.get_password(KEYRING_SERVICE, name)
@@ -71,8 +71,8 @@ class SecretStore:
         problem = keyring_problem()
         if problem is not None:
             raise SecretsUnavailable(f"the secret was not stored: {problem}")
-        import keyring
-        from keyring.errors import KeyringError
+        import keyring  # start-up
+        from keyring.errors import KeyringError  # start-up
 
         try:
             keyring.set_password(KEYRING_SERVICE, name, value)
@@ -85,8 +85,8 @@ class SecretStore:
             self._session.pop(name, None)
         if keyring_problem() is not None:
             return
-        import keyring
-        from keyring.errors import KeyringError, PasswordDeleteError
+        import keyring  # start-up
+        from keyring.errors import KeyringError, PasswordDeleteError  # start-up
 
         try:
             keyring.delete_password(KEYRING_SERVICE, name)

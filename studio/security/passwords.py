@@ -21,7 +21,7 @@ def hasher() -> PasswordHasher:
     Built on first use, so that importing this module (the window does, for the
     sign-in form's rules) does not load the argon2 extension before the first paint.
     """
-    from argon2 import PasswordHasher
+    from argon2 import PasswordHasher  # start-up
 
     return PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4)
 
@@ -40,7 +40,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; an unknown user (None) costs the same time."""
-    from argon2.exceptions import InvalidHashError, VerificationError
+    from argon2.exceptions import InvalidHashError, VerificationError  # start-up
 
     try:
         return bool(hasher().verify(stored_hash or _DUMMY_HASH, password)) and bool(stored_hash)
@@ -50,7 +50,7 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
 
 def needs_rehash(stored_hash: str) -> bool:
     """Whether the hash was made with other parameters than :func:`hasher`'s."""
-    from argon2.exceptions import InvalidHashError
+    from argon2.exceptions import InvalidHashError  # start-up
 
     try:
         return hasher().check_needs_rehash(stored_hash)

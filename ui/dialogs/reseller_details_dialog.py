@@ -62,7 +62,7 @@ def _form(rows: list[tuple[str, str]]) -> QWidget:
 
 def _subscriptions_table(subscriptions: list[SubscriptionView] | None) -> QWidget:
     """One row per job of each subscription: service, server, quotas, status, job."""
-    from studio.domain.catalog import CATALOG, quotas_text
+    from studio.domain.catalog import CATALOG, quotas_text  # start-up
 
     rows = [(sub, job) for sub in subscriptions or [] for job in (sub.history or (None,))]
     table = QTableWidget(len(rows), 6)

@@ -38,7 +38,7 @@ Loaded = tuple[list["OfferingView"], list["AssignedOffering"], str]
 def _load(studio: Studio, actor: Actor, reseller_id: int) -> Loaded:
     # On the pool, see ui.session.
     from studio.services.offerings import list_offerings, reseller_offerings
-    from studio.services.reseller_settings import get_reseller_settings
+    from studio.services.reseller_settings import get_reseller_settings  # start-up
 
     default = get_reseller_settings(studio, actor)["commission"].commission_text
     return (

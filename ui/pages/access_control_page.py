@@ -25,13 +25,13 @@ if TYPE_CHECKING:
 
 
 def _load(studio: Studio, actor: Actor) -> LoginPolicyView:
-    from studio.services.users import get_login_policy
+    from studio.services.users import get_login_policy  # start-up
 
     return get_login_policy(studio, actor)
 
 
 def _save(studio: Studio, actor: Actor, policy: LoginPolicyView) -> LoginPolicyView:
-    from studio.services.users import save_login_policy
+    from studio.services.users import save_login_policy  # start-up
 
     return save_login_policy(studio, actor, policy)
 
@@ -79,7 +79,7 @@ class AccessControlPage(Page):
 
     def form_policy(self) -> LoginPolicyView:
         """The policy the widgets describe."""
-        from studio.services.users import LoginPolicyView
+        from studio.services.users import LoginPolicyView  # start-up
 
         return LoginPolicyView(
             self.enabled.isChecked(),

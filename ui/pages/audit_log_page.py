@@ -44,13 +44,13 @@ _NO_DATE = QDate(2000, 1, 1)
 def _load(
     studio: Studio, actor: Actor, where: AuditFilter
 ) -> tuple[list[AuditRow], list[str], list[str]]:
-    from studio.services.audit_log import audit_choices, list_audit_events
+    from studio.services.audit_log import audit_choices, list_audit_events  # start-up
 
     return list_audit_events(studio, actor, where), *audit_choices(studio, actor)
 
 
 def _export(studio: Studio, actor: Actor, where: AuditFilter, path: Path) -> int:
-    from studio.services.audit_log import export_audit_csv
+    from studio.services.audit_log import export_audit_csv  # start-up
 
     return export_audit_csv(studio, actor, where, path)
 
@@ -163,7 +163,7 @@ class AuditLogPage(Page):
 
     def current_filter(self) -> AuditFilter:
         """The filter the widgets describe."""
-        from studio.services.audit_log import AuditFilter
+        from studio.services.audit_log import AuditFilter  # start-up
 
         def day(edit: QDateEdit) -> dt.date | None:
             value = edit.date()
@@ -237,7 +237,7 @@ class AuditLogPage(Page):
 
     def export_to(self, file_name: str) -> None:
         """Write the events matching the current filter to ``file_name``."""
-        from pathlib import Path
+        from pathlib import Path  # start-up
 
         studio = self.studio
         if studio is None:

@@ -27,13 +27,13 @@ if TYPE_CHECKING:
 
 
 def _all(studio: Studio, actor: Actor, period: str) -> list[tuple[int, Statement]]:
-    from studio.services.statements import all_statements
+    from studio.services.statements import all_statements  # start-up
 
     return all_statements(studio, actor, period)
 
 
 def _export(path: Path, statement: Statement) -> int:
-    from studio.services.statements import write_statement_csv
+    from studio.services.statements import write_statement_csv  # start-up
 
     return write_statement_csv(path, statement)
 

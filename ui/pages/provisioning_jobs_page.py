@@ -39,19 +39,19 @@ _COLOURS = {"succeeded": "#2e7d32", "failed": "#c62828", "cancelled": "#6d4c41"}
 
 
 def _list(studio: Studio, actor: Actor, unfinished: bool) -> list[JobView]:
-    from studio.services.jobs import list_jobs
+    from studio.services.jobs import list_jobs  # start-up
 
     return list_jobs(studio, actor, unfinished_only=unfinished)
 
 
 def _retry(studio: Studio, actor: Actor, job_id: int) -> JobView:
-    from studio.services.jobs import retry_job
+    from studio.services.jobs import retry_job  # start-up
 
     return retry_job(studio, actor, job_id)
 
 
 def _cancel(studio: Studio, actor: Actor, job_id: int) -> JobView:
-    from studio.services.jobs import cancel_job
+    from studio.services.jobs import cancel_job  # start-up
 
     return cancel_job(studio, actor, job_id)
 

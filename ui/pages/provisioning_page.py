@@ -39,21 +39,21 @@ class _Loaded:
 
 
 def _load(studio: Studio, actor: Actor) -> _Loaded:
-    from studio.security.keyring_store import keyring_problem
-    from studio.services.servers import get_provisioning_settings
+    from studio.security.keyring_store import keyring_problem  # start-up
+    from studio.services.servers import get_provisioning_settings  # start-up
 
     return _Loaded(get_provisioning_settings(studio, actor), keyring_problem())
 
 
 def _save(studio: Studio, actor: Actor, data: ProvisioningInput) -> _Loaded:
-    from studio.security.keyring_store import keyring_problem
-    from studio.services.servers import save_provisioning_settings
+    from studio.security.keyring_store import keyring_problem  # start-up
+    from studio.services.servers import save_provisioning_settings  # start-up
 
     return _Loaded(save_provisioning_settings(studio, actor, data), keyring_problem())
 
 
 def _test(studio: Studio, actor: Actor) -> ServerHealth:
-    from studio.services.server_checks import check_control_connection
+    from studio.services.server_checks import check_control_connection  # start-up
 
     return check_control_connection(studio, actor)
 

@@ -41,7 +41,7 @@ class _Line:
 
 
 def _lines(studio: Studio, actor: Actor) -> list[_Line]:
-    from studio.services.quota_usage import quota_report
+    from studio.services.quota_usage import quota_report  # start-up
 
     rows: list[QuotaReportRow] = quota_report(studio, actor)
     lines = []
@@ -66,7 +66,7 @@ def _lines(studio: Studio, actor: Actor) -> list[_Line]:
 
 
 def _set_oversell(studio: Studio, actor: Actor, reseller_id: int, allowed: bool) -> bool:
-    from studio.services.reseller_panel import set_oversell
+    from studio.services.reseller_panel import set_oversell  # start-up
 
     return set_oversell(studio, actor, reseller_id, allowed)
 

@@ -34,13 +34,13 @@ _STATE_COLOURS = {"running": "#2e7d32", "build mismatch": "#ef6c00"}
 
 
 def _list(studio: Studio, actor: Actor) -> list[RemoteServerView]:
-    from studio.services.servers import list_remote_servers
+    from studio.services.servers import list_remote_servers  # start-up
 
     return list_remote_servers(studio, actor)
 
 
 def _remove(studio: Studio, actor: Actor, server_id: int) -> str:
-    from studio.services.servers import remove_remote_server
+    from studio.services.servers import remove_remote_server  # start-up
 
     return remove_remote_server(studio, actor, server_id)
 

@@ -52,10 +52,10 @@ if TYPE_CHECKING:
 def _load(
     studio: Studio, actor: Actor, sort: tuple[int, Qt.SortOrder]
 ) -> tuple[PreparedRows, dict[str, ResellerType]]:
-    from studio.domain.contact import warm_up
-    from studio.domain.password_policy import common_passwords
-    from studio.services.reseller_list import list_resellers
-    from studio.services.reseller_settings import get_reseller_settings
+    from studio.domain.contact import warm_up  # start-up
+    from studio.domain.password_policy import common_passwords  # start-up
+    from studio.services.reseller_list import list_resellers  # start-up
+    from studio.services.reseller_settings import get_reseller_settings  # start-up
 
     # Warm what the wizard checks as you type, so typing never waits for a file.
     warm_up()
@@ -65,7 +65,7 @@ def _load(
 
 
 def _details(studio: Studio, actor: Actor, reseller_id: int) -> ResellerDetails:
-    from studio.services.resellers import get_reseller
+    from studio.services.resellers import get_reseller  # start-up
 
     return get_reseller(studio, actor, reseller_id)
 
@@ -76,8 +76,8 @@ DetailsLoaded = tuple[
 
 
 def _details_and_subscriptions(studio: Studio, actor: Actor, reseller_id: int) -> DetailsLoaded:
-    from studio.services.offerings import list_offerings, reseller_offerings
-    from studio.services.subscriptions import list_subscriptions
+    from studio.services.offerings import list_offerings, reseller_offerings  # start-up
+    from studio.services.subscriptions import list_subscriptions  # start-up
 
     return (
         _details(studio, actor, reseller_id),
@@ -88,37 +88,37 @@ def _details_and_subscriptions(studio: Studio, actor: Actor, reseller_id: int) -
 
 
 def _add_addon(studio: Studio, actor: Actor, subscription_id: int, addon_id: int) -> JobView:
-    from studio.services.subscriptions import add_addon
+    from studio.services.subscriptions import add_addon  # start-up
 
     return add_addon(studio, actor, subscription_id, addon_id)
 
 
 def _subscriptions(studio: Studio, actor: Actor, reseller_id: int) -> list[SubscriptionView]:
-    from studio.services.subscriptions import list_subscriptions
+    from studio.services.subscriptions import list_subscriptions  # start-up
 
     return list_subscriptions(studio, actor, reseller_id)
 
 
 def _set_status(studio: Studio, actor: Actor, reseller_id: int, status: str) -> ResellerDetails:
-    from studio.services.resellers import set_reseller_status
+    from studio.services.resellers import set_reseller_status  # start-up
 
     return set_reseller_status(studio, actor, reseller_id, status)
 
 
 def _delete(studio: Studio, actor: Actor, reseller_id: int) -> str:
-    from studio.services.resellers import delete_reseller
+    from studio.services.resellers import delete_reseller  # start-up
 
     return delete_reseller(studio, actor, reseller_id)
 
 
 def _export(studio: Studio, actor: Actor, path: Path, ids: list[int]) -> int:
-    from studio.services.reseller_transfer import export_resellers
+    from studio.services.reseller_transfer import export_resellers  # start-up
 
     return export_resellers(studio, actor, path, ids)
 
 
 def _import(studio: Studio, actor: Actor, path: Path) -> int:
-    from studio.services.reseller_transfer import import_resellers
+    from studio.services.reseller_transfer import import_resellers  # start-up
 
     return import_resellers(studio, actor, path)
 
@@ -382,7 +382,7 @@ class ResellerCustomersPage(Page):
 
     def offerings_selected(self) -> ResellerOfferingsDialog | None:
         """Open Service Offerings for the selected Commission Based reseller."""
-        from ui.dialogs.reseller_offerings_dialog import ResellerOfferingsDialog
+        from ui.dialogs.reseller_offerings_dialog import ResellerOfferingsDialog  # start-up
 
         row = self.selected_row()
         if row is None or self.studio is None or not self.offerings_button.isEnabled():
@@ -409,7 +409,7 @@ class ResellerCustomersPage(Page):
         studio = self.studio
         if row is None or studio is None or not self.panel_button.isEnabled():
             return
-        from studio.services.reseller_panel import open_panel_as
+        from studio.services.reseller_panel import open_panel_as  # start-up
 
         self.runner.submit(
             lambda: open_panel_as(studio, self.actor, row.id),
@@ -418,7 +418,7 @@ class ResellerCustomersPage(Page):
         )
 
     def _show_panel(self, actor: Actor) -> None:
-        from ui.reseller_panel.window import ResellerPanelWindow
+        from ui.reseller_panel.window import ResellerPanelWindow  # start-up
 
         if self.studio is None:
             return
@@ -442,7 +442,7 @@ class ResellerCustomersPage(Page):
 
     def open_subscribe(self, reseller_id: int, name: str) -> SubscribeWizard | None:
         """Subscribe As Reseller for ``reseller_id`` (also right after Add and Subscribe)."""
-        from ui.wizards.subscribe_wizard import SubscribeWizard
+        from ui.wizards.subscribe_wizard import SubscribeWizard  # start-up
 
         if self.studio is None:
             return None
@@ -471,7 +471,7 @@ class ResellerCustomersPage(Page):
         return self._open_wizard(None)
 
     def _open_wizard(self, details: ResellerDetails | None) -> ResellerWizard | None:
-        from ui.wizards.reseller_wizard import open_reseller_wizard
+        from ui.wizards.reseller_wizard import open_reseller_wizard  # start-up
 
         if self.studio is None or not self.types:
             return None
@@ -544,7 +544,7 @@ class ResellerCustomersPage(Page):
             dialog.addon_submitted(f"Job {job.id} pending: see Home » Provisioning Jobs.")
 
         def failed(error: BaseException) -> None:
-            from studio.errors import FieldError
+            from studio.errors import FieldError  # start-up
 
             text = "; ".join(error.errors.values()) if isinstance(error, FieldError) else str(error)
             dialog.addon_submitted(f"Not submitted: {text}")
@@ -554,7 +554,7 @@ class ResellerCustomersPage(Page):
         )
 
     def _show_details(self, loaded: DetailsLoaded) -> None:
-        from ui.dialogs.reseller_details_dialog import ResellerDetailsDialog
+        from ui.dialogs.reseller_details_dialog import ResellerDetailsDialog  # start-up
 
         details, subscriptions, offerings, addons = loaded
         label = self.types[details.data.type].label if details.data.type in self.types else ""
@@ -606,7 +606,7 @@ class ResellerCustomersPage(Page):
     def _confirm_status(
         self, row: ResellerRow, target: str, subscriptions: list[SubscriptionView]
     ) -> None:
-        from studio.domain.catalog import CATALOG
+        from studio.domain.catalog import CATALOG  # start-up
 
         studio = self.studio
         if studio is None:
@@ -714,7 +714,7 @@ class ResellerCustomersPage(Page):
         self.refresh()
 
     def _import_failed(self, error: BaseException) -> None:
-        from studio.services.reseller_transfer import ImportRejected
+        from studio.services.reseller_transfer import ImportRejected  # start-up
 
         if not isinstance(error, ImportRejected):
             self._failed(error)

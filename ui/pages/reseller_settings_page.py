@@ -48,17 +48,17 @@ Loaded = tuple[dict[str, "ResellerType"], dict[str, int]]
 
 
 def _load(studio: Studio, actor: Actor) -> Loaded:
-    from studio.domain.reseller_settings_rules import currency_error
-    from studio.services.reseller_list import count_by_type
-    from studio.services.reseller_settings import get_reseller_settings
+    from studio.domain.reseller_settings_rules import currency_error  # start-up
+    from studio.services.reseller_list import count_by_type  # start-up
+    from studio.services.reseller_settings import get_reseller_settings  # start-up
 
     currency_error("USD")  # loads pycountry's currencies here, not on the GUI thread
     return get_reseller_settings(studio, actor), count_by_type(studio, actor)
 
 
 def _save(studio: Studio, actor: Actor, data: list[ResellerTypeInput]) -> Loaded:
-    from studio.services.reseller_list import count_by_type
-    from studio.services.reseller_settings import save_reseller_settings
+    from studio.services.reseller_list import count_by_type  # start-up
+    from studio.services.reseller_settings import save_reseller_settings  # start-up
 
     return save_reseller_settings(studio, actor, data), count_by_type(studio, actor)
 

@@ -39,8 +39,8 @@ Loaded = tuple[list["OfferingView"], list["OfferingView"], dict[str, list[str]]]
 
 
 def _load(studio: Studio, actor: Actor) -> Loaded:
-    from studio.services.offerings import list_offerings
-    from studio.services.servers import list_remote_servers
+    from studio.services.offerings import list_offerings  # start-up
+    from studio.services.servers import list_remote_servers  # start-up
 
     hosts: dict[str, list[str]] = {}
     for server in list_remote_servers(studio, actor):  # through the service: its permission
@@ -50,7 +50,7 @@ def _load(studio: Studio, actor: Actor) -> Loaded:
 
 
 def _delete(studio: Studio, actor: Actor, offering_id: int, addon: bool) -> str:
-    from studio.services.offerings import delete_offering
+    from studio.services.offerings import delete_offering  # start-up
 
     return delete_offering(studio, actor, offering_id, addon=addon)
 
@@ -175,7 +175,7 @@ class ServicesPage(Page):
 
     def open_dialog(self, addon: bool, existing: OfferingView | None) -> OfferingDialog | None:
         """New or Edit, window-modal."""
-        from ui.dialogs.offering_dialog import OfferingDialog
+        from ui.dialogs.offering_dialog import OfferingDialog  # start-up
 
         if self.studio is None or not self.actor.can(Permission.EDIT_CONFIGURATION):
             return None
@@ -204,7 +204,7 @@ class ServicesPage(Page):
         self.refresh()
 
     def _failed(self, error: BaseException) -> None:
-        from studio.errors import FieldError
+        from studio.errors import FieldError  # start-up
 
         if isinstance(error, FieldError):
             self.state.setText("; ".join(error.errors.values()))

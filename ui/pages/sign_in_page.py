@@ -38,11 +38,11 @@ class _Mode:
 
 
 def _mode(studio: Studio, username: str) -> _Mode:
-    from studio.domain.contact import warm_up
-    from studio.domain.password_policy import common_passwords
-    from studio.security.keyring_store import keyring_problem
-    from studio.services.sign_in import remembered_password
-    from studio.services.users import provider_admin_exists
+    from studio.domain.contact import warm_up  # start-up
+    from studio.domain.password_policy import common_passwords  # start-up
+    from studio.security.keyring_store import keyring_problem  # start-up
+    from studio.services.sign_in import remembered_password  # start-up
+    from studio.services.users import provider_admin_exists  # start-up
 
     # Warm what the first-run form checks on every keystroke (the 30,000-password list,
     # email-validator), here on the pool rather than at the first key on the GUI thread.
@@ -61,8 +61,8 @@ class _SignedIn:
 
 
 def _sign_in(studio: Studio, username: str, password: str, remember: bool) -> _SignedIn:
-    from studio.security.keyring_store import SecretsUnavailable
-    from studio.services.sign_in import authenticate, forget_password, remember_password
+    from studio.security.keyring_store import SecretsUnavailable  # start-up
+    from studio.services.sign_in import authenticate, forget_password, remember_password  # start-up
 
     actor = authenticate(studio, username, password)
     try:
@@ -76,15 +76,15 @@ def _sign_in(studio: Studio, username: str, password: str, remember: bool) -> _S
 
 
 def _forget(studio: Studio, username: str) -> bool:
-    from studio.services.sign_in import forget_password
+    from studio.services.sign_in import forget_password  # start-up
 
     forget_password(studio, username)
     return True
 
 
 def _first_run(studio: Studio, data: NewUserInput) -> Actor:
-    from studio.services.sign_in import authenticate
-    from studio.services.users import create_first_admin
+    from studio.services.sign_in import authenticate  # start-up
+    from studio.services.users import create_first_admin  # start-up
 
     view = create_first_admin(studio, data)
     return authenticate(studio, view.username, data.password)

@@ -48,7 +48,7 @@ def _load(studio: Studio, actor: Actor) -> WebsiteView:
 
 
 def _save(studio: Studio, actor: Actor, data: WebsiteInput) -> WebsiteView:
-    from studio.services.website import save_website_settings
+    from studio.services.website import save_website_settings  # start-up
 
     return save_website_settings(studio, actor, data)
 

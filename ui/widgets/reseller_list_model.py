@@ -35,7 +35,7 @@ class PreparedRows:
 
 def prepare_rows(rows: list[ResellerRow], sort: tuple[int, Qt.SortOrder]) -> PreparedRows:
     """Search texts and the order of ``sort`` for ``rows`` (call it on the pool)."""
-    from studio.services.reseller_list import search_text
+    from studio.services.reseller_list import search_text  # start-up
 
     return PreparedRows(rows, [search_text(r) for r in rows], _sorted(rows, *sort), sort)
 

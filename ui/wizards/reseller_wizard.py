@@ -55,7 +55,7 @@ PAGE_TYPE, PAGE_PERSONAL, PAGE_COMPANY, PAGE_SUMMARY = range(4)
 def _availability(
     studio: Studio, actor: Actor, username: str, email: str, exclude: int | None
 ) -> dict[str, str]:
-    from studio.services.resellers import availability_errors
+    from studio.services.resellers import availability_errors  # start-up
 
     return availability_errors(studio, actor, username, email, exclude)
 
@@ -63,7 +63,7 @@ def _availability(
 def _save(
     studio: Studio, actor: Actor, data: ResellerInput, details: ResellerDetails | None
 ) -> ResellerDetails:
-    from studio.services.resellers import create_reseller, update_reseller
+    from studio.services.resellers import create_reseller, update_reseller  # start-up
 
     if details is None:
         return create_reseller(studio, actor, data)
@@ -71,7 +71,7 @@ def _save(
 
 
 def _reload(studio: Studio, actor: Actor, reseller_id: int) -> ResellerDetails:
-    from studio.services.resellers import get_reseller
+    from studio.services.resellers import get_reseller  # start-up
 
     return get_reseller(studio, actor, reseller_id)
 
@@ -379,7 +379,7 @@ class SummaryPage(QWizardPage):
         self.wizard_.accept()
 
     def _failed(self, error: BaseException) -> None:
-        from studio.errors import ConflictError
+        from studio.errors import ConflictError  # start-up
 
         self.saving = False
         self._lock_buttons(False)

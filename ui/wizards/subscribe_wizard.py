@@ -44,34 +44,34 @@ PAGE_SERVICE, PAGE_SERVER, PAGE_SUMMARY, PAGE_PROGRESS = range(4)
 
 
 def _check(studio: Studio, actor: Actor) -> tuple[PrerequisitesReport, dict[str, tuple[str, ...]]]:
-    from studio.services.server_checks import check_prerequisites
-    from studio.services.servers import list_remote_servers
+    from studio.services.server_checks import check_prerequisites  # start-up
+    from studio.services.servers import list_remote_servers  # start-up
 
     report = check_prerequisites(studio, actor)
     return report, {r.name: r.services for r in list_remote_servers(studio, actor)}
 
 
 def _subscribe(studio: Studio, actor: Actor, data: object) -> SubscriptionView:
-    from studio.services.subscriptions import SubscribeInput, subscribe_reseller
+    from studio.services.subscriptions import SubscribeInput, subscribe_reseller  # start-up
 
     assert isinstance(data, SubscribeInput)
     return subscribe_reseller(studio, actor, data)
 
 
 def _plans(studio: Studio, actor: Actor) -> list[OfferingView]:
-    from studio.services.offerings import list_offerings
+    from studio.services.offerings import list_offerings  # start-up
 
     return list_offerings(studio, actor, "reseller")
 
 
 def _job(studio: Studio, actor: Actor, job_id: int) -> JobView:
-    from studio.services.jobs import get_job
+    from studio.services.jobs import get_job  # start-up
 
     return get_job(studio, actor, job_id)
 
 
 def _retry(studio: Studio, actor: Actor, job_id: int) -> JobView:
-    from studio.services.jobs import retry_job
+    from studio.services.jobs import retry_job  # start-up
 
     return retry_job(studio, actor, job_id)
 
@@ -282,7 +282,7 @@ class SummaryPage(QWizardPage):
 
     def validatePage(self) -> bool:
         """Subscribe in the background; the progress page follows once written."""
-        from studio.services.subscriptions import SubscribeInput
+        from studio.services.subscriptions import SubscribeInput  # start-up
 
         if self.view is not None:
             return True
