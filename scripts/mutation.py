@@ -11,7 +11,8 @@ touched. It prints, per module and in all, ``killed``, ``survived``, ``score`` a
 every surviving mutant as its file, line and diff. ``docs/testing.md`` lists the
 survivors known to be equivalent (no test can tell them apart) and why.
 
-    uv run python scripts/mutation.py [--json] [--module NAME ...] [--jobs N] [--keep]
+    uv run --group mutation python scripts/mutation.py [--json] [--module PATH ...] \
+        [--jobs N] [--keep]
 
 Exit 0 when the score is at least ``--target`` (0.9), else 1. Not part of ``.ci/run``:
 it takes several minutes.
@@ -20,6 +21,7 @@ it takes several minutes.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -227,6 +229,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder, say where")
     args = parser.parse_args(argv)
 
+    if importlib.util.find_spec("mutmut") is None:
+        print(
+            "mutmut is not installed: run `uv run --group mutation python scripts/mutation.py`",
+            file=sys.stderr,
+        )
+        return 1
     promises = [p for p in PROMISES if not args.module or p.module in args.module]
     if not promises:
         parser.error(f"--module: none of {args.module} is among {[p.module for p in PROMISES]}")
