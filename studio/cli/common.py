@@ -28,6 +28,7 @@ from studio.errors import FieldError
 
 if TYPE_CHECKING:
     from studio.context import Studio
+    from studio.services.jobs import JobView
 
 #: Exit codes, a contract for scripts (``docs/cli.md``).
 EXIT_OK = 0
@@ -150,3 +151,27 @@ def run_jobs_until(studio: Studio, actor: Actor, done: Callable[[], bool], timeo
         return runner.run_until(done, timeout)
     finally:
         runner.stop()
+
+
+def run_job(studio: Studio, actor: Actor, job_id: int, timeout: float) -> tuple[bool, JobView]:
+    """Run the job runner until job ``job_id`` ends or ``timeout`` seconds pass (``--wait``):
+    whether it ended, and the job as it is then."""
+    from studio.services.jobs import get_job  # start-up
+
+    finished = run_jobs_until(
+        studio, actor, lambda: get_job(studio, actor, job_id).finished, timeout
+    )
+    return finished, get_job(studio, actor, job_id)
+
+
+def job_outcome(job: JobView, finished: bool, timeout: float, success: str, out: TextIO) -> int:
+    """Say how a waited-for job ended: ``success`` (exit 0), still running after
+    ``timeout`` seconds, or failed or cancelled with the reason (exit 1)."""
+    if not finished:
+        print(f"job {job.id} is still {job.state} after {timeout:.0f} s", file=out)
+        return EXIT_FAILURE
+    if job.state == "succeeded":
+        print(success, file=out)
+        return EXIT_OK
+    print(f"job {job.id} {job.state}: {job.error}", file=out)
+    return EXIT_FAILURE

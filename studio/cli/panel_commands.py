@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, TextIO
 
 from studio.cli.common import (
-    EXIT_FAILURE,
     EXIT_OK,
     Params,
     Result,
@@ -24,9 +23,10 @@ from studio.cli.common import (
     actor_for,
     dump_json,
     embedded_provisioning,
+    job_outcome,
     opened,
     parse_quotas,
-    run_jobs_until,
+    run_job,
 )
 from studio.domain.actors import Actor, Role
 from studio.domain.catalog import BILLING_CYCLES, quotas_text
@@ -249,7 +249,6 @@ def cmd_customer_list(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_customer_subscribe(args: argparse.Namespace, out: TextIO) -> int:
     """Sell a plan or an assigned offering; with ``--wait``, until active or failed."""
     from studio.services.customer_sales import SaleInput, subscribe_customer  # start-up
-    from studio.services.jobs import get_job  # start-up
 
     data = SaleInput(args.customer, args.plan, args.offering, args.server or "")
     with opened(args) as studio:
@@ -268,21 +267,8 @@ def cmd_customer_subscribe(args: argparse.Namespace, out: TextIO) -> int:
 
         runner_actor = Actor.local_administrator()  # the job runner works for the studio
         with embedded_provisioning(studio, runner_actor):
-            finished = run_jobs_until(
-                studio,
-                runner_actor,
-                lambda: get_job(studio, runner_actor, job_id).finished,
-                args.timeout,
-            )
-            job = get_job(studio, runner_actor, job_id)
-    if not finished:
-        print(f"job {job_id} is still {job.state} after {args.timeout:.0f} s", file=out)
-        return EXIT_FAILURE
-    if job.state == "succeeded":
-        print(f"subscription {sale.id} is active", file=out)
-        return EXIT_OK
-    print(f"job {job_id} {job.state}: {job.error}", file=out)
-    return EXIT_FAILURE
+            finished, job = run_job(studio, runner_actor, job_id, args.timeout)
+    return job_outcome(job, finished, args.timeout, f"subscription {sale.id} is active", out)
 
 
 def _customer_status(status: str) -> Any:

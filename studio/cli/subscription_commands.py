@@ -20,15 +20,16 @@ from studio.cli.common import (
     act,
     actor_for,
     embedded_provisioning,
+    job_outcome,
     opened,
     parse_quotas,
+    run_job,
     run_jobs_until,
 )
 
 
 def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
     """Subscribe As Reseller; with ``--wait``, until the subscription is active or failed."""
-    from studio.services.jobs import get_job  # start-up
     from studio.services.subscriptions import SubscribeInput, subscribe_reseller  # start-up
 
     data = SubscribeInput(args.reseller, args.service, args.server, parse_quotas(args.quota or []))
@@ -49,18 +50,8 @@ def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
                     file=out,
                 )
                 return EXIT_OK
-            finished = run_jobs_until(
-                studio, actor, lambda: get_job(studio, actor, job_id).finished, args.timeout
-            )
-            job = get_job(studio, actor, job_id)
-    if not finished:
-        print(f"job {job_id} is still {job.state} after {args.timeout:.0f} s", file=out)
-        return EXIT_FAILURE
-    if job.state == "succeeded":
-        print(f"subscription {view.id} is active", file=out)
-        return EXIT_OK
-    print(f"job {job_id} {job.state}: {job.error}", file=out)
-    return EXIT_FAILURE
+            finished, job = run_job(studio, actor, job_id, args.timeout)
+    return job_outcome(job, finished, args.timeout, f"subscription {view.id} is active", out)
 
 
 def cmd_jobs_list(args: argparse.Namespace, out: TextIO) -> int:
@@ -150,7 +141,6 @@ def cmd_subscription_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_subscription_addon(args: argparse.Namespace, out: TextIO) -> int:
     """Add an add-on to an active subscription (an update job)."""
-    from studio.services.jobs import get_job  # start-up
     from studio.services.subscriptions import add_addon  # start-up
 
     with opened(args) as studio:
@@ -160,10 +150,7 @@ def cmd_subscription_addon(args: argparse.Namespace, out: TextIO) -> int:
         if not args.wait:
             return EXIT_OK
         with embedded_provisioning(studio, actor):
-            finished = run_jobs_until(
-                studio, actor, lambda: get_job(studio, actor, job.id).finished, args.timeout
-            )
-        job = get_job(studio, actor, job.id)
+            finished, job = run_job(studio, actor, job.id, args.timeout)
     if finished and job.state == "succeeded":
         print(f"subscription {args.subscription} updated", file=out)
         return EXIT_OK

@@ -23,7 +23,7 @@ from studio.services.subscriptions import (
     list_subscriptions,
     subscribe_reseller,
 )
-from tests.e2e.conftest import StubFactory
+from tests.e2e.conftest import Installation, StubFactory
 from tests.support.resellers import sample_reseller
 from tests.support.stub_process import StubProcess
 
@@ -394,3 +394,13 @@ def test_an_addon_adds_to_an_active_subscription(setup: Setup) -> None:
     [sub] = list_subscriptions(setup.studio, setup.admin, setup.reseller_id)
     assert sub.quotas == {"mailboxes": 26, "mailbox_size_mb": 2048}
     assert _resources(setup.remote)[0]["quotas"] == {"mailboxes": 26, "mailbox_size_mb": 2048}
+
+
+def test_subscribe_wait_says_why_a_job_failed_and_exits_1(installation: Installation) -> None:
+    with installation.remote.client() as client:
+        client.set_faults(fail_rate=1.0)
+    done = installation.run(*installation.subscribe("--wait", "--timeout", "60"))
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    [job] = installation.jobs()
+    assert job.error.endswith("simulated failure (fault injection)")
+    assert done.stdout.splitlines()[-1] == f"job {job.id} failed: {job.error}"

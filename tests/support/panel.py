@@ -14,6 +14,7 @@ from studio.db.models import RemoteServer, Subscription
 from studio.domain.actors import Actor
 from studio.domain.customer_rules import CustomerInput
 from studio.domain.reseller_rules import Address
+from studio.services.offerings import OfferingInput, OfferingView, save_offering
 from studio.services.reseller_panel import accept_agreement, agreement
 from studio.services.resellers import ResellerDetails, create_reseller
 from studio.services.sign_in import authenticate
@@ -74,3 +75,19 @@ def customer(n: int = 1, **overrides: Any) -> CustomerInput:
     }
     values.update(overrides)
     return CustomerInput(**values)
+
+
+def mail_small_offering(studio: Studio, admin: Actor) -> OfferingView:
+    """A customer offering of Hosted Exchange, 5 mailboxes of 512 MB at 9.99 a month."""
+    return save_offering(
+        studio,
+        admin,
+        OfferingInput(
+            "Mail Small",
+            "exchange",
+            "customer",
+            {"mailboxes": "5", "mailbox_size_mb": "512"},
+            "9.99",
+            "monthly",
+        ),
+    )

@@ -19,10 +19,16 @@ from studio.db.models import Subscription
 from studio.domain.actors import Actor
 from studio.services.customer_sales import SaleInput, subscribe_customer
 from studio.services.customers import create_customer
-from studio.services.offerings import OfferingInput, save_offering, set_reseller_offerings
+from studio.services.offerings import set_reseller_offerings
 from tests.gui.reseller_panel.test_window import _w
 from tests.support.gui import wait_idle
-from tests.support.panel import active_subscription, customer, make_reseller, sign_in
+from tests.support.panel import (
+    active_subscription,
+    customer,
+    mail_small_offering,
+    make_reseller,
+    sign_in,
+)
 from ui.main_window import MainWindow
 
 
@@ -37,18 +43,7 @@ def test_the_provider_sees_every_resellers_statement(
     admin = Actor.local_administrator()
     sellers = [make_reseller(studio, admin, n, type="commission") for n in (1, 2)]
     active_subscription(studio, sellers[0].id)
-    offering = save_offering(
-        studio,
-        admin,
-        OfferingInput(
-            "Mail Small",
-            "exchange",
-            "customer",
-            {"mailboxes": "5", "mailbox_size_mb": "512"},
-            "9.99",
-            "monthly",
-        ),
-    )
+    offering = mail_small_offering(studio, admin)
     set_reseller_offerings(studio, admin, sellers[0].id, [(offering.id, "20")], dt.date(2026, 1, 1))
     actor = sign_in(studio, "reseller1")
     buyer = create_customer(studio, actor, customer())

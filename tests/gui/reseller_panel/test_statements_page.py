@@ -19,9 +19,15 @@ from studio.db.models import Subscription
 from studio.domain.actors import Actor
 from studio.services.customer_sales import SaleInput, subscribe_customer
 from studio.services.customers import create_customer
-from studio.services.offerings import OfferingInput, save_offering, set_reseller_offerings
+from studio.services.offerings import set_reseller_offerings
 from tests.gui.reseller_panel.test_window import _idle, _w
-from tests.support.panel import active_subscription, customer, make_reseller, sign_in
+from tests.support.panel import (
+    active_subscription,
+    customer,
+    mail_small_offering,
+    make_reseller,
+    sign_in,
+)
 from ui.main_window import MainWindow
 from ui.reseller_panel.plans_page import PlansPage
 from ui.reseller_panel.statements_page import StatementsPage
@@ -36,18 +42,7 @@ def test_a_commission_resellers_statement_and_its_csv(
     admin = Actor.local_administrator()
     made = make_reseller(studio, admin, type="commission")
     active_subscription(studio, made.id)
-    offering = save_offering(
-        studio,
-        admin,
-        OfferingInput(
-            "Mail Small",
-            "exchange",
-            "customer",
-            {"mailboxes": "5", "mailbox_size_mb": "512"},
-            "9.99",
-            "monthly",
-        ),
-    )
+    offering = mail_small_offering(studio, admin)
     set_reseller_offerings(studio, admin, made.id, [(offering.id, "12.5")], dt.date(2026, 1, 1))
     actor = sign_in(studio, "reseller1")
     buyer = create_customer(studio, actor, customer())

@@ -348,3 +348,23 @@ def test_a_reseller_suspended_and_activated_again_meanwhile_needs_no_follow_up(
 def _jobs(studio: Studio) -> list[ProvisioningJob]:
     with studio.unit_of_work() as session:
         return list(session.scalars(select(ProvisioningJob).order_by(ProvisioningJob.id)))
+
+
+def test_a_job_that_finished_before_its_cancel_arrived_is_recorded_as_it_ended(
+    studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
+) -> None:
+    """The server answers 409 to a cancel of a finished job: the runner reads the job
+    instead, so a resource the server made is never lost from the studio's records."""
+    job_id = _subscribe(studio, admin)
+    runner._tick()
+    remote_id = _job(studio, job_id).remote_id or ""
+    assert cancel_job(studio, admin, job_id).state == "cancelling"
+    deadline = time.monotonic() + 5
+    while not remote.engine.job(remote_id).state.finished:  # type: ignore[union-attr]
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert runner._tick() == [job_id]
+    job = _job(studio, job_id)
+    [resource] = remote.resources()
+    assert job.state == "succeeded"
+    assert _subscription(studio, job).resource_id == resource["id"]
