@@ -21,8 +21,9 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
 from studio.context import Studio
@@ -70,6 +71,14 @@ ENDPOINTS_TTL_S = 5.0
 QUERY_BATCH = 500
 #: How often a job given up here (its server unreachable) is asked about again.
 RECONCILE_S = 30.0
+#: Jobs talked about with their servers at once (the pool's threads).
+CONCURRENCY = 4
+#: How often a running job is asked about.
+POLL_S = 0.2
+#: How long one call to a server may take before it counts as a timeout.
+REQUEST_TIMEOUT_S = 5.0
+#: How long :meth:`JobRunner.stop` waits for the tick under way.
+STOP_TIMEOUT_S = 10.0
 
 Listener = Callable[[int], None]
 
@@ -96,15 +105,15 @@ class _Clients:
         self._clients: dict[str, tuple[str, ProvisioningClient]] = {}
         self._lock = threading.Lock()
         self._endpoints: dict[str, Endpoint] = {}
-        self._read_at = -ENDPOINTS_TTL_S
+        self._read_at: float | None = None  # never read yet
 
     def forget(self) -> None:
         """A server failed to answer: read the addresses again before the next call."""
-        self._read_at = -ENDPOINTS_TTL_S
+        self._read_at = None
 
     def _endpoint(self, server: str) -> Endpoint | None:
         """Addresses and tokens, read at most every few seconds (not per call)."""
-        if time.monotonic() - self._read_at > ENDPOINTS_TTL_S:
+        if self._read_at is None or time.monotonic() - self._read_at > ENDPOINTS_TTL_S:
             _control, remotes = server_endpoints(self.studio, self.actor)
             self._endpoints = {e.name.upper(): e for e in remotes}
             self._read_at = time.monotonic()
@@ -120,7 +129,7 @@ class _Clients:
                 return known[1]
             if known:
                 known[1].close()
-            client = ProvisioningClient(endpoint.url, endpoint.token, timeout=5.0)
+            client = ProvisioningClient(endpoint.url, endpoint.token, timeout=REQUEST_TIMEOUT_S)
             self._clients[server] = (endpoint.url, client)
             return client
 
@@ -143,8 +152,8 @@ class JobRunner:
         studio: Studio,
         actor: Actor,
         *,
-        concurrency: int = 4,
-        poll_s: float = 0.2,
+        concurrency: int = CONCURRENCY,
+        poll_s: float = POLL_S,
         listener: Listener | None = None,
         backoff: tuple[float, ...] = BACKOFF_S,
         reconcile_s: float = RECONCILE_S,
@@ -176,7 +185,7 @@ class JobRunner:
         """A job was added or changed: look now rather than at the next tick."""
         self._wake.set()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
         """Finish the tick under way, then stop; unfinished jobs stay for next time."""
         self._stop.set()
         self._wake.set()
@@ -210,8 +219,7 @@ class JobRunner:
                 changed = []
             for job_id in changed:
                 self._notify(job_id)
-            # Woken early (a new job), yet never more often than every poll_s / 4.
-            rest = max(self.poll_s / 4 - (time.monotonic() - started), 0.0)
+            rest = rest_after_wake(self.poll_s, time.monotonic() - started)
             if self._wake.wait(self.poll_s) and rest:
                 time.sleep(rest)
             self._wake.clear()
@@ -280,17 +288,14 @@ class JobRunner:
                 )
             ).all()
         due = [
-            _Snapshot(job_id, state, remote_id, server, key, operation, service, dict(params))
-            for job_id, state, remote_id, server, key, operation, service, params in rows
-            if state in ("pending", "cancelling") or self._next_poll.get(job_id, 0.0) <= clock
+            _Snapshot.of(row)
+            for row in rows
+            if row.state in ("pending", "cancelling") or self._next_poll.get(row.id, 0.0) <= clock
         ]
-        for job_id, _state, remote_id, server, key, operation, service, params in given_up:
-            if self._next_poll.get(job_id, 0.0) <= clock:
-                self._next_poll[job_id] = clock + self.reconcile_s
-                snap = _Snapshot(job_id, "running", remote_id, server, key, operation, service)
-                snap.reconcile = True
-                snap.parameters = dict(params)
-                due.append(snap)
+        for row in given_up:
+            if self._next_poll.get(row.id, 0.0) <= clock:
+                self._next_poll[row.id] = clock + self.reconcile_s
+                due.append(_Snapshot.of(row, reconcile=True))
         return due
 
     # -- talking to the servers (on the pool) -------------------------------------------
@@ -315,21 +320,21 @@ class JobRunner:
         return [_Outcome(snap.id, info=info)]
 
     def _poll_many(self, server: str, snaps: list[_Snapshot]) -> list[_Outcome]:
+        """Every job of one server in one call. A job given up here whose server still
+        does not answer, or no longer knows it, stays as it is: only a report of how it
+        ended changes it (see :meth:`_reconcile`)."""
         try:
             client = self._clients.get(server)
-            infos = self._query(client, server, [s.remote_id or "" for s in snaps])
+            infos = self._query(client, server, [snap.remote for snap in snaps])
         except Exception as exc:
-            return [
-                _Outcome(snap.id, reconcile=True) if snap.reconcile else self._error(snap, exc)
-                for snap in snaps
-            ]
+            return [self._error(snap, exc) for snap in snaps]
         by_id = {info.id: info for info in infos}
         outcomes = []
         for snap in snaps:
-            info = by_id.get(snap.remote_id or "")
+            info = by_id.get(snap.remote)
             if info is None:
-                failure = f"{server} no longer knows job {snap.remote_id}"
-                outcomes.append(_Outcome(snap.id, failure=failure, reconcile=snap.reconcile))
+                failure = f"{server} no longer knows job {snap.remote}"
+                outcomes.append(_Outcome(snap.id, failure=failure))
             else:
                 outcomes.append(_Outcome(snap.id, info=info, reconcile=snap.reconcile))
         return outcomes
@@ -396,7 +401,8 @@ class JobRunner:
                 elif outcome.transient is not None:
                     did_change = self._retry_later(session, job, outcome.transient)
                 else:
-                    did_change = self._fail(session, job, outcome.failure or "unknown failure")
+                    assert outcome.failure is not None  # an outcome holds one of the three
+                    did_change = self._fail(session, job, outcome.failure)
                 if job.state in UNFINISHED_JOB_STATES:
                     self._next_poll[job.id] = clock + self.poll_s
                 else:
@@ -436,28 +442,37 @@ class JobRunner:
         job.attempts = 0
         job.next_attempt_at = None
         if info.state.finished:
-            self._finish(session, job, info)
+            self._finish(session, job, info.state, info.error, info.result)
         else:
             if job.state != "cancelling":
                 job.state = JobStatus(info.state.value)
             job.progress = info.progress
         return before != (job.state, job.progress, job.remote_id)
 
-    def _finish(self, session: Session, job: ProvisioningJob, info: JobInfo) -> None:
+    def _finish(
+        self,
+        session: Session,
+        job: ProvisioningJob,
+        state: JobState,
+        error: str | None,
+        result: dict[str, Any] | None,
+    ) -> None:
+        """Write how the job ended (``state``, with the server's ``error`` or ``result``)
+        and what that makes of its subscription, with an audit event in words."""
         sub = session.get(Subscription, job.subscription_id)
         assert sub is not None
-        job.state = JobStatus(info.state.value)
+        job.state = JobStatus(state.value)
         job.finished_at = utcnow()
-        if info.state is JobState.SUCCEEDED:
-            _succeeded(job, sub, info)
+        if state is JobState.SUCCEEDED:
+            _succeeded(job, sub, result)
             action = "provisioning_job.succeed"
             summary = f"{sub.service} on {sub.server} {sub.status}"
-        elif info.state is JobState.CANCELLED:
+        elif state is JobState.CANCELLED:
             if job.operation == "provision":
                 sub.status = SubscriptionStatus.CANCELLED
             action, summary = "provisioning_job.cancelled", "cancelled on the server"
         else:
-            job.error = info.error or "the server reported a failure without a reason"
+            job.error = error or "the server reported a failure without a reason"
             if job.operation == "provision":
                 sub.status = SubscriptionStatus.FAILED
             action, summary = "provisioning_job.fail", job.error
@@ -469,7 +484,7 @@ class JobRunner:
             entity_id=sub.reseller_id,
             summary=f"job {job.id} ({job.operation} {job.service} on {job.server}): {summary}",
         )
-        if info.state is JobState.SUCCEEDED:
+        if state is JobState.SUCCEEDED:
             self._follow_reseller(session, job, sub)
 
     def _follow_reseller(self, session: Session, job: ProvisioningJob, sub: Subscription) -> None:
@@ -503,7 +518,7 @@ class JobRunner:
         sub = session.get(Subscription, job.subscription_id)
         assert sub is not None
         job.state, job.error = JobStatus.SUCCEEDED, ""
-        _succeeded(job, sub, info)
+        _succeeded(job, sub, info.result)
         audit.record(
             session,
             self.actor,
@@ -528,18 +543,7 @@ class JobRunner:
         return True
 
     def _fail(self, session: Session, job: ProvisioningJob, reason: str) -> bool:
-        failed = JobInfo(
-            id=job.remote_id or "",
-            idempotency_key=job.idempotency_key,
-            operation=job.operation,
-            service=job.service,
-            parameters=dict(job.parameters),
-            state=JobState.FAILED,
-            progress=job.progress,
-            result=None,
-            error=reason,
-        )
-        self._finish(session, job, failed)
+        self._finish(session, job, JobState.FAILED, reason, None)
         # Ours, not the server's: Retry asks the server again under the same key.
         job.local_failure = True
         return True
@@ -556,16 +560,23 @@ def _cancel(client: ProvisioningClient, remote_id: str) -> JobInfo:
         return client.job(remote_id)
 
 
-def _succeeded(job: ProvisioningJob, sub: Subscription, info: JobInfo) -> None:
+def _succeeded(job: ProvisioningJob, sub: Subscription, result: dict[str, Any] | None) -> None:
     """What a job's success makes of its subscription, whether seen as it ended or
     found later (a job given up here that the server finished): the status its
     operation leads to, the resource a provision made, the quotas an add-on raised."""
     job.progress = 100
     sub.status = status_after_success(job.operation, sub.status)
     if job.operation == "provision":
-        sub.resource_id = str((info.result or {}).get("resource_id") or "") or None
+        sub.resource_id = str((result or {}).get("resource_id") or "") or None
     if job.operation == "update":  # an add-on: the subscription holds the new quotas
         sub.quotas = quotas_after_update(job.parameters)
+
+
+def rest_after_wake(poll_s: float, tick_s: float) -> float:
+    """How long to pause after being woken early (a new job), so that ticks come never
+    more often than every ``poll_s / 4`` however often the runner is woken; a tick that
+    took that long already needs no pause."""
+    return max(poll_s / 4 - tick_s, 0.0)
 
 
 @dataclass
@@ -582,6 +593,20 @@ class _Snapshot:
     parameters: dict[str, object] = field(default_factory=dict)
     #: A job given up here, asked again how it ended on the server.
     reconcile: bool = False
+
+    @classmethod
+    def of(cls, row: Row[Any], *, reconcile: bool = False) -> _Snapshot:
+        """The snapshot of one row of :meth:`JobRunner._due`'s query."""
+        job_id, state, remote_id, server, key, operation, service, params = tuple(row)
+        return cls(
+            job_id, state, remote_id, server, key, operation, service, dict(params), reconcile
+        )
+
+    @property
+    def remote(self) -> str:
+        """The server's id of a job being followed (one it accepted)."""
+        assert self.remote_id is not None, "only a submitted job is followed"
+        return self.remote_id
 
 
 @dataclass
