@@ -7,143 +7,47 @@ kill tests with real processes are in ``tests/e2e/``."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterator
 
-import pytest
 from sqlalchemy import select
 
-from studio import CONTROL_SERVER_BUILD
 from studio.context import Studio
-from studio.db.models import AuditEvent, ProvisioningJob, Subscription
+from studio.db.models import AuditEvent, ProvisioningJob
 from studio.domain.actors import Actor
-from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
-from studio.provisioning.client import ProvisioningClient
-from studio.provisioning.protocol import Mode, Role
+from studio.provisioning.protocol import Mode
 from studio.provisioning.runner import JobRunner
-from studio.provisioning.stub.engine import StubEngine
-from studio.provisioning.stub.server import StubServer
 from studio.security.keyring_store import remote_token_name
 from studio.services.jobs import cancel_job
-from studio.services.resellers import create_reseller, set_reseller_status
-from studio.services.servers import add_remote_server, save_provisioning_settings
-from studio.services.subscriptions import SubscribeInput, subscribe_reseller
-from tests.support.resellers import sample_reseller
-
-TOKEN = "in-process-stub-token-0123456789"
-QUOTAS = {"mailboxes": "5", "mailbox_size_mb": "1024"}
-
-
-class InProcessStub:
-    """A stub's engine and HTTP server on a thread of this process."""
-
-    def __init__(self, role: Role, name: str, services: tuple[str, ...]) -> None:
-        self.engine = StubEngine.open(
-            role=role,
-            name=name,
-            build=CONTROL_SERVER_BUILD,
-            services=services,
-            state_file=None,
-            job_seconds=0.05,
-        )
-        self.server = StubServer(("127.0.0.1", 0), self.engine, TOKEN)
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self.thread.start()
-
-    @property
-    def port(self) -> int:
-        return int(self.server.server_address[1])
-
-    def resources(self) -> list[dict[str, object]]:
-        with ProvisioningClient(self.server.url, TOKEN) as client:
-            return client.resources()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def remote(studio: Studio, admin: Actor) -> Iterator[InProcessStub]:
-    """EXCH01 (and a Control Server) served in this process, registered in the studio."""
-    control = InProcessStub(Role.CONTROL, "CP01", ())
-    exch = InProcessStub(Role.REMOTE, "EXCH01", ("exchange",))
-    save_provisioning_settings(
-        studio, admin, ProvisioningInput("external", "127.0.0.1", str(control.port), TOKEN)
-    )
-    add_remote_server(
-        studio,
-        admin,
-        RemoteServerInput("EXCH01", "127.0.0.1", str(exch.port), ("exchange",), TOKEN),
-    )
-    yield exch
-    exch.stop()
-    control.stop()
-
-
-@pytest.fixture
-def runner(studio: Studio, admin: Actor) -> Iterator[JobRunner]:
-    made = JobRunner(studio, admin, poll_s=0.0, backoff=(0.0, 0.0), reconcile_s=0.0)
-    yield made
-    made.stop()
-
-
-def _subscribe(studio: Studio, admin: Actor) -> int:
-    reseller = create_reseller(studio, admin, sample_reseller(), require_password=False)
-    view = subscribe_reseller(
-        studio, admin, SubscribeInput(reseller.id, "exchange", "EXCH01", QUOTAS)
-    )
-    assert view.job is not None
-    return view.job.id
-
-
-def _job(studio: Studio, job_id: int) -> ProvisioningJob:
-    with studio.unit_of_work() as session:
-        job = session.get(ProvisioningJob, job_id)
-        assert job is not None
-        return job
-
-
-def _subscription(studio: Studio, job: ProvisioningJob) -> Subscription:
-    with studio.unit_of_work() as session:
-        sub = session.get(Subscription, job.subscription_id)
-        assert sub is not None
-        return sub
-
-
-def _actions(studio: Studio) -> list[str]:
-    with studio.unit_of_work() as session:
-        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-
-
-def _tick_until(runner: JobRunner, done: Callable[[], bool], seconds: float = 5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        assert time.monotonic() < deadline, "the job did not get there in time"
-        runner._tick()
-        time.sleep(0.02)
+from studio.services.resellers import set_reseller_status
+from tests.support.in_process_stub import (
+    TOKEN,
+    InProcessStub,
+    audit_actions,
+    read_job,
+    read_jobs,
+    read_subscription,
+    subscribe_on_exch01,
+    tick_until,
+)
 
 
 def test_a_job_is_submitted_with_its_key_then_finished_once(
     studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
 ) -> None:
-    job_id = _subscribe(studio, admin)
-    key = _job(studio, job_id).idempotency_key
+    job_id = subscribe_on_exch01(studio, admin)
+    key = read_job(studio, job_id).idempotency_key
     assert runner._tick() == [job_id]
-    submitted = _job(studio, job_id)
+    submitted = read_job(studio, job_id)
     assert submitted.state in ("queued", "running") and submitted.remote_id
     assert remote.engine.by_key == {key: submitted.remote_id}
 
-    _tick_until(runner, lambda: _job(studio, job_id).state == "succeeded")
-    done = _job(studio, job_id)
+    tick_until(runner, lambda: read_job(studio, job_id).state == "succeeded")
+    done = read_job(studio, job_id)
     assert (done.progress, done.attempts, done.finished_at is not None) == (100, 0, True)
-    sub = _subscription(studio, done)
+    sub = read_subscription(studio, done)
     [resource] = remote.resources()
     assert (sub.status, sub.resource_id) == ("active", resource["id"])
-    assert _actions(studio).count("provisioning_job.succeed") == 1
+    assert audit_actions(studio).count("provisioning_job.succeed") == 1
     assert runner._tick() == []  # nothing left to do
 
 
@@ -152,16 +56,16 @@ def test_a_job_the_studio_lost_track_of_is_found_again_by_its_key(
 ) -> None:
     """The server accepted it, the studio did not record that: the next submission with
     the same key finds the same job, and the server holds one resource."""
-    job_id = _subscribe(studio, admin)
+    job_id = subscribe_on_exch01(studio, admin)
     runner._tick()
-    remote_id = _job(studio, job_id).remote_id
+    remote_id = read_job(studio, job_id).remote_id
     with studio.unit_of_work() as session:  # as if the studio had died before recording
         job = session.get(ProvisioningJob, job_id)
         assert job is not None
         job.remote_id, job.state = None, "pending"  # type: ignore[assignment]
     runner._tick()
-    assert _job(studio, job_id).remote_id == remote_id
-    _tick_until(runner, lambda: _job(studio, job_id).state == "succeeded")
+    assert read_job(studio, job_id).remote_id == remote_id
+    tick_until(runner, lambda: read_job(studio, job_id).state == "succeeded")
     assert len(remote.resources()) == 1 and len(remote.engine.jobs) == 1
 
 
@@ -169,65 +73,65 @@ def test_a_failure_on_the_server_fails_the_job_and_the_subscription(
     studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
 ) -> None:
     remote.engine.faults.fail_rate = 1.0
-    job_id = _subscribe(studio, admin)
-    _tick_until(runner, lambda: _job(studio, job_id).state == "failed")
-    job = _job(studio, job_id)
+    job_id = subscribe_on_exch01(studio, admin)
+    tick_until(runner, lambda: read_job(studio, job_id).state == "failed")
+    job = read_job(studio, job_id)
     assert "simulated failure" in job.error and not job.local_failure
-    assert _subscription(studio, job).status == "failed"
+    assert read_subscription(studio, job).status == "failed"
     assert remote.resources() == []
-    assert _actions(studio).count("provisioning_job.fail") == 1
+    assert audit_actions(studio).count("provisioning_job.fail") == 1
 
 
 def test_an_unreachable_server_is_tried_again_then_given_up_then_reconciled(
     studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
 ) -> None:
-    job_id = _subscribe(studio, admin)
+    job_id = subscribe_on_exch01(studio, admin)
     runner._tick()  # submitted: the server has it
     remote.engine.faults.mode = Mode.UNAVAILABLE  # 503 to every call
     runner._tick()
-    job = _job(studio, job_id)
+    job = read_job(studio, job_id)
     assert job.attempts == 1 and job.state in ("queued", "running")
     assert job.next_attempt_at is not None and not job.local_failure
-    _tick_until(runner, lambda: _job(studio, job_id).state == "failed")
-    given_up = _job(studio, job_id)
+    tick_until(runner, lambda: read_job(studio, job_id).state == "failed")
+    given_up = read_job(studio, job_id)
     assert given_up.local_failure and given_up.attempts == 3
-    assert _subscription(studio, given_up).status == "failed"
+    assert read_subscription(studio, given_up).status == "failed"
 
     remote.engine.faults.mode = Mode.NORMAL  # back: the job had finished there
-    _tick_until(runner, lambda: _job(studio, job_id).state == "succeeded")
-    found = _job(studio, job_id)
+    tick_until(runner, lambda: read_job(studio, job_id).state == "succeeded")
+    found = read_job(studio, job_id)
     assert (found.local_failure, found.error) == (False, "")
-    assert _subscription(studio, found).status == "active"
-    assert "provisioning_job.reconcile" in _actions(studio)
+    assert read_subscription(studio, found).status == "active"
+    assert "provisioning_job.reconcile" in audit_actions(studio)
 
 
 def test_a_cancelled_job_is_cancelled_on_the_server(
     studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
 ) -> None:
     remote.engine.job_seconds = 30.0
-    job_id = _subscribe(studio, admin)
+    job_id = subscribe_on_exch01(studio, admin)
     runner._tick()
     assert cancel_job(studio, admin, job_id).state == "cancelling"
-    _tick_until(runner, lambda: _job(studio, job_id).state == "cancelled")
-    job = _job(studio, job_id)
+    tick_until(runner, lambda: read_job(studio, job_id).state == "cancelled")
+    job = read_job(studio, job_id)
     assert remote.engine.jobs[job.remote_id or ""].state.value == "cancelled"
-    assert _subscription(studio, job).status == "cancelled"
+    assert read_subscription(studio, job).status == "cancelled"
     assert remote.resources() == []
-    assert _actions(studio).count("provisioning_job.cancelled") == 1
+    assert audit_actions(studio).count("provisioning_job.cancelled") == 1
 
 
 def test_a_subscription_provisioned_for_a_suspended_reseller_is_suspended_next(
     studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
 ) -> None:
-    job_id = _subscribe(studio, admin)
-    sub = _subscription(studio, _job(studio, job_id))
+    job_id = subscribe_on_exch01(studio, admin)
+    sub = read_subscription(studio, read_job(studio, job_id))
     set_reseller_status(studio, admin, sub.reseller_id, "suspended")  # while provisioning
-    _tick_until(runner, lambda: _job(studio, job_id).state == "succeeded")
+    tick_until(runner, lambda: read_job(studio, job_id).state == "succeeded")
     with studio.unit_of_work() as session:
         follow = session.scalars(select(ProvisioningJob).where(ProvisioningJob.id != job_id)).one()
     assert (follow.operation, follow.subscription_id) == ("suspend", sub.id)
-    _tick_until(runner, lambda: _job(studio, follow.id).state == "succeeded")
-    assert _subscription(studio, follow).status == "suspended"
+    tick_until(runner, lambda: read_job(studio, follow.id).state == "succeeded")
+    assert read_subscription(studio, follow).status == "suspended"
     [resource] = remote.resources()
     assert resource.get("suspended") is True
 
@@ -238,9 +142,9 @@ def test_the_runner_s_own_thread_carries_jobs_out_and_reports_them(
     heard: list[int] = []
     runner = JobRunner(studio, admin, poll_s=0.02, listener=heard.append)
     try:
-        job_id = _subscribe(studio, admin)
+        job_id = subscribe_on_exch01(studio, admin)
         runner.wake()
-        assert runner.run_until(lambda: _job(studio, job_id).state == "succeeded", 10.0)
+        assert runner.run_until(lambda: read_job(studio, job_id).state == "succeeded", 10.0)
     finally:
         runner.stop()
     assert job_id in heard
@@ -260,8 +164,8 @@ def _audit(studio: Studio, action: str) -> list[str]:
 def test_each_ending_is_recorded_in_the_audit_log_in_words(
     studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
 ) -> None:
-    job_id = _subscribe(studio, admin)
-    _tick_until(runner, lambda: _job(studio, job_id).state == "succeeded")
+    job_id = subscribe_on_exch01(studio, admin)
+    tick_until(runner, lambda: read_job(studio, job_id).state == "succeeded")
     assert _audit(studio, "provisioning_job.succeed") == [
         f"job {job_id} (provision exchange on EXCH01): exchange on EXCH01 active"
     ]
@@ -270,13 +174,13 @@ def test_each_ending_is_recorded_in_the_audit_log_in_words(
 def test_a_refusal_fails_the_job_at_once_with_the_server_s_words(
     studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
 ) -> None:
-    job_id = _subscribe(studio, admin)
+    job_id = subscribe_on_exch01(studio, admin)
     studio.secrets.set(remote_token_name("EXCH01"), "not-the-token-0123456789abcdef")
     assert runner._tick() == [job_id]
-    job = _job(studio, job_id)
+    job = read_job(studio, job_id)
     assert job.state == "failed" and job.attempts == 0
     assert job.error == f"EXCH01: http://127.0.0.1:{remote.port} refused the token"
-    assert _subscription(studio, job).status == "failed"
+    assert read_subscription(studio, job).status == "failed"
     assert _audit(studio, "provisioning_job.fail") == [
         f"job {job_id} (provision exchange on EXCH01): {job.error}"
     ]
@@ -286,14 +190,14 @@ def test_a_refusal_fails_the_job_at_once_with_the_server_s_words(
 def test_a_server_without_its_token_is_waited_for_then_given_up(
     studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
 ) -> None:
-    job_id = _subscribe(studio, admin)
+    job_id = subscribe_on_exch01(studio, admin)
     studio.secrets.delete(remote_token_name("EXCH01"))
     runner._tick()
-    waiting = _job(studio, job_id)
+    waiting = read_job(studio, job_id)
     assert (waiting.state, waiting.attempts) == ("pending", 1)
     assert waiting.error == "EXCH01 has no address or token (is it running?)"
-    _tick_until(runner, lambda: _job(studio, job_id).state == "failed")
-    failed = _job(studio, job_id)
+    tick_until(runner, lambda: read_job(studio, job_id).state == "failed")
+    failed = read_job(studio, job_id)
     assert failed.error == (
         "EXCH01 could not be reached after 3 attempts: "
         "EXCH01 has no address or token (is it running?)"
@@ -306,16 +210,16 @@ def test_a_job_waiting_out_its_back_off_is_left_alone_until_then(
 ) -> None:
     patient = JobRunner(studio, admin, poll_s=0.0, backoff=(60.0,))
     try:
-        job_id = _subscribe(studio, admin)
+        job_id = subscribe_on_exch01(studio, admin)
         studio.secrets.delete(remote_token_name("EXCH01"))
         assert patient._tick() == [job_id]
-        before = _job(studio, job_id)
+        before = read_job(studio, job_id)
         assert before.next_attempt_at is not None
         wait = (before.next_attempt_at - before.updated_at).total_seconds()
         assert 59 <= wait <= 61
         studio.secrets.set(remote_token_name("EXCH01"), TOKEN)
         assert patient._tick() == []  # not due for a minute: nothing submitted
-        assert _job(studio, job_id).attempts == 1 and remote.engine.jobs == {}
+        assert read_job(studio, job_id).attempts == 1 and remote.engine.jobs == {}
     finally:
         patient.stop()
 
@@ -324,10 +228,10 @@ def test_a_job_cancelled_before_it_was_submitted_is_cancelled_as_it_is_submitted
     studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
 ) -> None:
     remote.engine.job_seconds = 30.0
-    job_id = _subscribe(studio, admin)
+    job_id = subscribe_on_exch01(studio, admin)
     assert cancel_job(studio, admin, job_id).state == "cancelling"
-    _tick_until(runner, lambda: _job(studio, job_id).state == "cancelled")
-    job = _job(studio, job_id)
+    tick_until(runner, lambda: read_job(studio, job_id).state == "cancelled")
+    job = read_job(studio, job_id)
     assert job.remote_id and remote.engine.jobs[job.remote_id].state.value == "cancelled"
     assert remote.resources() == []
 
@@ -335,19 +239,14 @@ def test_a_job_cancelled_before_it_was_submitted_is_cancelled_as_it_is_submitted
 def test_a_reseller_suspended_and_activated_again_meanwhile_needs_no_follow_up(
     studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
 ) -> None:
-    job_id = _subscribe(studio, admin)
-    sub = _subscription(studio, _job(studio, job_id))
+    job_id = subscribe_on_exch01(studio, admin)
+    sub = read_subscription(studio, read_job(studio, job_id))
     set_reseller_status(studio, admin, sub.reseller_id, "suspended")
     set_reseller_status(studio, admin, sub.reseller_id, "active")
-    _tick_until(runner, lambda: _job(studio, job_id).state == "succeeded")
+    tick_until(runner, lambda: read_job(studio, job_id).state == "succeeded")
     runner._tick()
-    assert [j.id for j in _jobs(studio)] == [job_id]
-    assert _subscription(studio, _job(studio, job_id)).status == "active"
-
-
-def _jobs(studio: Studio) -> list[ProvisioningJob]:
-    with studio.unit_of_work() as session:
-        return list(session.scalars(select(ProvisioningJob).order_by(ProvisioningJob.id)))
+    assert [j.id for j in read_jobs(studio)] == [job_id]
+    assert read_subscription(studio, read_job(studio, job_id)).status == "active"
 
 
 def test_a_job_that_finished_before_its_cancel_arrived_is_recorded_as_it_ended(
@@ -355,16 +254,16 @@ def test_a_job_that_finished_before_its_cancel_arrived_is_recorded_as_it_ended(
 ) -> None:
     """The server answers 409 to a cancel of a finished job: the runner reads the job
     instead, so a resource the server made is never lost from the studio's records."""
-    job_id = _subscribe(studio, admin)
+    job_id = subscribe_on_exch01(studio, admin)
     runner._tick()
-    remote_id = _job(studio, job_id).remote_id or ""
+    remote_id = read_job(studio, job_id).remote_id or ""
     assert cancel_job(studio, admin, job_id).state == "cancelling"
     deadline = time.monotonic() + 5
     while not remote.engine.job(remote_id).state.finished:  # type: ignore[union-attr]
         assert time.monotonic() < deadline
         time.sleep(0.02)
     assert runner._tick() == [job_id]
-    job = _job(studio, job_id)
+    job = read_job(studio, job_id)
     [resource] = remote.resources()
     assert job.state == "succeeded"
-    assert _subscription(studio, job).resource_id == resource["id"]
+    assert read_subscription(studio, job).resource_id == resource["id"]
