@@ -79,7 +79,12 @@ PROMISES = (
     Promise(
         "studio/provisioning/runner.py",
         "a job is submitted with its key, recorded as it ends, finished once",
-        ("tests/unit/studio/provisioning/test_runner.py",),
+        (
+            "tests/unit/studio/provisioning/test_runner.py",
+            "tests/unit/studio/provisioning/test_runner_polling.py",
+            "tests/unit/studio/provisioning/test_runner_endings.py",
+            "tests/unit/studio/provisioning/test_runner_thread.py",
+        ),
     ),
     Promise(
         "studio/domain/actors.py",

@@ -57,6 +57,29 @@ class InProcessStub:
         with ProvisioningClient(self.server.url, TOKEN) as client:
             return client.resources()
 
+    def hurry(self) -> None:
+        """Every job under way is due to finish now (its time as if already spent)."""
+        for job in self.engine.jobs.values():
+            job.submitted_at -= 3600.0
+
+    def forget_job(self, remote_id: str) -> None:
+        """The server lost one job (as if its record had been removed)."""
+        lost = self.engine.jobs.pop(remote_id)
+        del self.engine.by_key[lost.key]
+        self.engine._unfinished.discard(remote_id)
+
+    def forget_jobs(self) -> None:
+        """The server started again without its state: it knows no job any more."""
+        self.engine = StubEngine.open(
+            role=self.engine.role,
+            name=self.engine.name,
+            build=CONTROL_SERVER_BUILD,
+            services=self.engine.services,
+            state_file=None,
+            job_seconds=self.engine.job_seconds,
+        )
+        self.server.engine = self.engine
+
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
