@@ -1,6 +1,11 @@
-"""Fixtures shared by every test: a fresh data folder, an in-memory keyring, offscreen Qt.
+"""Fixtures shared by every test: a fresh data folder, an in-memory keyring, offscreen Qt,
+and the studio opened on each database the product supports.
 
-No test touches the real per-user data folder, the real keyring or a real display.
+No test touches the real per-user data folder, the real keyring or a real display. A
+test that takes ``studio`` runs twice: on SQLite (the embedded default) and on a
+throwaway PostgreSQL cluster the session starts itself (``tests/support/postgres.py``);
+the second is skipped, with one line saying how to get the server programs, where
+they are missing.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
@@ -20,6 +25,10 @@ from studio.context import Studio, open_studio
 from studio.domain.actors import Actor
 from studio.paths import DATABASE_URL_ENV, HOME_ENV
 from tests.support.memory_keyring import MemoryKeyring
+from tests.support.postgres import HOW_TO_GET, REQUIRE_ENV, Cluster, server_programs
+
+#: The database every test of a session on PostgreSQL starts from (migrated once).
+TEMPLATE = "studio_template"
 
 
 @pytest.fixture(autouse=True)
@@ -41,10 +50,77 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the session, with the template database."""
+    programs = server_programs()
+    if programs is None:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{HOW_TO_GET}; {REQUIRE_ENV}=1 asks for the PostgreSQL half")
+        pytest.skip(HOW_TO_GET)
+    cluster = Cluster.start(programs)
+    try:
+        cluster.execute(f"CREATE DATABASE {TEMPLATE}")
+        open_studio(tmp_path_factory.mktemp("template-home"), cluster.url(TEMPLATE)).close()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> str | None:
+    """The database a test's studio opens: ``None`` for the embedded SQLite file of the
+    data folder, or a fresh PostgreSQL database (also set for the command line)."""
+    if request.param == "sqlite":
+        return None
+    cluster: Cluster = request.getfixturevalue("postgres")
+    url = cluster.new_database(TEMPLATE)
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    return url
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked ``sqlite_only`` (what it checks exists only on SQLite: a file's
+    mode, WAL, the single-writer lock) runs on SQLite alone."""
+    kept, dropped = [], []
+    for item in items:
+        on_postgres = "[postgresql" in item.nodeid or "-postgresql" in item.nodeid
+        if on_postgres and item.get_closest_marker("sqlite_only"):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture
-def studio(data_dir: Path) -> Iterator[Studio]:
-    """The studio opened on the fresh data folder."""
-    opened = open_studio(data_dir)
+def another_studio(
+    request: pytest.FixtureRequest, tmp_path: Path, database_url: str | None
+) -> Iterator[Callable[[], Studio]]:
+    """Opens a second, empty installation on the same kind of database as ``studio``
+    (another data folder; on PostgreSQL another database)."""
+    opened: list[Studio] = []
+
+    def open_another() -> Studio:
+        folder = tmp_path / f"another-home-{len(opened) + 1}"
+        url = None
+        if database_url is not None:
+            url = request.getfixturevalue("postgres").new_database(TEMPLATE)
+        opened.append(open_studio(folder, url))
+        return opened[-1]
+
+    yield open_another
+    for other in opened:
+        other.close()
+
+
+@pytest.fixture
+def studio(data_dir: Path, database_url: str | None) -> Iterator[Studio]:
+    """The studio opened on the fresh data folder and the test's database."""
+    opened = open_studio(data_dir, database_url)
     yield opened
     opened.close()
 

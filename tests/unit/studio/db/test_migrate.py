@@ -37,6 +37,7 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.sqlite_only
 def test_fresh_database_is_created_at_head_with_sqlite_settings(studio: Studio) -> None:
     assert studio.schema.at_head
     assert studio.schema.current == HEAD

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from studio.context import Studio, open_studio
+from studio.context import Studio
 from studio.domain.actors import Actor
 from studio.domain.reseller_formats import CSV_COLUMNS, from_json, to_json
 from studio.errors import FieldError
@@ -22,7 +23,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_export_then_import_round_trips(studio: Studio, admin: Actor, tmp_path: Path) -> None:
+def test_export_then_import_round_trips(
+    studio: Studio, admin: Actor, tmp_path: Path, another_studio: Callable[[], Studio]
+) -> None:
     for n in range(1, 4):
         create_reseller(studio, admin, sample_reseller(n, first_name="Zoë", last_name="王"))
     target = tmp_path / "resellers.csv"
@@ -32,16 +35,13 @@ def test_export_then_import_round_trips(studio: Studio, admin: Actor, tmp_path: 
         r.username: get_reseller(studio, admin, r.id) for r in list_resellers(studio, admin)
     }
 
-    other = open_studio(tmp_path / "other-home")
-    try:
-        assert import_resellers(other, admin, target) == 3
-        for row in list_resellers(other, admin):
-            imported = get_reseller(other, admin, row.id)
-            original = originals[row.username]
-            assert imported.data == original.data.without_password()
-            assert not imported.has_password
-    finally:
-        other.close()
+    other = another_studio()
+    assert import_resellers(other, admin, target) == 3
+    for row in list_resellers(other, admin):
+        imported = get_reseller(other, admin, row.id)
+        original = originals[row.username]
+        assert imported.data == original.data.without_password()
+        assert not imported.has_password
 
 
 def test_one_bad_row_rejects_the_whole_file(studio: Studio, admin: Actor, tmp_path: Path) -> None:
