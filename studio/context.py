@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from studio.db.engine import create_studio_engine, mask_url, sqlite_file
+from studio.db.first_run import create_database_file
 from studio.db.migrate import SchemaState, upgrade
 from studio.errors import DatabaseError
 from studio.logs import configure_logging
@@ -90,9 +91,8 @@ def open_studio(
     url = resolve_database_url(folder, database_url)
     database_file = sqlite_file(url)
     if database_file is not None and not database_file.exists():
-        # Created owner-only; SQLite gives its -wal and -shm files the same mode.
-        database_file.parent.mkdir(parents=True, exist_ok=True)
-        database_file.touch(mode=0o600)
+        # Only a missing file is a new installation; it appears whole or not at all.
+        create_database_file(url, database_file)
     engine = create_studio_engine(url)
     try:
         state = upgrade(engine)
