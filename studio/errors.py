@@ -15,12 +15,12 @@ from pathlib import Path
 class StudioError(Exception):
     """Base of every error the studio reports to a user rather than as a traceback.
 
-    ``field`` is what the command line prints before the message (``error: …``); an
+    ``prefix`` is what the command line prints before the message (``error: …``); an
     error about one thing the user chose names that thing instead (``data-dir: …``,
     ``database: …``), so that a script can tell which one to fix.
     """
 
-    field = "error"
+    prefix = "error"
 
 
 class FieldError(StudioError):
@@ -49,7 +49,7 @@ class FieldError(StudioError):
 class DataFolderError(StudioError):
     """The data folder cannot be created or written."""
 
-    field = "data-dir"
+    prefix = "data-dir"
 
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
@@ -81,7 +81,7 @@ class EmptyDatabaseError(DatabaseError):
     path (``admin create`` with no one signed in).
     """
 
-    field = "database"
+    prefix = "database"
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -153,5 +153,5 @@ def _run(handler: Handler, args: argparse.Namespace, out: TextIO) -> int:
     except PermissionDenied as exc:
         print(f"permission denied: {exc}", file=sys.stderr)
     except StudioError as exc:  # data-dir: …, database: …, error: …
-        print(f"{exc.field}: {exc}", file=sys.stderr)
+        print(f"{exc.prefix}: {exc}", file=sys.stderr)
     return EXIT_FAILURE
