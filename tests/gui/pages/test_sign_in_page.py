@@ -239,7 +239,7 @@ def test_a_locked_account_reads_like_a_wrong_password_until_the_right_one(
         qtbot.keyClicks(password, secret)
         qtbot.mouseClick(child(window, QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
         wait_idle(qtbot, window)
-        return error.text()
+        return str(error.text())
 
     said = [attempt(name, "a wrong guess") for name in ["ops.admin"] * 6 + ["no.such.user"] * 6]
     assert said == [SIGN_IN_FAILED] * 12
