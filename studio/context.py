@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from studio.db.engine import create_studio_engine, mask_url, sqlite_file
+from studio.db.engine import create_studio_engine, database_reason, mask_url, sqlite_file
 from studio.db.first_run import create_database_file
 from studio.db.migrate import SchemaState, upgrade
 from studio.errors import DatabaseError
@@ -68,7 +68,7 @@ class Studio:
             with self._sessions() as session, session.begin():
                 yield session
         except SQLAlchemyError as exc:
-            reason = getattr(exc, "orig", None) or exc
+            reason = database_reason(exc)
             raise DatabaseError(f"the database refused the change: {reason}") from exc
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ as it was.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,30 @@ def check_sqlite_file(path: Path, *, new: bool = False) -> None:
         raise EmptyDatabaseError(path)
     if header and header != _SQLITE_MAGIC:
         raise NotADatabaseError(path)
+
+
+#: What SQLite's terse messages mean to an administrator, added after them.
+_PLAIN_REASONS = {
+    "disk i/o error": "is the disk full, or the drive holding the database gone?",
+    "database or disk is full": "free some disk space, then try again",
+    "database is locked": "another program holds it; close it or try again",
+    "readonly database": "the database file or its folder is read-only",
+}
+
+
+def database_reason(exc: BaseException) -> str:
+    """A database failure in one line: the driver's own message, without SQLAlchemy's
+    statement and its "Background on this error at: https://sqlalche.me/…" link, and
+    with what SQLite's terse messages mean (a full disk reads ``disk I/O error``)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(orig).__name__
+    reason = re.sub(r"\s*\(Background on this error at: [^)]*\)", "", reason)
+    lowered = reason.lower()
+    for marker, meaning in _PLAIN_REASONS.items():
+        if marker in lowered:
+            return f"{reason} ({meaning})"
+    return reason
 
 
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
 from studio.db import revisions
-from studio.db.engine import mask_url, sqlite_file
+from studio.db.engine import database_reason, mask_url, sqlite_file
 from studio.errors import (
     DatabaseError,
     EmptyDatabaseError,
@@ -63,7 +63,7 @@ def _translate(engine: Engine, exc: Exception) -> DatabaseError:
     message = str(exc).lower()
     if path is not None and ("not a database" in message or "file is encrypted" in message):
         return NotADatabaseError(path)
-    return DatabaseError(f"cannot open the database {mask_url(engine.url)}: {exc}")
+    return DatabaseError(f"cannot open the database {mask_url(engine.url)}: {database_reason(exc)}")
 
 
 def schema_state(engine: Engine) -> SchemaState:
