@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from studio.db.engine import create_studio_engine, mask_url, sqlite_file
+from studio.db.engine import create_studio_engine, database_reason, mask_url, sqlite_file
+from studio.db.first_run import create_database_file
 from studio.db.migrate import SchemaState, upgrade
 from studio.errors import DatabaseError
 from studio.logs import configure_logging
@@ -67,7 +68,7 @@ class Studio:
             with self._sessions() as session, session.begin():
                 yield session
         except SQLAlchemyError as exc:
-            reason = getattr(exc, "orig", None) or exc
+            reason = database_reason(exc)
             raise DatabaseError(f"the database refused the change: {reason}") from exc
 
     def close(self) -> None:
@@ -90,9 +91,8 @@ def open_studio(
     url = resolve_database_url(folder, database_url)
     database_file = sqlite_file(url)
     if database_file is not None and not database_file.exists():
-        # Created owner-only; SQLite gives its -wal and -shm files the same mode.
-        database_file.parent.mkdir(parents=True, exist_ok=True)
-        database_file.touch(mode=0o600)
+        # Only a missing file is a new installation; it appears whole or not at all.
+        create_database_file(url, database_file)
     engine = create_studio_engine(url)
     try:
         state = upgrade(engine)

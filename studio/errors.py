@@ -13,7 +13,14 @@ from pathlib import Path
 
 
 class StudioError(Exception):
-    """Base of every error the studio reports to a user rather than as a traceback."""
+    """Base of every error the studio reports to a user rather than as a traceback.
+
+    ``prefix`` is what the command line prints before the message (``error: …``); an
+    error about one thing the user chose names that thing instead (``data-dir: …``,
+    ``database: …``), so that a script can tell which one to fix.
+    """
+
+    prefix = "error"
 
 
 class FieldError(StudioError):
@@ -42,6 +49,8 @@ class FieldError(StudioError):
 class DataFolderError(StudioError):
     """The data folder cannot be created or written."""
 
+    prefix = "data-dir"
+
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
         self.reason = reason
@@ -60,6 +69,24 @@ class NotADatabaseError(DatabaseError):
         super().__init__(
             f"{path} is not a MachPanel Studio database (not an SQLite file); "
             "it was left untouched. Move it away or choose another --data-dir."
+        )
+
+
+class EmptyDatabaseError(DatabaseError):
+    """The database file exists but holds nothing: not a new installation.
+
+    Only a *missing* file starts a new installation. An empty one is what a failed
+    copy, a full disk or a truncating tool leaves behind where a database was; making
+    it a fresh installation would silently lose every record and reopen the first-run
+    path (``admin create`` with no one signed in).
+    """
+
+    prefix = "database"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is empty, not a MachPanel Studio database; move it away or restore a backup"
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 
 from studio.errors import DataFolderError
@@ -17,8 +18,9 @@ LOG_FILE = "studio.log"
 _HANDLER_NAME = "machpanel-studio-file"
 
 
-def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path:
-    """Send the ``studio`` and ``ui`` loggers to ``logs/studio.log`` (1 MiB, 5 files kept).
+def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path | None:
+    """Send the ``studio`` and ``ui`` loggers to ``logs/studio.log`` (1 MiB, 5 files kept);
+    the file's path, or ``None`` when it cannot be written (said on stderr, in one line).
 
     Calling it again for another folder replaces the handler, so tests that switch data
     folders do not write into an earlier one.
@@ -35,9 +37,17 @@ def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path:
         if handler.get_name() == _HANDLER_NAME:
             root.removeHandler(handler)
             handler.close()
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1024 * 1024, backupCount=5, encoding="utf-8"
-    )
+    try:
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1024 * 1024, backupCount=5, encoding="utf-8"
+        )
+    except OSError as exc:
+        # A log is a help, not the job: run on without it, and say so once.
+        print(
+            f"log: cannot write {path} ({exc.strerror or exc}); running without a log file",
+            file=sys.stderr,
+        )
+        return None
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")

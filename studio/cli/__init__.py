@@ -35,7 +35,7 @@ from studio.cli import (
 )
 from studio.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Handler
 from studio.domain.actors import PermissionDenied
-from studio.errors import DataFolderError, FieldError, StudioError
+from studio.errors import FieldError, StudioError
 
 __all__ = ["EXIT_FAILURE", "EXIT_OK", "EXIT_USAGE", "Window", "build_parser", "main"]
 
@@ -150,10 +150,8 @@ def _run(handler: Handler, args: argparse.Namespace, out: TextIO) -> int:
         for line in exc.lines():
             print(line, file=sys.stderr)
         return EXIT_USAGE
-    except DataFolderError as exc:
-        print(f"data-dir: {exc}", file=sys.stderr)
     except PermissionDenied as exc:
         print(f"permission denied: {exc}", file=sys.stderr)
-    except StudioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except StudioError as exc:  # data-dir: …, database: …, error: …
+        print(f"{exc.prefix}: {exc}", file=sys.stderr)
     return EXIT_FAILURE

@@ -1,4 +1,5 @@
-"""Command-line handlers of the audit log: ``audit list`` and ``audit export``."""
+"""Command-line handlers of the audit log: ``audit list``, ``audit export`` and
+``audit verify``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from studio.cli.common import EXIT_OK, act, iso_date
+from studio.cli.common import EXIT_FAILURE, EXIT_OK, act, iso_date
 
 
 def _filter(args: argparse.Namespace) -> Any:
@@ -45,8 +46,18 @@ def cmd_audit_export(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
+    """The hash chain of the log (or of an export): ``ok: N rows`` (exit 0), or the first
+    row changed or removed (exit 1: a finding, printed as the report, not an error)."""
+    from studio.services.audit_log import verify_audit_file, verify_audit_log  # start-up
+
+    report = verify_audit_file(args.file) if args.file else act(args, verify_audit_log)
+    print(report.message if report.ok else f"audit: {report.message}", file=out)
+    return EXIT_OK if report.ok else EXIT_FAILURE
+
+
 def add_commands(commands: Any) -> None:
-    """Add ``audit list`` and ``audit export`` to the CLI's command tree."""
+    """Add ``audit list``, ``audit export`` and ``audit verify`` to the CLI's command tree."""
     audit = commands.add_parser("audit", help="Home » System Configuration » Audit Log")
     actions = audit.add_subparsers(title="audit commands", metavar="ACTION", required=True)
     for name, handler, helptext in (
@@ -64,3 +75,8 @@ def add_commands(commands: Any) -> None:
         else:
             action.add_argument("--csv", type=Path, required=True, metavar="FILE")
         action.set_defaults(handler=handler)
+    verify = actions.add_parser("verify", help="check the audit log's hash chain")
+    verify.add_argument(
+        "--file", type=Path, metavar="EXPORT", help="check an `audit export` CSV instead"
+    )
+    verify.set_defaults(handler=cmd_audit_verify)

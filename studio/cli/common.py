@@ -48,8 +48,17 @@ def opened(args: argparse.Namespace) -> Iterator[Studio]:
     studio = open_studio(args.data_dir, args.database_url)
     try:
         yield studio
+        for record in getattr(args, "_on_success", []):
+            record()
     finally:
         studio.close()
+
+
+def on_success(args: argparse.Namespace, record: Callable[[], object]) -> None:
+    """Run ``record`` when the command's work in :func:`opened` has succeeded, before the
+    studio closes: what a command records about itself (a provider opening a reseller's
+    panel) must not outlive a refusal of the command."""
+    args._on_success = [*getattr(args, "_on_success", []), record]
 
 
 def stdin_line(field: str, what: str) -> str:

@@ -24,6 +24,7 @@ from studio.cli.common import (
     dump_json,
     embedded_provisioning,
     job_outcome,
+    on_success,
     opened,
     parse_quotas,
     run_job,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 def panel_actor(args: argparse.Namespace, studio: Studio) -> Actor:
     """The reseller signed in with ``--as``, or a provider working "as" ``--reseller``."""
-    from studio.services.reseller_panel import open_panel_as  # start-up
+    from studio.services.reseller_panel import open_panel_as, panel_as  # start-up
 
     actor = actor_for(args, studio)
     if actor.role is Role.RESELLER:
@@ -52,7 +53,10 @@ def panel_actor(args: argparse.Namespace, studio: Studio) -> Actor:
         raise FieldError.single(
             "reseller", "sign in as the reseller (--as USERNAME), or name its panel: --reseller ID"
         )
-    return open_panel_as(studio, actor, reseller)
+    panel = panel_as(studio, actor, reseller)
+    # Recorded once the command has succeeded: a refused command changes nothing.
+    on_success(args, lambda: open_panel_as(studio, actor, reseller))
+    return panel
 
 
 def act_in_panel(

@@ -1,15 +1,27 @@
-"""Audit records: written by services in the same transaction as the change they record."""
+"""Audit records: written by services in the same transaction as the change they record.
+
+Every record is a link of the audit log's hash chain (:mod:`studio.domain.audit_chain`).
+The chain must stay one line however many studios write at once, so a record is
+inserted *first*: on SQLite that statement takes the database's one write lock (and
+this process's, :mod:`studio.db.write_lock`), which is held until the transaction ends.
+Only then is the previous row read, its hash taken and the new row's hash written: no
+other writer can slip a row in between. A shared database server (PostgreSQL) gives no
+such file-wide lock; there the same three steps need one lock of their own (see
+``docs/security.md``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from studio.db.models import AuditEvent
+from studio.db.models import AuditEvent, utcnow
 from studio.domain.actors import Actor
+from studio.domain.audit_chain import GENESIS, ChainRow, canonical_form, chain_hash
 
 MASK = "********"
 _SECRET_MARKERS = ("password", "token", "secret", "key")
@@ -35,7 +47,19 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]
 
 
 #: Built once: a statement made per call costs more than the insert (its cache key).
-_INSERT = insert(cast(Table, AuditEvent.__table__))
+_TABLE = cast(Table, AuditEvent.__table__)
+_INSERT = insert(_TABLE)
+_PREVIOUS_HASH = (
+    select(_TABLE.c.hash)
+    .where(_TABLE.c.id < bindparam("row_id"))
+    .order_by(_TABLE.c.id.desc())
+    .limit(1)
+)
+_SET_HASHES = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(prev_hash=bindparam("prev"), hash=bindparam("digest"))
+)
 
 
 def record(
@@ -50,21 +74,58 @@ def record(
 ) -> None:
     """Write an audit event in the session's transaction (committed with the change).
 
-    A plain insert on the session's connection, not an ORM object: no identity map
+    Plain statements on the session's connection, not an ORM object: no identity map
     entry and no flush of it later, which is a third of the cost of a small change
-    such as a subscription (measured by ``benchmarks/subscriptions.py``).
+    such as a subscription (measured by ``benchmarks/subscriptions.py``). The insert
+    comes first so that the chain is extended under the write lock (module docstring).
     """
-    session.connection().execute(
-        _INSERT,
-        {
-            "actor": actor.name,
-            "action": action,
-            "entity": entity,
-            "entity_id": str(entity_id),
-            "changes": dict(changes or {}),
-            "summary": summary,
-        },
+    connection = session.connection()
+    at = utcnow()
+    # What the JSON column gives back (tuples as lists, keys as text): the hash must
+    # cover the value a verifier reads, not the one handed in.
+    stored_changes = json.loads(json.dumps(dict(changes or {})))
+    content = {
+        "at": at,
+        "actor": actor.name,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "changes": stored_changes,
+        "summary": summary,
+    }
+    inserted = connection.execute(_INSERT, content).inserted_primary_key
+    assert inserted is not None
+    row_id = int(inserted[0])
+    prev = connection.execute(_PREVIOUS_HASH, {"row_id": row_id}).scalar() or GENESIS
+    canonical = canonical_form(id=row_id, **content)
+    connection.execute(
+        _SET_HASHES, {"row_id": row_id, "prev": prev, "digest": chain_hash(prev, canonical)}
     )
+
+
+def chain_rows(session: Session, batch: int = 1000) -> Iterator[ChainRow]:
+    """Every audit row as the chain sees it, oldest first, read a batch at a time."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(_TABLE).where(_TABLE.c.id > last).order_by(_TABLE.c.id).limit(batch)
+        ).all()
+        for row in rows:
+            yield ChainRow(
+                row.id,
+                row.at,
+                row.actor,
+                row.action,
+                row.entity,
+                row.entity_id,
+                row.summary,
+                row.changes,
+                row.prev_hash,
+                row.hash,
+            )
+        if len(rows) < batch:
+            return
+        last = rows[-1].id
 
 
 def recent(session: Session, limit: int = 50) -> list[AuditEvent]:

@@ -9,6 +9,7 @@ as it was.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy.pool import StaticPool
 
 from studio.db import urls
 from studio.db.write_lock import SerialisedWrites
-from studio.errors import DatabaseError, FieldError, NotADatabaseError
+from studio.errors import DatabaseError, EmptyDatabaseError, FieldError, NotADatabaseError
 
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -53,10 +54,14 @@ def sqlite_file(url: str | URL) -> Path | None:
     return Path(database)
 
 
-def check_sqlite_file(path: Path) -> None:
+def check_sqlite_file(path: Path, *, new: bool = False) -> None:
     """Refuse a file that exists but is not SQLite, before SQLite touches it.
 
+    Only a missing file may become a new database; ``new`` is for the file that
+    :mod:`studio.db.first_run` has just made, empty, to build one in.
+
     Raises:
+        EmptyDatabaseError: the file exists and is empty (and is not ``new``).
         NotADatabaseError: the file is non-empty and lacks the SQLite header.
     """
     try:
@@ -66,8 +71,34 @@ def check_sqlite_file(path: Path) -> None:
         return
     except OSError as exc:
         raise DatabaseError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not header and not new:
+        raise EmptyDatabaseError(path)
     if header and header != _SQLITE_MAGIC:
         raise NotADatabaseError(path)
+
+
+#: What SQLite's terse messages mean to an administrator, added after them.
+_PLAIN_REASONS = {
+    "disk i/o error": "is the disk full, or the drive holding the database gone?",
+    "database or disk is full": "free some disk space, then try again",
+    "database is locked": "another program holds it; close it or try again",
+    "readonly database": "the database file or its folder is read-only",
+}
+
+
+def database_reason(exc: BaseException) -> str:
+    """A database failure in one line: the driver's own message, without SQLAlchemy's
+    statement and its "Background on this error at: https://sqlalche.me/…" link, and
+    with what SQLite's terse messages mean (a full disk reads ``disk I/O error``)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(orig).__name__
+    reason = re.sub(r"\s*\(Background on this error at: [^)]*\)", "", reason)
+    lowered = reason.lower()
+    for marker, meaning in _PLAIN_REASONS.items():
+        if marker in lowered:
+            return f"{reason} ({meaning})"
+    return reason
 
 
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -80,12 +111,15 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
         cursor.close()
 
 
-def create_studio_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files are checked and tuned, others used as given."""
+def create_studio_engine(url: str, *, new: bool = False) -> Engine:
+    """An engine for ``url``; SQLite files are checked and tuned, others used as given.
+
+    ``new``: the SQLite file was just made empty to build a new installation in.
+    """
     parsed = parse_url(url)
     path = sqlite_file(parsed)
     if path is not None:
-        check_sqlite_file(path)
+        check_sqlite_file(path, new=new)
     options: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite" and path is None:
         # One shared connection, or each pool thread would see its own empty database.

@@ -18,8 +18,14 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
 from studio.db import revisions
-from studio.db.engine import mask_url, sqlite_file
-from studio.errors import DatabaseError, ForeignDatabaseError, NotADatabaseError, SchemaTooNewError
+from studio.db.engine import database_reason, mask_url, sqlite_file
+from studio.errors import (
+    DatabaseError,
+    EmptyDatabaseError,
+    ForeignDatabaseError,
+    NotADatabaseError,
+    SchemaTooNewError,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -57,7 +63,7 @@ def _translate(engine: Engine, exc: Exception) -> DatabaseError:
     message = str(exc).lower()
     if path is not None and ("not a database" in message or "file is encrypted" in message):
         return NotADatabaseError(path)
-    return DatabaseError(f"cannot open the database {mask_url(engine.url)}: {exc}")
+    return DatabaseError(f"cannot open the database {mask_url(engine.url)}: {database_reason(exc)}")
 
 
 def schema_state(engine: Engine) -> SchemaState:
@@ -87,17 +93,26 @@ def _use_wal(engine: Engine) -> None:
         connection.exec_driver_sql("PRAGMA journal_mode = WAL")
 
 
-def upgrade(engine: Engine) -> SchemaState:
+def upgrade(engine: Engine, *, new: bool = False) -> SchemaState:
     """Bring the schema to this studio's head; refuse a newer one.
+
+    An SQLite file holding no table at all is refused unless ``new`` (the file
+    :mod:`studio.db.first_run` builds): only a missing file starts a new installation.
+    A database server's empty database is a new installation (its administrator made it
+    for the studio).
 
     Returns:
         The state after the upgrade.
 
     Raises:
+        EmptyDatabaseError: an existing SQLite file with no table in it.
         SchemaTooNewError: the database carries a revision this studio does not know.
         DatabaseError: the database cannot be opened (with the reason).
     """
     state = schema_state(engine)
+    path = sqlite_file(engine.url)
+    if state.current is None and path is not None and not new:
+        raise EmptyDatabaseError(path)
     if state.current is not None and state.current not in revisions.KNOWN:
         raise SchemaTooNewError(state.current, state.head)
     try:

@@ -130,7 +130,8 @@ class AuditEvent(Base):
 
     Written in the same transaction as the change, so a change without its record (or
     a record without its change) cannot exist. ``changes`` maps field → [old, new] with
-    secrets already masked.
+    secrets already masked. ``prev_hash`` and ``hash`` chain the rows
+    (:mod:`studio.domain.audit_chain`), so that a changed or removed row shows.
     """
 
     __tablename__ = "audit_event"
@@ -143,6 +144,8 @@ class AuditEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(80), default="")
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     summary: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ProvisioningSettings(Base):

@@ -18,6 +18,7 @@ KNOWN: tuple[str, ...] = (
     "0006_resellers",
     "0007_subscriptions",
     "0008_reseller_panel",
+    "0009_audit_chain",
 )
 
 #: The newest revision: the schema this studio's models describe.

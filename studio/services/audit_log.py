@@ -1,7 +1,11 @@
-"""Use cases of ``Home » System Configuration » Audit Log``: read, filter, export.
+"""Use cases of ``Home » System Configuration » Audit Log``: read, filter, export, verify.
 
-Reading the log is not a change, so it records nothing. The CSV is written through a
-temporary file and renamed, so a failed export never leaves half a file.
+Reading the log is not a change, so it records nothing; an export is recorded (the file
+leaves the studio with who did what). The CSV is written through a temporary file and
+renamed, so a failed export never leaves half a file. It carries each row's
+``prev_hash`` and ``hash``, so that it can be verified away from the database
+(:func:`verify_audit_file`) with the same rules as the log itself
+(:mod:`studio.domain.audit_chain`).
 """
 
 from __future__ import annotations
@@ -12,16 +16,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from studio.context import Studio
-from studio.csvfile import write_csv_atomically
+from studio.csvfile import read_csv, write_csv_atomically
+from studio.db import audit
 from studio.db.models import AuditEvent
 from studio.domain.actors import Actor, Permission
+from studio.domain.audit_chain import ChainReport, ChainRow, verify_chain
 from studio.errors import FieldError
 
 MAX_ROWS = 5000
-CSV_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_id", "summary", "changes")
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "summary",
+    "changes",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +70,8 @@ class AuditRow:
     entity_id: str
     summary: str
     changes: dict[str, Any]
+    prev_hash: str
+    hash: str
 
     def changes_text(self) -> str:
         """``port: 8443 → 9000; token: ******** → ********``."""
@@ -84,6 +104,29 @@ def list_audit_events(
     actor.require(Permission.VIEW_AUDIT_LOG)
     if where.errors():
         raise FieldError(where.errors())
+    with studio.unit_of_work() as session:
+        return _rows(session, _query(where, limit))
+
+
+def _rows(session: Session, stmt: Select[AuditEvent]) -> list[AuditRow]:
+    return [
+        AuditRow(
+            e.id,
+            e.at,
+            e.actor,
+            e.action,
+            e.entity,
+            e.entity_id,
+            e.summary,
+            e.changes,
+            e.prev_hash,
+            e.hash,
+        )
+        for e in session.scalars(stmt)
+    ]
+
+
+def _query(where: AuditFilter, limit: int) -> Select[AuditEvent]:
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if where.actor:
         stmt = stmt.where(AuditEvent.actor == where.actor)
@@ -93,11 +136,7 @@ def list_audit_events(
         stmt = stmt.where(AuditEvent.at >= _local_midnight_utc(where.since))
     if where.until:
         stmt = stmt.where(AuditEvent.at < _local_midnight_utc(where.until + dt.timedelta(days=1)))
-    with studio.unit_of_work() as session:
-        return [
-            AuditRow(e.id, e.at, e.actor, e.action, e.entity, e.entity_id, e.summary, e.changes)
-            for e in session.scalars(stmt)
-        ]
+    return stmt
 
 
 def audit_choices(studio: Studio, actor: Actor) -> tuple[list[str], list[str]]:
@@ -123,24 +162,87 @@ def count_audit_events(studio: Studio, actor: Actor) -> int:
 def export_audit_csv(studio: Studio, actor: Actor, where: AuditFilter, path: Path) -> int:
     """Write the matching events to ``path`` as CSV (UTF-8, ISO times); returns the count.
 
+    The export is recorded in the audit log, in the transaction that writes the file: no
+    file leaves unrecorded, and a refused export records nothing.
+
     Raises:
         FieldError: naming ``file`` when it cannot be written, or the invalid filter field.
     """
-    rows = list_audit_events(studio, actor, where, limit=10**9)
-    return write_csv_atomically(
-        path,
-        CSV_COLUMNS,
-        (
-            [
-                row.id,
-                row.at.isoformat(),
-                row.actor,
-                row.action,
-                row.entity,
-                row.entity_id,
-                row.summary,
-                json.dumps(row.changes, ensure_ascii=False),
-            ]
-            for row in rows
-        ),
-    )
+    actor.require(Permission.VIEW_AUDIT_LOG)
+    if where.errors():
+        raise FieldError(where.errors())
+    with studio.unit_of_work() as session:
+        rows = _rows(session, _query(where, 10**9))
+        audit.record(
+            session,
+            actor,
+            action="audit.export",
+            entity="audit_export",
+            summary=f"{len(rows)} audit events to {path.name}",
+        )
+        return write_csv_atomically(
+            path,
+            CSV_COLUMNS,
+            (
+                [
+                    row.id,
+                    row.at.isoformat(),
+                    row.actor,
+                    row.action,
+                    row.entity,
+                    row.entity_id,
+                    row.summary,
+                    json.dumps(row.changes, ensure_ascii=False),
+                    row.prev_hash,
+                    row.hash,
+                ]
+                for row in rows
+            ),
+        )
+
+
+def verify_audit_log(studio: Studio, actor: Actor) -> ChainReport:
+    """Check the whole audit log's hash chain: ``ok: N rows`` or the first row that was
+    changed or removed. Reading only: it records nothing."""
+    actor.require(Permission.VIEW_AUDIT_LOG)
+    with studio.unit_of_work() as session:
+        return verify_chain(audit.chain_rows(session))
+
+
+def verify_audit_file(path: Path) -> ChainReport:
+    """Check an ``audit export`` CSV by the same rules, away from the database.
+
+    The rows are checked oldest first, from the export's first row on (an export from a
+    date on starts mid-chain). An export filtered by actor or entity leaves rows out by
+    design, and the chain shows each gap.
+
+    Raises:
+        FieldError: naming ``file`` when it cannot be read or is not an audit export.
+    """
+    header, lines = read_csv(path)
+    missing = [column for column in CSV_COLUMNS if column not in header]
+    if missing:
+        raise FieldError.single(
+            "file", f"{path} is not an audit export with its chain (no {', '.join(missing)})"
+        )
+    rows: list[ChainRow] = []
+    for number, cells in lines:
+        try:
+            rows.append(
+                ChainRow(
+                    id=int(cells["id"]),
+                    at=dt.datetime.fromisoformat(cells["at"]),
+                    actor=cells["actor"],
+                    action=cells["action"],
+                    entity=cells["entity"],
+                    entity_id=cells["entity_id"],
+                    summary=cells["summary"],
+                    changes=json.loads(cells["changes"] or "{}"),
+                    prev_hash=cells["prev_hash"],
+                    hash=cells["hash"],
+                )
+            )
+        except (ValueError, TypeError) as exc:
+            raise FieldError.single("file", f"line {number}: {exc}") from None
+    rows.sort(key=lambda row: row.id)
+    return verify_chain(rows, starts_at_genesis=False)

@@ -156,6 +156,18 @@ def accept_agreement(studio: Studio, actor: Actor, terms_shown: str) -> Agreemen
         return AgreementView(kind.label, kind.terms, now, needs_acceptance=False)
 
 
+def panel_as(studio: Studio, actor: Actor, reseller_id: int) -> Actor:
+    """The actor of a provider administrator working in a reseller's panel, recording
+    nothing: the command line records the opening (:func:`open_panel_as`) only once its
+    command succeeded, so that a refused command leaves no trace."""
+    actor.require(Permission.MANAGE_RESELLERS)
+    with studio.unit_of_work() as session:
+        reseller = session.get(Reseller, reseller_id)
+        if reseller is None:
+            raise FieldError.single("reseller", f"reseller {reseller_id} does not exist")
+        return Actor.reseller(reseller.id, reseller.username, on_behalf_of=actor.name)
+
+
 def open_panel_as(studio: Studio, actor: Actor, reseller_id: int) -> Actor:
     """A provider administrator opens a reseller's panel as that reseller; recorded."""
     actor.require(Permission.MANAGE_RESELLERS)

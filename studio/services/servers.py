@@ -66,12 +66,16 @@ def _token_stored(studio: Studio, name: str) -> bool:
 
 def _store_token(studio: Studio, name: str, token: str) -> None:
     """The token to the OS keyring; with none, to memory for this run if the caller may
-    ask again (the window), else a field error. Never anywhere else."""
+    ask again (the window), else :class:`SecretsUnavailable`. Never anywhere else.
+
+    A missing keyring is the environment's failure, not a wrong token: the command line
+    exits 1 for it (``docs/cli.md``), as for a database it cannot open.
+    """
     try:
         studio.secrets.set(name, token)
-    except SecretsUnavailable as exc:
+    except SecretsUnavailable:
         if not studio.session_secrets:
-            raise FieldError.single("token", str(exc)) from None
+            raise
         studio.secrets.set(name, token, session_only=True)
 
 

@@ -2,10 +2,17 @@
 Policy's counters, and "remember me".
 
 Authentication verifies the argon2id hash outside any transaction (it takes ~100 ms)
-and records the outcome in a short one. A wrong username and a wrong password give the
-same error and take the same time. The lockdown counters are in the database, so a
-locked account stays locked across restarts of the studio. A remembered password lives
-in the OS keyring only.
+and records the outcome in a short one. A wrong username, a wrong password and a locked
+account give the same error and take the same time (a dummy hash is verified for an
+unknown name), so the answers do not tell which usernames exist: only the right
+password of a locked account learns that it is locked, and until when. The lockdown
+counters are in the database, so a locked account stays locked across restarts of the
+studio. A remembered password lives in the OS keyring only.
+
+Every refused sign-in is an audit row written by :data:`SYSTEM` (the username tried,
+where from, why), committed although the sign-in is refused: the one deliberate
+exception to "a refused command writes nothing", because the evidence of an attack
+must outlive the refusal. The password tried is never recorded.
 """
 
 from __future__ import annotations
@@ -27,6 +34,10 @@ from studio.security.passwords import hash_password, needs_rehash, verify_passwo
 from studio.services.users import LoginPolicyView, get_login_policy
 
 SIGN_IN_FAILED = "The username or password is wrong."
+#: Who records what no signed-in user did: refused sign-ins and the locks they cause.
+SYSTEM = Actor("System", Role.PROVIDER_ADMINISTRATOR)
+#: How much of a username tried is kept (the audit row's entity id holds 80).
+_SHOWN_USERNAME = 80
 
 
 class SignInFailed(StudioError):
@@ -55,21 +66,31 @@ class AccountSuspended(StudioError):
 
 
 def authenticate(
-    studio: Studio, username: str, password: str, now: dt.datetime | None = None
+    studio: Studio,
+    username: str,
+    password: str,
+    now: dt.datetime | None = None,
+    *,
+    source: str = "cli",
 ) -> Actor:
     """The actor for these credentials, counting the attempt toward the lockdown.
+
+    ``source`` says where the attempt came from (``cli``, ``gui``) for the audit row a
+    refusal writes.
 
     Provider users and resellers sign in the same way (usernames are unique across
     both); a reseller's actor works only in its own panel. The attempt is counted
     *before* the password is checked, in one write transaction that holds the row:
     twenty attempts at once are twenty counts, and those past the limit are refused as
     locked. A success clears the count. A locked account and an unknown username still
-    cost one argon2 verification, so the answer's timing does not tell which names
-    exist. Hashing (a re-hash included) happens outside transactions.
+    cost one argon2 verification and one audit write, so neither the answer nor its
+    timing tells which names exist. Hashing (a re-hash included) happens outside
+    transactions.
 
     Raises:
-        SignInFailed: wrong username or password (the same for both).
-        AccountLocked: the account is locked by the Login Lockdown Policy.
+        SignInFailed: wrong username or password, or a locked account with a wrong
+            password (the same for all three).
+        AccountLocked: the account is locked and the password was right.
         AccountSuspended: a suspended reseller (only once its password was right).
     """
     now = now or _now()
@@ -94,9 +115,16 @@ def authenticate(
         else:
             stored, account, attempt = _count_reseller_attempt(session, name, now, policy)
     ok = verify_password(stored, password)  # always: unknown and locked cost the same
-    if attempt is not None and attempt.locked_before is not None:
-        raise AccountLocked(attempt.locked_before)
+    refused = _Refusal(studio, name, source)
     if account is None or attempt is None:
+        refused.record("unknown username")
+        raise SignInFailed()
+    if attempt.locked_before is not None:
+        until = attempt.locked_before.isoformat(timespec="seconds")
+        if ok:  # only the right password learns that the account is locked
+            refused.record(f"account locked until {until}; the password was right")
+            raise AccountLocked(attempt.locked_before)
+        refused.record(f"wrong password; account locked until {until}")
         raise SignInFailed()
     assert stored is not None
     new_hash = hash_password(password) if ok and needs_rehash(stored) else None
@@ -109,6 +137,7 @@ def authenticate(
             attempt=attempt,
             now=now,
             policy=policy,
+            refused=refused,
         )
     with studio.unit_of_work() as session:
         row = session.get(User, account[1])
@@ -119,11 +148,12 @@ def authenticate(
             if new_hash is not None:
                 row.password_hash = new_hash
             return Actor(row.username, Role(row.role))
+        refused.record("wrong password", session)
         if attempt.locks_now:
             row.failed_attempts, row.first_failed_at = 0, None
             audit.record(
                 session,
-                Actor(row.username, Role(row.role)),
+                SYSTEM,
                 action="user.locked",
                 entity="user",
                 entity_id=row.id,
@@ -185,6 +215,7 @@ def _finish_reseller_sign_in(
     attempt: LockdownCounter,
     now: dt.datetime,
     policy: LoginPolicyView,
+    refused: _Refusal,
 ) -> Actor:
     with studio.unit_of_work() as session:
         row = session.execute(
@@ -199,11 +230,14 @@ def _finish_reseller_sign_in(
                 values["last_sign_in_at"] = now
             if new_hash is not None:
                 values["password_hash"] = new_hash
+            if row.status != "active":
+                refused.record("reseller account suspended; the password was right", session)
         elif attempt.locks_now:
+            refused.record("wrong password", session)
             values = {"failed_attempts": 0, "first_failed_at": None}
             audit.record(
                 session,
-                Actor.reseller(reseller_id, row.username),
+                SYSTEM,
                 action="reseller.locked",
                 entity="reseller",
                 entity_id=reseller_id,
@@ -212,6 +246,7 @@ def _finish_reseller_sign_in(
                 f"{policy.max_attempts} failed sign-ins",
             )
         else:
+            refused.record("wrong password", session)
             values = {}
         if values:
             session.execute(
@@ -225,6 +260,31 @@ def _finish_reseller_sign_in(
     if row.status != "active":
         raise AccountSuspended()
     return Actor.reseller(reseller_id, row.username)
+
+
+class _Refusal:
+    """The audit row of one refused sign-in, written by :data:`SYSTEM`."""
+
+    def __init__(self, studio: Studio, username: str, source: str) -> None:
+        self.studio = studio
+        self.username = username[:_SHOWN_USERNAME]
+        self.source = source
+
+    def record(self, reason: str, session: Session | None = None) -> None:
+        """Write the row in ``session``'s transaction, or in one of its own (committed
+        at once: the sign-in is refused right after)."""
+        if session is None:
+            with self.studio.unit_of_work() as own:
+                self.record(reason, own)
+            return
+        audit.record(
+            session,
+            SYSTEM,
+            action="sign_in.failed",
+            entity="sign_in",
+            entity_id=self.username,
+            summary=f"sign-in as {self.username!r} from {self.source} refused: {reason}",
+        )
 
 
 def _password_entry(username: str) -> str:

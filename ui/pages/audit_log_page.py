@@ -1,7 +1,8 @@
 """``Home » System Configuration » Audit Log``: every change, by whom and when.
 
 Filters by actor, entity and date range (days, inclusive, local time) reload the table
-off the GUI thread; Export CSV writes what is shown, also off the GUI thread.
+off the GUI thread; Export CSV writes what is shown, also off the GUI thread. One line
+says whether the log's hash chain holds, as ``audit verify`` does, checked on each load.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from studio.context import Studio
+    from studio.domain.audit_chain import ChainReport
     from studio.services.audit_log import AuditFilter, AuditRow
 
 COLUMNS = ("Time", "Actor", "Action", "Entity", "Changes")
@@ -41,12 +43,18 @@ ANY = "(any)"
 _NO_DATE = QDate(2000, 1, 1)
 
 
-def _load(
-    studio: Studio, actor: Actor, where: AuditFilter
-) -> tuple[list[AuditRow], list[str], list[str]]:
-    from studio.services.audit_log import audit_choices, list_audit_events  # start-up
+Loaded = tuple["list[AuditRow]", list[str], list[str], "ChainReport"]
 
-    return list_audit_events(studio, actor, where), *audit_choices(studio, actor)
+
+def _load(studio: Studio, actor: Actor, where: AuditFilter) -> Loaded:
+    from studio.services.audit_log import (  # start-up
+        audit_choices,
+        list_audit_events,
+        verify_audit_log,
+    )
+
+    rows = list_audit_events(studio, actor, where)
+    return rows, *audit_choices(studio, actor), verify_audit_log(studio, actor)
 
 
 def _export(studio: Studio, actor: Actor, where: AuditFilter, path: Path) -> int:
@@ -133,6 +141,11 @@ class AuditLogPage(Page):
         row.addWidget(self.export_button)
         row.addWidget(self.count, 1)
         self.layout_.addLayout(row)
+        self.chain = QLabel()
+        self.chain.setObjectName("auditChain")
+        self.chain.setAccessibleName("State of the audit log's hash chain")
+        self.chain.setWordWrap(True)
+        self.layout_.addWidget(self.chain)
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.choose_export_file)
         for box in (self.actor_box, self.entity_box):
@@ -195,8 +208,15 @@ class AuditLogPage(Page):
             lambda: _load(studio, self.actor, where), self._on_loaded, self._on_failed
         )
 
-    def _on_loaded(self, loaded: tuple[list[AuditRow], list[str], list[str]]) -> None:
-        rows, actors, entities = loaded
+    def _on_loaded(self, loaded: Loaded) -> None:
+        rows, actors, entities, chain = loaded
+        if chain.ok:
+            self.chain.setText(f"Hash chain: {chain.message}")
+            self.chain.setProperty("role", "")
+        else:
+            self.chain.setText(f"Hash chain broken: {chain.message}")
+            self.chain.setProperty("role", "fieldError")
+        self.chain.style().polish(self.chain)
         self.model.set_rows(rows)
         self._refill(self.actor_box, actors)
         self._refill(self.entity_box, entities)

@@ -64,7 +64,7 @@ def _sign_in(studio: Studio, username: str, password: str, remember: bool) -> _S
     from studio.security.keyring_store import SecretsUnavailable  # start-up
     from studio.services.sign_in import authenticate, forget_password, remember_password  # start-up
 
-    actor = authenticate(studio, username, password)
+    actor = authenticate(studio, username, password, source="gui")
     try:
         if remember:
             remember_password(studio, actor.name, password)
@@ -87,7 +87,7 @@ def _first_run(studio: Studio, data: NewUserInput) -> Actor:
     from studio.services.users import create_first_admin  # start-up
 
     view = create_first_admin(studio, data)
-    return authenticate(studio, view.username, data.password)
+    return authenticate(studio, view.username, data.password, source="gui")
 
 
 class SignInPage(Page):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from tests.support.gui import wait_idle
 from ui.main_window import MainWindow
@@ -82,3 +83,26 @@ def test_changes_appear_and_can_be_filtered_and_exported(
     wait_idle(qtbot, window)
     assert target.read_text(encoding="utf-8").count("\n") == 3
     assert window.statusBar().currentMessage() == f"Exported 2 audit events to {target}"
+
+
+def test_a_line_says_whether_the_hash_chain_holds(qtbot: QtBot, window: MainWindow) -> None:
+    _save_port(qtbot, window, "8080")
+    _save_port(qtbot, window, "9090")
+    window.show_page("audit-log")
+    page = window.page("audit-log")
+    wait_idle(qtbot, window)
+    chain = page.findChild(QLabel, "auditChain")
+    assert chain is not None and chain.text() == "Hash chain: ok: 2 rows"
+
+    studio = window.session.studio
+    assert studio is not None
+    with studio.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_event SET summary = 'nothing' WHERE id = 1"))
+    refresh = page.findChild(QPushButton, "auditRefresh")
+    assert refresh is not None
+    qtbot.mouseClick(refresh, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert chain.text() == (
+        "Hash chain broken: row #1 was changed after it was written "
+        "(its hash does not match its content); 0 rows before it are intact"
+    )

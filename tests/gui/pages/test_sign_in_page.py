@@ -9,8 +9,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
+from studio.domain.actors import Actor
 from studio.services.audit_log import AuditFilter, list_audit_events
-from studio.services.sign_in import SIGN_IN_FAILED
+from studio.services.sign_in import SIGN_IN_FAILED, SYSTEM
 from tests.support.gui import PASSWORD, child, first_run, wait_idle
 from tests.support.memory_keyring import MemoryKeyring
 from ui.main_window import MainWindow
@@ -219,3 +220,37 @@ def test_the_idle_lock_closes_dialogs_and_disables_save(qtbot: QtBot, window: Ma
     window.lock()
     assert not about.isVisible()
     assert not child(window, QAction, "actionSave").isEnabled()
+
+
+def test_a_locked_account_reads_like_a_wrong_password_until_the_right_one(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    first_run(qtbot, window)
+    child(window, QAction, "actionSignOut").trigger()
+    wait_idle(qtbot, window)
+    username = child(window, QLineEdit, "signInUsername")
+    password = child(window, QLineEdit, "signInPassword")
+    error = child(window, QLabel, "signInError")
+
+    def attempt(name: str, secret: str) -> str:
+        username.clear()
+        password.clear()
+        qtbot.keyClicks(username, name)
+        qtbot.keyClicks(password, secret)
+        qtbot.mouseClick(child(window, QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
+        wait_idle(qtbot, window)
+        return str(error.text())
+
+    said = [attempt(name, "a wrong guess") for name in ["ops.admin"] * 6 + ["no.such.user"] * 6]
+    assert said == [SIGN_IN_FAILED] * 12
+    assert attempt("ops.admin", PASSWORD).startswith(
+        "This account is locked after too many failed sign-ins; try again after "
+    )
+    assert window.provider is None
+    assert window.studio is not None
+    events = list_audit_events(
+        window.studio, Actor.local_administrator(), AuditFilter(entity="sign_in")
+    )
+    assert len(events) == 13
+    assert {e.actor for e in events} == {SYSTEM.name}
+    assert all(" from gui refused: " in e.summary for e in events)

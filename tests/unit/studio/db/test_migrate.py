@@ -279,3 +279,43 @@ def test_upgrading_a_database_with_data_keeps_every_row(data_dir: Path) -> None:
         ).one() == (sub, reseller, None)
         assert connection.exec_driver_sql("SELECT count(*) FROM provisioning_job").scalar() == 1
     engine.dispose()
+
+
+def test_the_audit_chain_migration_chains_the_rows_already_there(data_dir: Path) -> None:
+    """0008 → head on a log written before the chain existed: every old row gets its
+    link, oldest first, and the log verifies; a later change still shows."""
+    from alembic import command
+
+    from studio.db.migrate import alembic_config
+    from studio.db.migrate import upgrade as upgrade_to_head
+    from studio.services.audit_log import verify_audit_log
+
+    data_dir.mkdir(parents=True)
+    engine = create_studio_engine(f"sqlite:///{database_path(data_dir)}")
+    command.upgrade(alembic_config(engine), "0008_reseller_panel")
+    with engine.begin() as connection:
+        for number in range(3):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_event (at, actor, action, entity, entity_id, changes, "
+                    "summary) VALUES (:at, 'Local Administrator (ann)', 'website.update', "
+                    "'website_settings', '1', :changes, 'ü')"
+                ),
+                {
+                    "at": f"2026-11-0{number + 1} 10:00:00.25",
+                    "changes": f'{{"port": [{number}, 1]}}',
+                },
+            )
+    assert upgrade_to_head(engine).current == HEAD
+    engine.dispose()
+    studio = open_studio(data_dir)
+    try:
+        admin = Actor.local_administrator()
+        assert verify_audit_log(studio, admin).message == "ok: 3 rows"
+        save_website_settings(studio, admin, DEFAULT_WEBSITE.as_input())
+        assert verify_audit_log(studio, admin).message == "ok: 4 rows"
+        with studio.engine.begin() as connection:
+            connection.execute(text("UPDATE audit_event SET summary = 'x' WHERE id = 2"))
+        assert verify_audit_log(studio, admin).message.startswith("row #2 was changed")
+    finally:
+        studio.close()

@@ -69,6 +69,7 @@ CALLS: list[tuple[str, Callable[[Studio, Actor, Path], Any]]] = [
     ("view the audit log", lambda s, a, _p: audit_log.list_audit_events(s, a, AuditFilter())),
     ("view the audit log", lambda s, a, _p: audit_log.audit_choices(s, a)),
     ("view the audit log", lambda s, a, _p: audit_log.count_audit_events(s, a)),
+    ("view the audit log", lambda s, a, _p: audit_log.verify_audit_log(s, a)),
     (
         "view the audit log",
         lambda s, a, p: audit_log.export_audit_csv(s, a, AuditFilter(), p / "a.csv"),

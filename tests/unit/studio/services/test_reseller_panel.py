@@ -63,9 +63,12 @@ def test_the_lockdown_policy_locks_a_reseller_too(studio: Studio, admin: Actor) 
     for _ in range(5):  # the default policy: 5 attempts
         with pytest.raises(SignInFailed):
             authenticate(studio, "reseller1", "wrong-password-123", now=now)
+    with pytest.raises(SignInFailed):  # locked: no more said than to a wrong password
+        authenticate(studio, "reseller1", "wrong-password-123", now=now)
     with pytest.raises(AccountLocked):
         authenticate(studio, "reseller1", PASSWORD, now=now)
     assert len(_events(studio, "reseller.locked")) == 1
+    assert len(_events(studio, "sign_in.failed")) == 7  # five, one while locked, the right one
 
 
 def test_a_suspended_reseller_is_told_so_only_with_the_right_password(

@@ -14,7 +14,7 @@ from studio.db.models import AuditEvent, RemoteServer
 from studio.domain.actors import Actor, PermissionDenied, Role
 from studio.domain.server_rules import ProvisioningInput, RemoteServerInput
 from studio.errors import FieldError
-from studio.security.keyring_store import KEYRING_SERVICE, remote_token_name
+from studio.security.keyring_store import KEYRING_SERVICE, SecretsUnavailable, remote_token_name
 from studio.services.servers import (
     add_remote_server,
     get_provisioning_settings,
@@ -111,9 +111,9 @@ def test_remove_forgets_the_token(
 
 def test_without_a_keyring_nothing_is_written(studio: Studio, admin: Actor) -> None:
     keyring.set_keyring(fail.Keyring())
-    with pytest.raises(FieldError) as caught:
+    with pytest.raises(SecretsUnavailable) as caught:  # the environment's failure: exit 1
         add_remote_server(studio, admin, EXCH)
-    assert caught.value.errors["token"].startswith("the secret was not stored: no OS keyring")
+    assert str(caught.value).startswith("the secret was not stored: no OS keyring")
     with studio.unit_of_work() as session:
         assert list(session.scalars(select(RemoteServer))) == []
     assert _audit(studio) == []

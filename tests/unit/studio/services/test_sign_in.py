@@ -15,7 +15,13 @@ from studio.context import Studio, open_studio
 from studio.db.models import AuditEvent, User
 from studio.domain.actors import Actor, Role
 from studio.security.passwords import needs_rehash
-from studio.services.sign_in import SIGN_IN_FAILED, AccountLocked, SignInFailed, authenticate
+from studio.services.sign_in import (
+    SIGN_IN_FAILED,
+    SYSTEM,
+    AccountLocked,
+    SignInFailed,
+    authenticate,
+)
 from studio.services.users import (
     create_first_admin,
 )
@@ -91,10 +97,14 @@ def test_parallel_attempts_cannot_pass_the_lockdown(studio: Studio) -> None:
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         outcomes = list(pool.map(attempt, range(20)))
-    assert outcomes.count("failed") == 5
-    assert outcomes.count("locked") == 15
+    assert outcomes == ["failed"] * 20  # a locked account says no more than a wrong password
     with pytest.raises(AccountLocked):
         authenticate(studio, "ops.admin", PASSWORD)
+    with studio.unit_of_work() as session:
+        reasons = list(session.scalars(select(AuditEvent.summary)))
+    assert sum("refused: wrong password" in r for r in reasons) == 20
+    assert sum(r.endswith("refused: wrong password") for r in reasons) == 5  # counted
+    assert sum(" locked until " in r and "after 5 failed" in r for r in reasons) == 1
 
 
 def test_locked_and_unknown_cost_a_verification_like_a_wrong_password(
@@ -118,6 +128,72 @@ def test_locked_and_unknown_cost_a_verification_like_a_wrong_password(
         with pytest.raises(SignInFailed):
             authenticate(studio, "ops.admin", "wrong password here")
     calls.clear()
+    with pytest.raises(SignInFailed):
+        authenticate(studio, "ops.admin", "wrong password here")
     with pytest.raises(AccountLocked):
         authenticate(studio, "ops.admin", PASSWORD)
-    assert len(calls) == 1
+    assert len(calls) == 2
+
+
+def _refusals(studio: Studio) -> list[tuple[str, str, str, str]]:
+    with studio.unit_of_work() as session:
+        rows = session.execute(
+            select(
+                AuditEvent.actor, AuditEvent.action, AuditEvent.entity_id, AuditEvent.summary
+            ).order_by(AuditEvent.id)
+        ).all()
+    return [tuple(row) for row in rows if row.action != "user.create"]  # type: ignore[misc]
+
+
+def test_every_refused_sign_in_is_audited_by_the_system(studio: Studio) -> None:
+    create_first_admin(studio, ADMIN)
+    with pytest.raises(SignInFailed):
+        authenticate(studio, "Nobody.Here", "guess number one", source="gui")
+    with pytest.raises(SignInFailed):
+        authenticate(studio, "ops.admin", "guess number two")
+    assert _refusals(studio) == [
+        (
+            SYSTEM.name,
+            "sign_in.failed",
+            "nobody.here",
+            "sign-in as 'nobody.here' from gui refused: unknown username",
+        ),
+        (
+            SYSTEM.name,
+            "sign_in.failed",
+            "ops.admin",
+            "sign-in as 'ops.admin' from cli refused: wrong password",
+        ),
+    ]
+    assert not any("guess" in row[3] for row in _refusals(studio))  # never the password
+    authenticate(studio, "ops.admin", PASSWORD)
+    assert len(_refusals(studio)) == 2  # a success adds no refusal
+
+
+def test_a_locked_account_answers_like_an_unknown_one_until_the_right_password(
+    studio: Studio,
+) -> None:
+    create_first_admin(studio, ADMIN)
+    start = dt.datetime.now(dt.UTC)
+    answers: dict[str, list[str]] = {"ops.admin": [], "no.such.user": []}
+    for name, said in answers.items():
+        for _ in range(8):
+            with pytest.raises(SignInFailed) as caught:
+                authenticate(studio, name, "wrong password here", start)
+            said.append(str(caught.value))
+    assert answers["ops.admin"] == answers["no.such.user"] == [SIGN_IN_FAILED] * 8
+    with pytest.raises(AccountLocked) as locked:
+        authenticate(studio, "ops.admin", PASSWORD, start)
+    assert "try again after" in str(locked.value)
+    refusals = _refusals(studio)
+    assert len([r for r in refusals if r[1] == "sign_in.failed"]) == 17
+    lock = [r for r in refusals if r[1] == "user.locked"]
+    assert len(lock) == 1 and lock[0][0] == SYSTEM.name  # not the attacked user
+    assert refusals[-1][3].startswith("sign-in as 'ops.admin' from cli refused: account locked")
+    assert refusals[-1][3].endswith("the password was right")
+
+
+def test_a_long_username_is_kept_shortened(studio: Studio) -> None:
+    with pytest.raises(SignInFailed):
+        authenticate(studio, "x" * 500, "whatever it is")
+    assert _refusals(studio)[0][2] == "x" * 80
