@@ -10,7 +10,10 @@ codes, closed sockets, calls that succeed), never on durations.
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -20,10 +23,10 @@ import httpx
 import pytest
 
 from studio.provisioning.client import ProvisioningClient, ServiceUnavailable
-from studio.provisioning.protocol import MAX_JSON_DEPTH, MAX_NUMBER_CHARS
+from studio.provisioning.protocol import MAX_JSON_DEPTH, MAX_NUMBER_CHARS, TOKEN_ENV
 from studio.provisioning.stub.connections import MAX_CONNECTIONS
 from tests.e2e.conftest import StubFactory
-from tests.support.stub_process import StubProcess, stub
+from tests.support.stub_process import StubProcess, new_token, stub
 
 pytestmark = pytest.mark.slow
 
@@ -316,3 +319,18 @@ def test_a_hanging_stub_lets_go_of_clients_that_gave_up(abuse_stub: StubProcess)
         faults = _patiently(lambda: client.set_faults(mode="normal"))
         assert faults["mode"] == "normal"
         assert client.status().running is True
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "3601"])
+def test_a_read_timeout_out_of_range_is_a_usage_error(seconds: str) -> None:
+    options = ["--role", "control", "--name", "CP", "--build", "8.2.0", "--read-timeout", seconds]
+    done = subprocess.run(
+        [sys.executable, "-m", "studio", "stub", *options],
+        capture_output=True,
+        text=True,
+        env={**os.environ, TOKEN_ENV: new_token()},
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == "read-timeout: must be more than 0 and at most 3600 seconds\n"
