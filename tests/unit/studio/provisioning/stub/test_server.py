@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from studio.provisioning.client import ProvisioningClient, ServiceUnavailable
 from studio.provisioning.protocol import Role
 from studio.provisioning.stub import server as server_module
 from studio.provisioning.stub.engine import StubEngine
@@ -56,6 +57,13 @@ def test_an_error_inside_a_call_is_a_500_in_json_and_one_log_line(
     [record] = caplog.records
     assert record.getMessage() == "GET /v1/status failed: RuntimeError: the engine broke"
     assert record.exc_info is None  # no traceback
+    # The studio's client takes it as a server fault, to try again: not a refusal.
+    with (
+        ProvisioningClient(served.url, TOKEN) as client,
+        pytest.raises(ServiceUnavailable) as caught,
+    ):
+        client.status()
+    assert caught.value.code == "internal"
     monkeypatch.undo()
     assert _get(served, "/v1/status").status_code == 200  # and it still serves
 
