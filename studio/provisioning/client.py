@@ -45,7 +45,9 @@ class Unauthorized(ProvisioningError):
 
 
 class ServiceUnavailable(ProvisioningError):
-    """HTTP 503: the service is stopped (``code == "stopped"``) or unavailable."""
+    """HTTP 5xx: the service is stopped (``code == "stopped"``), unavailable, busy
+    (``"busy"``: too many connections), or failed on its own account (``"internal"``).
+    All are worth trying again later: none says the request was wrong."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
@@ -228,6 +230,6 @@ class ProvisioningClient:
         code = str(error.get("code", "error"))
         if response.status_code == 401:
             raise Unauthorized(f"{self.base_url} refused the token")
-        if response.status_code == 503:
+        if response.status_code >= 500:  # stopped, unavailable, busy, or a server fault
             raise ServiceUnavailable(f"{self.base_url}: {message}", code)
         raise RequestRejected(response.status_code, code, message, error.get("field"))

@@ -7,6 +7,13 @@ import enum
 PROTOCOL_VERSION = 1
 TOKEN_ENV = "MACHPANEL_STUB_TOKEN"
 MAX_BODY_BYTES = 64 * 1024
+#: A request body nested deeper than this (``[`` and ``{`` counted) is a 400: no call
+#: needs more than three levels, and the parser must never run out of stack.
+MAX_JSON_DEPTH = 16
+#: A number in a request body longer than this many characters (sign, digits, point and
+#: exponent) is a 400: the largest quota has 7 digits, and long digit strings cost the
+#: parser time or raise.
+MAX_NUMBER_CHARS = 32
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 

@@ -25,6 +25,9 @@ class StubProcess:
     url: str = ""
     first_line: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: A lower limit of open files for the process (POSIX), as some systems (macOS: 256)
+    #: give by default; ``None`` keeps this system's.
+    max_open_files: int | None = None
 
     def start(self, port: int = 0) -> StubProcess:
         """Start (or restart, on ``port`` to keep the URL) and wait for its first line."""
@@ -33,8 +36,14 @@ class StubProcess:
             argv += ["--state", str(self.state)]
         env = {**os.environ, TOKEN_ENV: self.token, **self.extra_env}
         self.process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
+        if self.max_open_files is not None:
+            self._limit_open_files(self.process.pid, self.max_open_files)
         assert self.process.stdout is not None
         self.first_line = self.process.stdout.readline().rstrip("\n")
         if not self.first_line.startswith("listening on "):
@@ -43,6 +52,23 @@ class StubProcess:
             raise RuntimeError(f"stub did not start: {self.first_line!r} {err}")
         self.url = self.first_line.removeprefix("listening on ")
         return self
+
+    @staticmethod
+    def _limit_open_files(pid: int, limit: int) -> None:
+        """Lower a running process's limit (Linux: set before it accepts anything, as
+        it has not printed its first line yet)."""
+        import resource  # POSIX only, and only when a limit is asked for
+
+        _soft, hard = resource.prlimit(pid, resource.RLIMIT_NOFILE)
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (limit, hard))
+
+    def read_stderr(self) -> str:
+        """Stop the process (SIGTERM) and return all it wrote on standard error."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        _out, err = self.process.communicate(timeout=10)
+        return err
 
     @property
     def port(self) -> int:
@@ -91,9 +117,13 @@ def stub(
     job_seconds: float = 0.3,
     extra: tuple[str, ...] = (),
     token: str | None = None,
+    max_open_files: int | None = None,
 ) -> StubProcess:
     """A started stub (``extra`` adds raw options such as ``--fail-rate 1``)."""
     args = ["--role", role, "--name", name, "--build", build, "--job-seconds", str(job_seconds)]
     if services:
         args += ["--services", *services]
-    return StubProcess(args=[*args, *extra], state=state, token=token or new_token()).start()
+    process = StubProcess(
+        args=[*args, *extra], state=state, token=token or new_token(), max_open_files=max_open_files
+    )
+    return process.start()

@@ -21,6 +21,7 @@ from studio.domain.catalog import CATALOG
 from studio.domain.server_rules import token_error
 from studio.errors import FieldError
 from studio.provisioning.protocol import TOKEN_ENV, Mode, Role
+from studio.provisioning.stub.connections import READ_TIMEOUT_S
 from studio.provisioning.stub.engine import Faults, StubEngine
 from studio.provisioning.stub.server import StubServer
 
@@ -49,6 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--job-seconds", type=float, default=2.0, help="duration of a job")
     parser.add_argument("--token-file", type=Path, help="file holding the bearer token")
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=READ_TIMEOUT_S,
+        metavar="S",
+        help=f"seconds a request may take to arrive, idle included (default {READ_TIMEOUT_S:g})",
+    )
 
 
 def _token(args: argparse.Namespace) -> str:
@@ -79,6 +87,8 @@ def _validate(args: argparse.Namespace) -> tuple[str, ...]:
         errors["latency-ms"] = "must not be negative"
     if args.job_seconds <= 0:
         errors["job-seconds"] = "must be positive"
+    if not 0 < args.read_timeout <= 3600:
+        errors["read-timeout"] = "must be more than 0 and at most 3600 seconds"
     services = (
         tuple(args.services)
         if args.services is not None
@@ -108,7 +118,7 @@ def run_stub(args: argparse.Namespace, out: TextIO) -> int:
         fail_rate=args.fail_rate, latency_ms=args.latency_ms, mode=Mode(args.mode)
     )
     try:
-        server = StubServer((args.host, args.port), engine, token)
+        server = StubServer((args.host, args.port), engine, token, read_timeout=args.read_timeout)
     except OSError as exc:
         message = f"cannot listen on {args.host}:{args.port}: {exc.strerror}"
         raise FieldError.single("port", message) from None
