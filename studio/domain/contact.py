@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from urllib.parse import urlsplit
-
-from studio.domain.validation import host_error
 
 #: Longest accepted value per kind of field, stated in the refusal message.
 LIMITS = {
@@ -146,6 +143,7 @@ def warm_up() -> None:
     _languages()
     email_value("warm.up@example.com")
     phone_value("+1 202 555 0143")
+    website_value("https://münchen.de/")
 
 
 @lru_cache(maxsize=1)
@@ -173,23 +171,20 @@ def locale_value(value: str) -> tuple[str, str | None]:
 
 
 def website_value(value: str) -> tuple[str, str | None]:
-    """An http(s) URL; ``example.com`` becomes ``https://example.com``."""
+    """An http(s) URL (:mod:`studio.domain.web_address`), kept as typed;
+    ``example.com`` becomes ``https://example.com``."""
     text, error = text_value(value, LIMITS["website"])
     if error or not text:
         return text, error
-    url = text if "://" in text else f"https://{text}"
+    # Imported on first use: rfc3986 and idna's tables are not needed for the first paint.
+    from studio.domain.web_address import web_address_error, with_scheme
+
+    url = with_scheme(text)
     if len(url) > LIMITS["website"]:
         return text, f"must be at most {LIMITS['website']} characters (this is {len(url)})"
-    try:
-        parts = urlsplit(url)
-        hostname = parts.hostname or ""
-    except ValueError:  # e.g. an unbalanced "[" (an IPv6 literal cut short)
-        return text, "is not a web address"
-    if parts.scheme not in ("http", "https"):
-        return text, "must be an http:// or https:// address"
-    host_problem = host_error(hostname)
-    if host_problem:
-        return text, f"host {host_problem}"
+    problem = web_address_error(url)
+    if problem:
+        return text, problem
     return url, None
 
 
