@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from studio.csv_cells import spreadsheet_safe
 from studio.errors import FieldError
 
 
@@ -23,7 +24,13 @@ def _unwritable(path: Path, exc: OSError) -> FieldError:
 def write_csv_atomically(
     path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> int:
-    """Write ``header`` and ``rows`` to ``path`` (UTF-8); returns the number of rows."""
+    """Write ``header`` and ``rows`` to ``path``; returns the number of rows.
+
+    The file is for people as much as for programs, so it opens safely in a spreadsheet:
+    UTF-8 with a byte-order mark (without one, Excel on Windows reads it in the local code
+    page and shows "ZoÃ«" for "Zoë"), and every cell through
+    :func:`studio.csv_cells.spreadsheet_safe` (text that would run as a formula is quoted).
+    """
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}-", suffix=".tmp")
@@ -31,11 +38,11 @@ def write_csv_atomically(
         raise _unwritable(path, exc) from None
     count = 0
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             for row in rows:
-                writer.writerow(row)
+                writer.writerow([spreadsheet_safe(cell) for cell in row])
                 count += 1
         os.replace(tmp_name, path)
     except OSError as exc:

@@ -76,8 +76,8 @@ def _check(data_dir: str | None, database_url: str | None) -> str:
 
 
 def _check_native_parts() -> None:
-    """argon2 (a compiled extension) hashes and verifies; e-mail, phone, country and
-    locale validation find their data."""
+    """argon2 (a compiled extension) hashes and verifies; e-mail, phone, country,
+    locale and web address validation find their data."""
     from studio.domain.user_rules import email_error  # start-up
     from studio.security.passwords import hash_password, verify_password  # start-up
 
@@ -86,7 +86,12 @@ def _check_native_parts() -> None:
         raise RuntimeError("argon2: a password did not verify against its own hash")
     if email_error("admin@example.com") is not None:
         raise RuntimeError("e-mail validation rejected a valid address")
-    from studio.domain.contact import country_value, locale_value, phone_value  # start-up
+    from studio.domain.contact import (  # start-up
+        country_value,
+        locale_value,
+        phone_value,
+        website_value,
+    )
 
     # Metadata loaded by name at run time: a frozen build must have carried it along.
     for result, expected in (
@@ -94,6 +99,8 @@ def _check_native_parts() -> None:
         (phone_value("+81 3-1234-5678"), "+81312345678"),
         (country_value("de"), "DE"),
         (locale_value("pt_br"), "pt-BR"),
+        # rfc3986 and idna's code-point tables (an international host name)
+        (website_value("münchen.de"), "https://münchen.de"),
     ):
         if result != (expected, None):
             raise RuntimeError(f"contact validation: expected {expected}, got {result}")

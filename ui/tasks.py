@@ -33,7 +33,9 @@ class _Relay(QObject):
         on_success: SuccessCallback,
         on_failure: FailureCallback | None,
     ) -> None:
-        super().__init__()
+        # A child of the runner: when the window (and so the runner) is deleted, Qt deletes
+        # the relay and drops its queued result, which would otherwise reach deleted pages.
+        super().__init__(runner)
         self._runner = runner
         self._on_success = on_success
         self._on_failure = on_failure

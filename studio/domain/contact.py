@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from urllib.parse import urlsplit
-
-from studio.domain.validation import host_error
 
 #: Longest accepted value per kind of field, stated in the refusal message.
 LIMITS = {
@@ -32,6 +29,10 @@ LIMITS = {
     "signature": 4000,
 }
 _LINE_BREAKS = {"\n", "\t"}
+#: A phone extension's longest length: E.164's 16 characters, the mark and this many
+#: digits fit the phone column's 32.
+EXTENSION_DIGITS = 10
+EXTENSION_MARK = ";ext="
 
 
 def text_value(
@@ -55,7 +56,10 @@ def text_value(
 
 
 def email_value(value: str, *, required: bool = False) -> tuple[str, str | None]:
-    """A syntactically valid e-mail address (email-validator), trimmed; case kept."""
+    """A syntactically valid e-mail address (email-validator), trimmed; case kept.
+
+    At most 64 characters before the @ (RFC 5321) and 254 in all: email-validator checks
+    the first only in its strict mode, so it is asked for."""
     text, error = text_value(value, LIMITS["email"], required=required)
     if error or not text:
         return text, error
@@ -69,7 +73,7 @@ def _email_syntax_error(text: str) -> str | None:
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        validate_email(text, check_deliverability=False)
+        validate_email(text, check_deliverability=False, strict=True)
     except EmailNotValidError as exc:
         return str(exc)
     return None
@@ -81,7 +85,10 @@ def phone_value(
     """A phone number stored as E.164 (``+441632960961``), parsed with phonenumbers.
 
     Numbers without ``+`` are read as national numbers of ``default_country`` (the
-    address's country), as people type them.
+    address's country), as people type them. An extension (``ext. 12``, ``x12``,
+    ``#12``) is kept after the number as RFC 3966 writes it: ``+442079460958;ext=12``,
+    which phonenumbers reads back (:func:`phone_display` shows ``+44 20 7946 0958 x12``).
+    Numbers stored before extensions were kept are plain E.164 and read as before.
     """
     text, error = text_value(value, LIMITS["phone"], required=required)
     if error or not text:
@@ -103,11 +110,22 @@ def _parse_phone(text: str, country: str) -> tuple[str, str | None]:
         return text, "is not a phone number"
     if not phonenumbers.is_valid_number(number):
         return text, "is not a valid phone number for its country"
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    extension = number.extension or ""
+    if not extension:
+        return e164, None
+    if len(extension) > EXTENSION_DIGITS:
+        return (
+            text,
+            f"extension must be at most {EXTENSION_DIGITS} digits (this is {len(extension)})",
+        )
+    return f"{e164}{EXTENSION_MARK}{extension}", None
 
 
 def phone_display(e164: str) -> str:
-    """``+441632960961`` → ``+44 1632 960961`` (international format), for showing."""
+    """``+441632960961`` → ``+44 1632 960961`` (international format), for showing;
+    an extension as the number's country writes it (``+442079460958;ext=12`` →
+    ``+44 20 7946 0958 x12``)."""
     if not e164:
         return ""
     import phonenumbers  # start-up
@@ -146,6 +164,7 @@ def warm_up() -> None:
     _languages()
     email_value("warm.up@example.com")
     phone_value("+1 202 555 0143")
+    website_value("https://münchen.de/")
 
 
 @lru_cache(maxsize=1)
@@ -173,23 +192,20 @@ def locale_value(value: str) -> tuple[str, str | None]:
 
 
 def website_value(value: str) -> tuple[str, str | None]:
-    """An http(s) URL; ``example.com`` becomes ``https://example.com``."""
+    """An http(s) URL (:mod:`studio.domain.web_address`), kept as typed;
+    ``example.com`` becomes ``https://example.com``."""
     text, error = text_value(value, LIMITS["website"])
     if error or not text:
         return text, error
-    url = text if "://" in text else f"https://{text}"
+    # Imported on first use: rfc3986 and idna's tables are not needed for the first paint.
+    from studio.domain.web_address import web_address_error, with_scheme
+
+    url = with_scheme(text)
     if len(url) > LIMITS["website"]:
         return text, f"must be at most {LIMITS['website']} characters (this is {len(url)})"
-    try:
-        parts = urlsplit(url)
-        hostname = parts.hostname or ""
-    except ValueError:  # e.g. an unbalanced "[" (an IPv6 literal cut short)
-        return text, "is not a web address"
-    if parts.scheme not in ("http", "https"):
-        return text, "must be an http:// or https:// address"
-    host_problem = host_error(hostname)
-    if host_problem:
-        return text, f"host {host_problem}"
+    problem = web_address_error(url)
+    if problem:
+        return text, problem
     return url, None
 
 

@@ -4,7 +4,9 @@ Reseller Customers page's Import and Export buttons.
 An import is all or nothing: every row is checked (the same rules as the New Reseller
 wizard, the usernames and e-mails already taken, the disabled types) before one
 transaction writes them all; a rejected file names each bad cell as ``line N: field``.
-An export is written whole or not at all (:func:`studio.csvfile.write_csv_atomically`).
+An export is written whole or not at all (:func:`studio.csvfile.write_csv_atomically`),
+safe to open in a spreadsheet; the import reads such a file back unchanged
+(:mod:`studio.csv_cells`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from studio.context import Studio
+from studio.csv_cells import from_spreadsheet_safe
 from studio.csvfile import read_csv, write_csv_atomically
 from studio.db import audit
 from studio.db.models import (
@@ -100,7 +103,12 @@ def import_resellers(studio: Studio, actor: Actor, path: Path) -> int:
         FieldError: naming ``file`` when it cannot be read or lacks required columns.
     """
     actor.require(Permission.MANAGE_RESELLERS)
-    header, rows = read_csv(path)
+    header, cells_read = read_csv(path)
+    # The quote an export put before formula-like text (studio.csv_cells) comes off again.
+    rows = [
+        (line, {column: from_spreadsheet_safe(value) for column, value in cells.items()})
+        for line, cells in cells_read
+    ]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if unknown:
         names = ", ".join(repr(c) for c in unknown)

@@ -184,7 +184,7 @@ def test_export_then_import_reports_by_line(
     page.export_to(target)
     wait_idle(qtbot, window)
     assert page.state.text() == f"Exported 1 resellers to {target}."
-    with target.open(encoding="utf-8", newline="") as handle:
+    with target.open(encoding="utf-8-sig", newline="") as handle:
         assert [r["username"] for r in csv.DictReader(handle)] == ["reseller2"]
     page.import_from(target)  # the same reseller again: refused, nothing written
     wait_idle(qtbot, window)

@@ -75,7 +75,7 @@ def test_a_commission_resellers_statement_and_its_csv(
     target = tmp_path / "feb.csv"
     statements.export_to(target)
     _idle(qtbot, panel)
-    with target.open(newline="", encoding="utf-8") as handle:
+    with target.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["commission"] for r in rows] == ["1.25", "1.25", "2.50"]
     panel.close()

@@ -78,7 +78,7 @@ def test_csv_export_is_whole_and_parseable(studio: Studio, admin: Actor, tmp_pat
     folder.mkdir()
     target = folder / "audit.csv"
     assert export_audit_csv(studio, admin, AuditFilter(actor=admin.name), target) == 2
-    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    rows = list(csv.DictReader(target.open(encoding="utf-8-sig")))
     assert [r["id"] for r in rows] == ["3", "1"]
     assert json.loads(rows[0]["changes"]) == {"port": [8080, 9090]}
     assert list(folder.iterdir()) == [target]  # no temporary file left behind
