@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from studio.context import Studio
+from studio.csv_cells import from_spreadsheet_safe
 from studio.csvfile import read_csv, write_csv_atomically
 from studio.db import audit
 from studio.db.models import AuditEvent
@@ -226,7 +227,9 @@ def verify_audit_file(path: Path) -> ChainReport:
             "file", f"{path} is not an audit export with its chain (no {', '.join(missing)})"
         )
     rows: list[ChainRow] = []
-    for number, cells in lines:
+    for number, quoted in lines:
+        # The export quoted formula-like cells for spreadsheets; the hash covers the value.
+        cells = {column: from_spreadsheet_safe(cell) for column, cell in quoted.items()}
         try:
             rows.append(
                 ChainRow(

@@ -105,7 +105,7 @@ def test_an_export_carries_the_chain_and_verifies_elsewhere(
     _changes(studio, admin, 4)
     target = tmp_path / "audit.csv"
     assert export_audit_csv(studio, admin, AuditFilter(), target) == 4
-    lines = list(csv.DictReader(target.open(encoding="utf-8")))
+    lines = list(csv.DictReader(target.open(encoding="utf-8-sig")))
     assert list(lines[0])[-2:] == ["prev_hash", "hash"]
     studio.close()  # the file alone is enough
     assert verify_audit_file(target).message == "ok: 4 rows"
@@ -119,6 +119,21 @@ def test_an_export_carries_the_chain_and_verifies_elsewhere(
     out = io.StringIO()
     assert main(["audit", "verify", "--file", str(edited)], out=out) == EXIT_FAILURE
     assert out.getvalue().startswith(f"audit: row #{lines[1]['id']} was changed")
+
+
+def test_an_export_with_formula_like_cells_verifies_as_written(
+    studio: Studio, admin: Actor, tmp_path: Path
+) -> None:
+    """The export quotes cells a spreadsheet would run (``'=…``); the chain covers the
+    values, so the file still verifies."""
+    with studio.unit_of_work() as session:
+        for summary in ("=HYPERLINK(1)", "-12 mailboxes", "@SUM(1)", "'=quoted already"):
+            audit.record(session, admin, action="test.note", entity="test", summary=summary)
+    target = tmp_path / "audit.csv"
+    assert export_audit_csv(studio, admin, AuditFilter(), target) == 4
+    written = target.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK(1)" in written and "'@SUM(1)" in written
+    assert verify_audit_file(target).message == "ok: 4 rows"
 
 
 def test_an_export_from_a_date_on_starts_mid_chain(
