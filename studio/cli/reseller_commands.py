@@ -20,6 +20,7 @@ from studio.domain.reseller_formats import from_json, to_json
 from studio.domain.reseller_rules import STATUSES
 from studio.domain.reseller_settings_rules import PAYOUT_CYCLES, TYPES
 from studio.errors import FieldError
+from studio.jsonfile import read_json
 
 if TYPE_CHECKING:
     from studio.domain.reseller_settings_rules import ResellerType
@@ -42,24 +43,11 @@ def details_json(details: ResellerDetails) -> dict[str, Any]:
     }
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FieldError.single("json-file", f"{path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FieldError.single("json-file", f"{path} cannot be read ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise FieldError.single(
-            "json-file", f"{path} is not JSON (line {exc.lineno}: {exc.msg})"
-        ) from None
-
-
 def cmd_create(args: argparse.Namespace, out: TextIO) -> int:
     """A reseller from a JSON file; the password from the file or standard input."""
     from studio.services.resellers import create_reseller  # start-up
 
-    data = from_json(_read_json(args.json_file))
+    data = from_json(read_json(args.json_file, "json-file"))
     with opened(args) as studio:
         actor = actor_for(args, studio)
         if data.password is None:

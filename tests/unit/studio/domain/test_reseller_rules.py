@@ -17,11 +17,11 @@ from studio.domain.contact import (
     locale_value,
     logo_error,
     phone_value,
-    text_value,
     website_value,
 )
 from studio.domain.reseller_formats import PERSONAL_FIELDS, from_flat, to_flat
 from studio.domain.reseller_rules import Address, Company, Department, ResellerInput, check_reseller
+from studio.domain.validation import text_value
 from studio.errors import FieldError
 from tests.support.resellers import sample_reseller
 
