@@ -31,7 +31,9 @@ def write_csv_atomically(
         raise _unwritable(path, exc) from None
     count = 0
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        # A stored value the text rule would refuse (a lone surrogate written before the
+        # rule) is escaped, not a crash half-way through the file.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             for row in rows:
@@ -41,6 +43,9 @@ def write_csv_atomically(
     except OSError as exc:
         Path(tmp_name).unlink(missing_ok=True)
         raise _unwritable(path, exc) from None
+    except BaseException:  # whatever failed, no partial file stays behind
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
     return count
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -38,6 +39,18 @@ EXIT_USAGE = 2
 Handler = Callable[[argparse.Namespace, TextIO], int]
 Result = TypeVar("Result")
 Params = ParamSpec("Params")
+
+
+def escape_unencodable(stream: TextIO) -> None:
+    """Make ``stream`` write what it cannot encode as ``\\udc80``-style escapes.
+
+    A value stored before the text rule refused it (a lone surrogate) must not crash
+    ``show``, ``list`` or ``audit list``: readers never fail on a stored value. The
+    escape of a lone surrogate is also how JSON writes it, so ``--json`` output stays
+    valid JSON. Streams that are not text files (a test's ``StringIO``) encode nothing.
+    """
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="backslashreplace")
 
 
 @contextmanager
@@ -118,6 +131,26 @@ def parse_quotas(items: list[str]) -> dict[str, str]:
             raise FieldError.single("quota", f"{item!r} must be NAME=VALUE, e.g. mailboxes=25")
         quotas[name.strip()] = value
     return quotas
+
+
+#: The largest id or count a database column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def positive_id(text: str) -> int:
+    """An argparse type for ids and ``--limit``: a whole number from 1 to 2^63-1.
+
+    Past 2^63-1 the database driver raised ``OverflowError``; 0 and negative numbers
+    found nothing or, as an SQL ``LIMIT -1``, everything. argparse names the argument
+    and exits 2.
+    """
+    value = text.strip()
+    if not (value.isascii() and value.isdecimal()) or len(value) > len(str(MAX_ID)):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number from 1 to {MAX_ID}")
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number from 1 to {MAX_ID}")
+    return number
 
 
 def iso_date(text: str) -> dt.date:

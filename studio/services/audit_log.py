@@ -21,6 +21,8 @@ from studio.domain.actors import Actor, Permission
 from studio.errors import FieldError
 
 MAX_ROWS = 5000
+#: The largest limit the database takes (a signed 64-bit integer).
+MAX_LIMIT = 2**63 - 1
 CSV_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_id", "summary", "changes")
 
 
@@ -84,6 +86,8 @@ def list_audit_events(
     actor.require(Permission.VIEW_AUDIT_LOG)
     if where.errors():
         raise FieldError(where.errors())
+    if not 1 <= limit <= MAX_LIMIT:  # SQL's LIMIT -1 would mean every row
+        raise FieldError.single("limit", f"must be between 1 and {MAX_LIMIT}")
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if where.actor:
         stmt = stmt.where(AuditEvent.actor == where.actor)
