@@ -33,7 +33,14 @@ from studio.cli import (
     user_commands,
     website_commands,
 )
-from studio.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Handler, escape_unencodable
+from studio.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Handler,
+    escape_unencodable,
+    refuse_undecodable_arguments,
+)
 from studio.domain.actors import PermissionDenied
 from studio.errors import DataFolderError, FieldError, StudioError
 
@@ -148,6 +155,7 @@ def main(
 def _run(handler: Handler, args: argparse.Namespace, out: TextIO) -> int:
     """Call the handler; turn the studio's typed errors into messages and exit codes."""
     try:
+        refuse_undecodable_arguments(args)
         return handler(args, out)
     except FieldError as exc:
         for line in exc.lines():

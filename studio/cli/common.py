@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TextIO, TypeVar
 
 from studio.domain.actors import Actor
+from studio.domain.validation import surrogate_problem
 from studio.errors import FieldError
 
 if TYPE_CHECKING:
@@ -39,6 +40,24 @@ EXIT_USAGE = 2
 Handler = Callable[[argparse.Namespace, TextIO], int]
 Result = TypeVar("Result")
 Params = ParamSpec("Params")
+
+
+def refuse_undecodable_arguments(args: argparse.Namespace) -> None:
+    """Refuse an argument whose bytes were not UTF-8, naming it (exit 2).
+
+    Python hands such bytes over as lone surrogates (``surrogateescape``) rather than
+    failing; the text rule would refuse them later, but some arguments (``--search``,
+    ``--actor``) only reach a query, where the database driver cannot encode them. File
+    paths are left alone: a file's name need not be UTF-8.
+    """
+    errors: dict[str, str] = {}
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if isinstance(item, str) and (problem := surrogate_problem(item)):
+                errors.setdefault(name.replace("_", "-"), problem)
+    if errors:
+        raise FieldError(errors)
 
 
 def escape_unencodable(stream: TextIO) -> None:
@@ -66,12 +85,19 @@ def opened(args: argparse.Namespace) -> Iterator[Studio]:
 
 
 def stdin_line(field: str, what: str) -> str:
-    """One line of standard input; typed at a terminal, without echo."""
+    """One line of standard input; typed at a terminal, without echo.
+
+    Bytes that were not UTF-8 (read as lone surrogates) are refused naming ``field``:
+    a password or token made of them could not be hashed or sent.
+    """
     if sys.stdin.isatty():
-        return getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
-    line = sys.stdin.readline()
-    if not line:
-        raise FieldError.single(field, f"{what} was expected on standard input")
+        line = getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
+    else:
+        line = sys.stdin.readline()
+        if not line:
+            raise FieldError.single(field, f"{what} was expected on standard input")
+    if problem := surrogate_problem(line):
+        raise FieldError.single(field, problem)
     return line.rstrip("\r\n")
 
 

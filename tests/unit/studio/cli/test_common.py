@@ -76,3 +76,26 @@ def test_escape_unencodable_writes_a_lone_surrogate_as_its_escape() -> None:
     already = io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="replace")
     escape_unencodable(already)  # a stream that already copes is left as it is
     assert already.errors == "replace"
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [
+        (["reseller", "list", "--search", "caf\udce9"], "search"),
+        (["audit", "list", "--actor", "\udcff"], "actor"),
+        (["settings", "resellers", "set", "--label", "commission=\ud83d"], "label"),
+    ],
+)
+def test_an_argument_that_was_not_utf8_is_refused_naming_it(
+    argv: list[str], field: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(*argv) == (2, "")
+    assert capsys.readouterr().err.startswith(f"{field}: must not contain a lone surrogate")
+
+
+def test_a_password_line_that_was_not_utf8_is_refused_before_sign_in(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("pass\udcffword\n"))
+    assert run("--as", "someone", "reseller", "list") == (2, "")
+    assert capsys.readouterr().err.startswith("as: must not contain a lone surrogate")

@@ -34,7 +34,7 @@ def test_db_check_reports_each_value_and_exits_1() -> None:
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # strict, as a real stdout
     assert main(["db", "check"], out=out) == 1
     out.flush()
-    lines = out.buffer.getvalue().decode().splitlines()  # type: ignore[attr-defined]
+    lines = out.buffer.getvalue().decode().splitlines()
     assert lines == [
         "audit_event 1 changes.signature[1]: must not contain a lone surrogate "
         "(U+D83D at character 9): the text was not decoded correctly",
