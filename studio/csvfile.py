@@ -38,7 +38,11 @@ def write_csv_atomically(
         raise _unwritable(path, exc) from None
     count = 0
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+        # A stored value the text rule would refuse (a lone surrogate written before the
+        # rule) is escaped, not a crash half-way through the file.
+        with os.fdopen(
+            fd, "w", encoding="utf-8-sig", errors="backslashreplace", newline=""
+        ) as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             for row in rows:
@@ -48,28 +52,39 @@ def write_csv_atomically(
     except OSError as exc:
         Path(tmp_name).unlink(missing_ok=True)
         raise _unwritable(path, exc) from None
+    except BaseException:  # whatever failed, no partial file stays behind
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
     return count
 
 
 def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header and each row as ``(line number, column → value)``.
 
-    A byte-order mark (as spreadsheet programs write) is skipped.
+    A row's line number is the line where its record *starts*: a quoted cell may hold
+    line breaks, and the line to look at is the first. A byte-order mark (as
+    spreadsheet programs write) is skipped; blank lines are skipped. The file is decoded
+    strictly: a byte that is not UTF-8 is refused, not guessed at.
 
     Raises:
-        FieldError: naming ``file`` when it cannot be read or is not UTF-8 CSV.
+        FieldError: naming ``file`` when it cannot be read, is not UTF-8 CSV, names a
+            column twice or has a row with more cells than the header.
     """
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
-            rows = []
-            for row in reader:
-                if None in row:  # more cells than the header has columns
-                    raise FieldError.single(
-                        "file", f"line {reader.line_num} has more cells than the header"
-                    )
-                rows.append((reader.line_num, {k: v or "" for k, v in row.items() if k}))
+        with path.open(encoding="utf-8-sig", errors="strict", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            _refuse_repeated_columns(header)
+            rows: list[tuple[int, dict[str, str]]] = []
+            ended = reader.line_num  # the line the previous record ended on
+            for cells in reader:
+                line, ended = ended + 1, reader.line_num
+                if not cells:  # a blank line
+                    continue
+                if len(cells) > len(header):
+                    raise FieldError.single("file", f"line {line} has more cells than the header")
+                padded = cells + [""] * (len(header) - len(cells))  # short rows: empty cells
+                rows.append((line, {k: v for k, v in zip(header, padded, strict=True) if k}))
     except FileNotFoundError:
         raise FieldError.single("file", f"{path} does not exist") from None
     except UnicodeDecodeError:
@@ -79,3 +94,12 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     except OSError as exc:
         raise FieldError.single("file", f"{path} cannot be read ({exc.strerror})") from None
     return header, rows
+
+
+def _refuse_repeated_columns(header: list[str]) -> None:
+    """A column named twice would keep one of its cells silently: refused, named."""
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            raise FieldError.single("file", f"names the column {name!r} twice")
+        seen.add(name)

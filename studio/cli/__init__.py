@@ -33,7 +33,14 @@ from studio.cli import (
     user_commands,
     website_commands,
 )
-from studio.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Handler
+from studio.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Handler,
+    escape_unencodable,
+    refuse_undecodable_arguments,
+)
 from studio.domain.actors import PermissionDenied
 from studio.errors import FieldError, StudioError
 
@@ -135,8 +142,11 @@ def main(
                 return shown.self_test(args.data_dir, args.database_url, out)
             return shown.run(args.data_dir, args.database_url)
 
+    stream = out or sys.stdout
+    escape_unencodable(stream)
+    escape_unencodable(sys.stderr)
     try:
-        return _run(handler, args, out or sys.stdout)
+        return _run(handler, args, stream)
     except BrokenPipeError:  # `… | head` closed the pipe: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILURE
@@ -145,6 +155,7 @@ def main(
 def _run(handler: Handler, args: argparse.Namespace, out: TextIO) -> int:
     """Call the handler; turn the studio's typed errors into messages and exit codes."""
     try:
+        refuse_undecodable_arguments(args)
         return handler(args, out)
     except FieldError as exc:
         for line in exc.lines():

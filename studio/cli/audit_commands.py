@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from studio.cli.common import EXIT_FAILURE, EXIT_OK, act, iso_date
+from studio.cli.common import EXIT_FAILURE, EXIT_OK, act, iso_date, positive_id
 
 
 def _filter(args: argparse.Namespace) -> Any:
@@ -70,7 +70,7 @@ def add_commands(commands: Any) -> None:
         action.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="from this day")
         action.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="to this day")
         if name == "list":
-            action.add_argument("--limit", type=int, default=200)
+            action.add_argument("--limit", type=positive_id, default=200)
             action.add_argument("--json", action="store_true", help="print JSON")
         else:
             action.add_argument("--csv", type=Path, required=True, metavar="FILE")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TextIO, TypeVar
 
 from studio.domain.actors import Actor
+from studio.domain.validation import surrogate_problem
 from studio.errors import FieldError
 
 if TYPE_CHECKING:
@@ -38,6 +40,36 @@ EXIT_USAGE = 2
 Handler = Callable[[argparse.Namespace, TextIO], int]
 Result = TypeVar("Result")
 Params = ParamSpec("Params")
+
+
+def refuse_undecodable_arguments(args: argparse.Namespace) -> None:
+    """Refuse an argument whose bytes were not UTF-8, naming it (exit 2).
+
+    Python hands such bytes over as lone surrogates (``surrogateescape``) rather than
+    failing; the text rule would refuse them later, but some arguments (``--search``,
+    ``--actor``) only reach a query, where the database driver cannot encode them. File
+    paths are left alone: a file's name need not be UTF-8.
+    """
+    errors: dict[str, str] = {}
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if isinstance(item, str) and (problem := surrogate_problem(item)):
+                errors.setdefault(name.replace("_", "-"), problem)
+    if errors:
+        raise FieldError(errors)
+
+
+def escape_unencodable(stream: TextIO) -> None:
+    """Make ``stream`` write what it cannot encode as ``\\udc80``-style escapes.
+
+    A value stored before the text rule refused it (a lone surrogate) must not crash
+    ``show``, ``list`` or ``audit list``: readers never fail on a stored value. The
+    escape of a lone surrogate is also how JSON writes it, so ``--json`` output stays
+    valid JSON. Streams that are not text files (a test's ``StringIO``) encode nothing.
+    """
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="backslashreplace")
 
 
 @contextmanager
@@ -62,12 +94,19 @@ def on_success(args: argparse.Namespace, record: Callable[[], object]) -> None:
 
 
 def stdin_line(field: str, what: str) -> str:
-    """One line of standard input; typed at a terminal, without echo."""
+    """One line of standard input; typed at a terminal, without echo.
+
+    Bytes that were not UTF-8 (read as lone surrogates) are refused naming ``field``:
+    a password or token made of them could not be hashed or sent.
+    """
     if sys.stdin.isatty():
-        return getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
-    line = sys.stdin.readline()
-    if not line:
-        raise FieldError.single(field, f"{what} was expected on standard input")
+        line = getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
+    else:
+        line = sys.stdin.readline()
+        if not line:
+            raise FieldError.single(field, f"{what} was expected on standard input")
+    if problem := surrogate_problem(line):
+        raise FieldError.single(field, problem)
     return line.rstrip("\r\n")
 
 
@@ -127,6 +166,26 @@ def parse_quotas(items: list[str]) -> dict[str, str]:
             raise FieldError.single("quota", f"{item!r} must be NAME=VALUE, e.g. mailboxes=25")
         quotas[name.strip()] = value
     return quotas
+
+
+#: The largest id or count a database column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def positive_id(text: str) -> int:
+    """An argparse type for ids and ``--limit``: a whole number from 1 to 2^63-1.
+
+    Past 2^63-1 the database driver raised ``OverflowError``; 0 and negative numbers
+    found nothing or, as an SQL ``LIMIT -1``, everything. argparse names the argument
+    and exits 2.
+    """
+    value = text.strip()
+    if not (value.isascii() and value.isdecimal()) or len(value) > len(str(MAX_ID)):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number from 1 to {MAX_ID}")
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number from 1 to {MAX_ID}")
+    return number
 
 
 def iso_date(text: str) -> dt.date:

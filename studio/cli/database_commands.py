@@ -1,11 +1,13 @@
-"""Command-line handlers of the data folder: ``db upgrade``, ``db status`` and ``demo``."""
+"""Command-line handlers of the data folder: ``db upgrade``, ``db status``, ``db check``
+and ``demo``."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any, TextIO
 
-from studio.cli.common import EXIT_OK, act, actor_for, emit, opened
+from studio.cli.common import EXIT_FAILURE, EXIT_OK, act, actor_for, emit, opened
 
 
 def cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
@@ -39,6 +41,27 @@ def cmd_db_status(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_db_check(args: argparse.Namespace, out: TextIO) -> int:
+    """Report stored text the text rule refuses: exit 0 when there is none, else 1."""
+    from studio.services.stored_text import check_stored_text  # start-up
+
+    problems = act(args, check_stored_text)
+    if args.json:
+        data = [
+            {"table": p.table, "id": p.row_id, "column": p.column, "message": p.message}
+            for p in problems
+        ]
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+    else:
+        for p in problems:
+            print(f"{p.table} {p.row_id} {p.column}: {p.message}", file=out)
+        if problems:
+            print(f"{len(problems)} stored values break the text rule", file=out)
+        else:
+            print("every stored text meets the text rule", file=out)
+    return EXIT_FAILURE if problems else EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     """Seed demo data; running it twice changes nothing the second time."""
     from studio.demo.seed import seed_demo  # start-up
@@ -61,6 +84,11 @@ def add_commands(commands: Any) -> None:
     status = db_commands.add_parser("status", help="URL (masked), schema revision, file size")
     status.add_argument("--json", action="store_true", help="print one JSON object")
     status.set_defaults(handler=cmd_db_status)
+    check = db_commands.add_parser(
+        "check", help="report stored text the text rule refuses (table, id, column)"
+    )
+    check.add_argument("--json", action="store_true", help="print a JSON array")
+    check.set_defaults(handler=cmd_db_check)
 
     demo = commands.add_parser("demo", help="seed demo data into the data folder (idempotent)")
     demo.set_defaults(handler=cmd_demo)

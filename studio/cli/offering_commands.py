@@ -11,7 +11,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from studio.cli.common import EXIT_OK, act, actor_for, iso_date, opened, parse_quotas
+from studio.cli.common import EXIT_OK, act, actor_for, iso_date, opened, parse_quotas, positive_id
 from studio.domain.catalog import AUDIENCES, BILLING_CYCLES
 from studio.domain.validation import whole_number
 from studio.errors import FieldError
@@ -144,13 +144,13 @@ def add_commands(commands: Any) -> None:
     set_ = actions.add_parser(
         "set", help="what a Commission Based reseller may sell, with its commission"
     )
-    set_.add_argument("reseller", type=int)
+    set_.add_argument("reseller", type=positive_id)
     set_.add_argument("--offering", action="append", metavar="ID[:PCT]")
     set_.add_argument("--effective", type=iso_date, help="YYYY-MM-DD (default today)")
     set_.add_argument("--json", action="store_true")
     set_.set_defaults(handler=cmd_set)
     show = actions.add_parser("show", help="what a reseller may sell")
-    show.add_argument("reseller", type=int)
+    show.add_argument("reseller", type=positive_id)
     show.add_argument("--on", type=iso_date, help="YYYY-MM-DD (default today)")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_show)

@@ -27,6 +27,7 @@ from studio.cli.common import (
     on_success,
     opened,
     parse_quotas,
+    positive_id,
     run_job,
 )
 from studio.domain.actors import Actor, Role
@@ -378,7 +379,7 @@ def _panel_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reseller",
         dest="panel_reseller",
-        type=int,
+        type=positive_id,
         metavar="ID",
         help="a provider administrator: work in this reseller's panel (audited)",
     )
@@ -404,7 +405,9 @@ def add_commands(commands: Any) -> None:
     plans = plan.add_subparsers(title="plan commands", metavar="ACTION", required=True)
     create = plans.add_parser("create", help="a plan from one of your subscriptions")
     _panel_option(create)
-    create.add_argument("--subscription", type=int, required=True, help="your subscription's id")
+    create.add_argument(
+        "--subscription", type=positive_id, required=True, help="your subscription's id"
+    )
     create.add_argument("--name", required=True)
     create.add_argument("--quota", action="append", metavar="NAME=VALUE", help="per customer")
     create.add_argument("--price", required=True, help="per billing cycle, e.g. 9.99")
@@ -418,7 +421,7 @@ def add_commands(commands: Any) -> None:
     for action in ("enable", "disable", "delete"):
         verb = plans.add_parser(action, help=f"{action} a plan")
         _panel_option(verb)
-        verb.add_argument("id", type=int)
+        verb.add_argument("id", type=positive_id)
         verb.set_defaults(handler=_plan_action(action))
 
     customer = commands.add_parser("customer", help="the reseller's end customers")
@@ -438,10 +441,12 @@ def add_commands(commands: Any) -> None:
     cust_list.set_defaults(handler=cmd_customer_list)
     sell = cust.add_parser("subscribe", help="sell a plan (or an assigned offering)")
     _panel_option(sell)
-    sell.add_argument("customer", type=int, help="the customer's id")
+    sell.add_argument("customer", type=positive_id, help="the customer's id")
     what = sell.add_mutually_exclusive_group(required=True)
-    what.add_argument("--plan", type=int, help="your plan's id (Subscription Based)")
-    what.add_argument("--offering", type=int, help="an assigned offering (Commission Based)")
+    what.add_argument("--plan", type=positive_id, help="your plan's id (Subscription Based)")
+    what.add_argument(
+        "--offering", type=positive_id, help="an assigned offering (Commission Based)"
+    )
     sell.add_argument("--server", help="Commission Based: the Remote Server (default: first)")
     sell.add_argument("--wait", action="store_true", help="until active or failed")
     sell.add_argument("--timeout", type=float, default=300.0)
@@ -449,11 +454,11 @@ def add_commands(commands: Any) -> None:
     for action, status in (("suspend", "suspended"), ("activate", "active"), ("delete", "deleted")):
         verb = cust.add_parser(action, help=f"{action} a customer (its subscriptions follow)")
         _panel_option(verb)
-        verb.add_argument("id", type=int)
+        verb.add_argument("id", type=positive_id)
         verb.set_defaults(handler=_customer_status(status))
 
     statement = commands.add_parser("statement", help="a commission statement")
-    statement.add_argument("reseller", type=int, help="the reseller's id")
+    statement.add_argument("reseller", type=positive_id, help="the reseller's id")
     statement.add_argument("--period", default="", help="2026-11 or 2026-Q4 (default: current)")
     statement.add_argument("--csv", metavar="FILE", help="also write it as CSV")
     statement.add_argument("--json", action="store_true")
@@ -469,6 +474,6 @@ def add_reseller_commands(reseller_actions: Any) -> None:
     oversell = reseller_actions.add_parser(
         "oversell", help="allow a reseller's customers to hold more than its subscriptions"
     )
-    oversell.add_argument("id", type=int)
+    oversell.add_argument("id", type=positive_id)
     oversell.add_argument("state", choices=("on", "off"))
     oversell.set_defaults(handler=cmd_oversell)

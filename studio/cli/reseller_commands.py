@@ -13,13 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from studio.cli.common import EXIT_OK, act, actor_for, opened, stdin_line
+from studio.cli.common import EXIT_OK, act, actor_for, opened, positive_id, stdin_line
 from studio.cli.panel_commands import add_reseller_commands
 from studio.domain.contact import phone_display
 from studio.domain.reseller_formats import from_json, to_json
 from studio.domain.reseller_rules import STATUSES
 from studio.domain.reseller_settings_rules import PAYOUT_CYCLES, TYPES
 from studio.errors import FieldError
+from studio.jsonfile import read_json
 
 if TYPE_CHECKING:
     from studio.domain.reseller_settings_rules import ResellerType
@@ -42,24 +43,11 @@ def details_json(details: ResellerDetails) -> dict[str, Any]:
     }
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FieldError.single("json-file", f"{path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FieldError.single("json-file", f"{path} cannot be read ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise FieldError.single(
-            "json-file", f"{path} is not JSON (line {exc.lineno}: {exc.msg})"
-        ) from None
-
-
 def cmd_create(args: argparse.Namespace, out: TextIO) -> int:
     """A reseller from a JSON file; the password from the file or standard input."""
     from studio.services.resellers import create_reseller  # start-up
 
-    data = from_json(_read_json(args.json_file))
+    data = from_json(read_json(args.json_file, "json-file"))
     with opened(args) as studio:
         actor = actor_for(args, studio)
         if data.password is None:
@@ -288,15 +276,15 @@ def add_commands(commands: Any) -> None:
     list_.add_argument("--json", action="store_true", help="print a JSON array")
     list_.set_defaults(handler=cmd_list)
     show = actions.add_parser("show", help="one reseller")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=positive_id)
     show.add_argument("--json", action="store_true", help="print one JSON object")
     show.set_defaults(handler=cmd_show)
     for name, status in (("suspend", "suspended"), ("activate", "active")):
         action = actions.add_parser(name, help=f"{name} a reseller")
-        action.add_argument("id", type=int)
+        action.add_argument("id", type=positive_id)
         action.set_defaults(handler=_cmd_status(status))
     delete = actions.add_parser("delete", help="delete a reseller (kept in the audit log)")
-    delete.add_argument("id", type=int)
+    delete.add_argument("id", type=positive_id)
     delete.set_defaults(handler=cmd_delete)
     import_ = actions.add_parser("import", help="add resellers from CSV: all rows or none")
     import_.add_argument("csv", type=Path)

@@ -23,6 +23,7 @@ from studio.cli.common import (
     job_outcome,
     opened,
     parse_quotas,
+    positive_id,
     run_job,
     run_jobs_until,
 )
@@ -163,7 +164,7 @@ def add_commands(commands: Any) -> None:
     subscribe = commands.add_parser(
         "subscribe", help="Subscribe As Reseller: a service on a Remote Server"
     )
-    subscribe.add_argument("reseller", type=int, help="the reseller's id")
+    subscribe.add_argument("reseller", type=positive_id, help="the reseller's id")
     subscribe.add_argument("--service", required=True, help="exchange, sharepoint, web, dns, mssql")
     subscribe.add_argument("--server", required=True, help="the Remote Server's name")
     subscribe.add_argument("--quota", action="append", metavar="NAME=VALUE")
@@ -175,12 +176,12 @@ def add_commands(commands: Any) -> None:
         title="subscription commands", metavar="ACTION", required=True
     )
     sub_list = verbs.add_parser("list", help="a reseller's subscriptions")
-    sub_list.add_argument("reseller", type=int)
+    sub_list.add_argument("reseller", type=positive_id)
     sub_list.add_argument("--json", action="store_true")
     sub_list.set_defaults(handler=cmd_subscription_list)
     addon = verbs.add_parser("addon", help="add an add-on's resources (an update job)")
-    addon.add_argument("subscription", type=int)
-    addon.add_argument("--addon", type=int, required=True, help="the add-on's id")
+    addon.add_argument("subscription", type=positive_id)
+    addon.add_argument("--addon", type=positive_id, required=True, help="the add-on's id")
     addon.add_argument("--wait", action="store_true")
     addon.add_argument("--timeout", type=float, default=300.0)
     addon.set_defaults(handler=cmd_subscription_addon)
@@ -191,10 +192,10 @@ def add_commands(commands: Any) -> None:
     list_.add_argument("--json", action="store_true", help="print a JSON array")
     list_.set_defaults(handler=cmd_jobs_list)
     retry = actions.add_parser("retry", help="run a failed or cancelled job again")
-    retry.add_argument("id", type=int)
+    retry.add_argument("id", type=positive_id)
     retry.set_defaults(handler=cmd_jobs_retry)
     cancel = actions.add_parser("cancel", help="cancel a job that has not finished")
-    cancel.add_argument("id", type=int)
+    cancel.add_argument("id", type=positive_id)
     cancel.set_defaults(handler=cmd_jobs_cancel)
     wait = actions.add_parser(
         "wait", help="carry out every unfinished job (e.g. those a killed studio left)"

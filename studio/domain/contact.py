@@ -3,15 +3,17 @@
 Pure, no I/O: one validator set for the New Reseller wizard, Edit, the command line and
 the CSV import. Each ``*_value`` function returns ``(normalised value, error)``; exactly
 one of them is meaningful. Text is stored as typed (accents, CJK, right-to-left scripts,
-emoji, text that looks like SQL or HTML) with surrounding spaces trimmed; control
-characters are refused because they corrupt CSV files and mail headers.
+emoji, text that looks like SQL or HTML) with surrounding spaces trimmed; the characters
+the text rule refuses (``studio.domain.validation.text_value``, re-exported here) never
+get in.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from studio.domain.validation import text_value
 
 #: Longest accepted value per kind of field, stated in the refusal message.
 LIMITS = {
@@ -28,31 +30,11 @@ LIMITS = {
     "department": 40,
     "signature": 4000,
 }
-_LINE_BREAKS = {"\n", "\t"}
 #: A phone extension's longest length: E.164's 16 characters, the mark and this many
 #: digits fit the phone column's 32.
 EXTENSION_DIGITS = 10
 EXTENSION_MARK = ";ext="
 
-
-def text_value(
-    value: str, limit: int, *, required: bool = False, multiline: bool = False
-) -> tuple[str, str | None]:
-    """Trimmed text, or why it is refused (required, too long, control characters)."""
-    text = value.strip()
-    if multiline:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text:
-        return "", "is required" if required else None
-    if len(text) > limit:
-        return text, f"must be at most {limit} characters (this is {len(text)})"
-    if text.isprintable():  # the common case, checked in C: no control character
-        return text, None
-    allowed = _LINE_BREAKS if multiline else set()
-    for char in text:
-        if unicodedata.category(char) == "Cc" and char not in allowed:
-            return text, "must not contain control characters"
-    return text, None
 
 
 def email_value(value: str, *, required: bool = False) -> tuple[str, str | None]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from studio.domain.contact import LIMITS, email_value, phone_value, text_value
+from studio.domain.contact import LIMITS, email_value, phone_value
 from studio.domain.reseller_rules import Address, FieldChecker, check_address
+from studio.domain.validation import text_value
 
 STATUSES = ("active", "suspended", "deleted")
 

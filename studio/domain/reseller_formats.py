@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from studio.domain.json_text import parse_json
 from studio.domain.reseller_rules import ADDRESS_FIELDS, Address, Company, Department, ResellerInput
 from studio.errors import FieldError
 
@@ -215,10 +216,7 @@ def to_flat(data: ResellerInput) -> dict[str, str]:
 def from_flat(row: Mapping[str, str]) -> ResellerInput:
     """A :class:`ResellerInput` from a CSV row (no password: imports never carry one)."""
     cell = row.get("company.departments", "").strip()
-    try:
-        departments_obj = json.loads(cell) if cell else None
-    except json.JSONDecodeError as exc:
-        raise FieldError.single("company.departments", f"is not valid JSON ({exc.msg})") from None
+    departments_obj = parse_json(cell, "company.departments") if cell else None
     obj: dict[str, Any] = {name: row.get(name, "") for name in PERSONAL_FIELDS}
     obj["company"] = {name: row.get(f"company.{name}", "") for name in COMPANY_FIELDS}
     obj["company"]["departments"] = departments_obj

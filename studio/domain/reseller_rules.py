@@ -19,12 +19,12 @@ from studio.domain.contact import (
     locale_value,
     logo_error,
     phone_value,
-    text_value,
     website_value,
 )
 from studio.domain.password_policy import password_error
 from studio.domain.reseller_settings_rules import TYPES
 from studio.domain.user_rules import username_error  # one rule: MachPanel signs resellers in by it
+from studio.domain.validation import text_value
 from studio.errors import FieldError
 
 STATUSES = ("active", "suspended")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from studio.domain.validation import hundredths_text, hundredths_value
+from studio.domain.validation import hundredths_text, hundredths_value, text_problem
 from studio.errors import FieldError
 
 TYPES = ("commission", "subscription")
@@ -97,10 +97,11 @@ def commission_value(text: str) -> tuple[int | None, str | None]:
 def type_errors(data: ResellerTypeInput) -> dict[str, str]:
     """Every invalid field of one type, in form order."""
     checks = {
-        "label": None if 0 < len(data.label.strip()) <= 40 else "must be 1-40 characters",
-        "terms": None
-        if len(data.terms) <= MAX_TERMS
-        else f"must be at most {MAX_TERMS} characters",
+        "label": text_problem(data.label.strip())
+        or (None if 0 < len(data.label.strip()) <= 40 else "must be 1-40 characters"),
+        # Checked, not rewritten: an accepted agreement is recorded by its text's hash.
+        "terms": text_problem(data.terms.replace("\r\n", "\n"), multiline=True)
+        or (None if len(data.terms) <= MAX_TERMS else f"must be at most {MAX_TERMS} characters"),
         "commission": commission_value(data.commission)[1],
         "payout_cycle": None
         if data.payout_cycle in PAYOUT_CYCLES

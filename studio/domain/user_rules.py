@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from studio.domain.actors import Role
 from studio.domain.contact import email_value
 from studio.domain.password_policy import password_error
+from studio.domain.validation import text_value
+
+#: The ``full_name`` column's length.
+MAX_FULL_NAME = 120
 
 PROVIDER_ROLES = (Role.PROVIDER_ADMINISTRATOR.value, Role.PROVIDER_STAFF.value)
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,32}$")
@@ -53,7 +57,7 @@ def new_user_errors(data: NewUserInput) -> dict[str, str]:
     """Every invalid field, in form order."""
     checks = {
         "username": username_error(data.username),
-        "full_name": None if data.full_name.strip() else "is required",
+        "full_name": text_value(data.full_name, MAX_FULL_NAME, required=True)[1],
         "email": email_error(data.email),
         "password": password_error(data.password, data.username),
         "password_confirmation": None
@@ -61,6 +65,4 @@ def new_user_errors(data: NewUserInput) -> dict[str, str]:
         else "does not match the password",
         "role": None if data.role in PROVIDER_ROLES else f"must be one of {PROVIDER_ROLES}",
     }
-    if len(data.full_name.strip()) > 120:
-        checks["full_name"] = "must be at most 120 characters"
     return {field: message for field, message in checks.items() if message}

@@ -1,17 +1,104 @@
-"""Field rules shared by several forms: host names and IP addresses, TCP ports.
+"""Field rules shared by several forms: the text rule, host names and IP addresses, TCP
+ports, amounts.
 
 Pure functions returning the message to show beside the field (``None`` when valid), so
-the Control Panel Website page, the Provisioning Service page and the Remote Servers
-dialog word their errors the same way.
+the Control Panel Website page, the Provisioning Service page, the Remote Servers
+dialog, the command line and the imports word their errors the same way.
+
+**The text rule.** Every text that enters the studio (a form, a JSON file, a CSV cell, a
+command-line argument) passes :func:`text_value`, which checks its characters with
+:func:`text_problem`. A lone surrogate is refused because it is not a character at all
+(it comes from a file decoded wrongly or a JSON ``\\ud83d`` escape) and nothing can
+encode it: stored, it would crash every reader of the row. Control characters corrupt
+CSV files and mail headers; tab and newline are allowed only in multi-line fields.
+Bidirectional controls (U+202A-U+202E, U+2066-U+2069) and marks (U+200E, U+200F,
+U+061C) are refused because they make a name read differently from what it is
+(U+202E followed by ``gnp.exe`` shows as ``exe.png``); right-to-left scripts need none of them.
+Text is stored in NFC, so that ``é`` typed two ways is one name, and its length is
+counted in characters after that.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+#: Characters that reorder how the text around them is shown.
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e"  # embeddings and overrides
+    "\u2066\u2067\u2068\u2069"  # isolates
+    "\u200e\u200f\u061c"  # left-to-right, right-to-left and Arabic letter marks
+)
+#: The control characters a multi-line field (a signature, terms) may hold.
+MULTILINE_CONTROLS = frozenset("\t\n")
+#: Line and paragraph separators: line breaks that a one-line field must not hold.
+_LINE_SEPARATORS = frozenset("\u2028\u2029")
+
+
+def _where(char: str, position: int) -> str:
+    return f"U+{ord(char):04X} at character {position}"
+
+
+def surrogate_problem(text: str) -> str | None:
+    """Why ``text`` cannot be encoded: a lone UTF-16 surrogate, or ``None``.
+
+    Passwords are checked with this alone: any character may be part of a password, but
+    a surrogate cannot be encoded for hashing."""
+    if text.isprintable():  # the common case, checked in C: no surrogate either
+        return None
+    for position, char in enumerate(text, start=1):
+        if "\ud800" <= char <= "\udfff":
+            return (
+                f"must not contain a lone surrogate ({_where(char, position)}): "
+                "the text was not decoded correctly"
+            )
+    return None
+
+
+def text_problem(text: str, *, multiline: bool = False) -> str | None:
+    """Which character of ``text`` the text rule refuses, or ``None``.
+
+    The rule, in order: no lone surrogate (category Cs); no control character (Cc) but
+    tab and newline in a ``multiline`` field; no bidirectional control or mark; in a
+    one-line field, no line or paragraph separator.
+    """
+    if text.isprintable():  # the common case, checked in C: none of the refused kinds
+        return None
+    if problem := surrogate_problem(text):
+        return problem
+    for position, char in enumerate(text, start=1):
+        if unicodedata.category(char) == "Cc" and not (multiline and char in MULTILINE_CONTROLS):
+            return f"must not contain control characters ({_where(char, position)})"
+        if char in BIDI_CONTROLS:
+            return f"must not contain bidirectional control characters ({_where(char, position)})"
+        if char in _LINE_SEPARATORS and not multiline:
+            return f"must be one line ({_where(char, position)} is a line break)"
+    return None
+
+
+def text_value(
+    value: str, limit: int, *, required: bool = False, multiline: bool = False
+) -> tuple[str, str | None]:
+    """The text rule: ``(normalised text, None)``, or ``(text, why it is refused)``.
+
+    Trimmed; in a ``multiline`` field CR LF and CR become LF; characters checked by
+    :func:`text_problem`; NFC; at most ``limit`` characters (the column's length).
+    """
+    text = value.strip()
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text:
+        return "", "is required" if required else None
+    if problem := text_problem(text, multiline=multiline):
+        return text, problem
+    text = unicodedata.normalize("NFC", text)
+    if len(text) > limit:
+        return text, f"must be at most {limit} characters (this is {len(text)})"
+    return text, None
 
 
 def host_error(value: str) -> str | None:

@@ -29,6 +29,8 @@ from studio.domain.audit_chain import ChainReport, ChainRow, verify_chain
 from studio.errors import FieldError
 
 MAX_ROWS = 5000
+#: The largest limit the database takes (a signed 64-bit integer).
+MAX_LIMIT = 2**63 - 1
 CSV_COLUMNS = (
     "id",
     "at",
@@ -105,6 +107,8 @@ def list_audit_events(
     actor.require(Permission.VIEW_AUDIT_LOG)
     if where.errors():
         raise FieldError(where.errors())
+    if not 1 <= limit <= MAX_LIMIT:  # SQL's LIMIT -1 would mean every row
+        raise FieldError.single("limit", f"must be between 1 and {MAX_LIMIT}")
     with studio.unit_of_work() as session:
         return _rows(session, _query(where, limit))
 

@@ -20,10 +20,9 @@ from studio.db import audit
 from studio.db.models import CustomerPlan, Reseller, Subscription
 from studio.domain.actors import Actor
 from studio.domain.catalog import BILLING_CYCLES, CATALOG
-from studio.domain.contact import text_value
 from studio.domain.job_rules import LIVE_STATUSES
 from studio.domain.quota_rules import price_cents, quota_values
-from studio.domain.validation import hundredths_text
+from studio.domain.validation import hundredths_text, text_value
 from studio.errors import FieldError
 from studio.services.offerings import AssignedOffering, reseller_offerings_in
 from studio.services.reseller_panel import panel_reseller

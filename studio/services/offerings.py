@@ -22,7 +22,7 @@ from studio.domain.actors import Actor, Permission
 from studio.domain.catalog import AUDIENCES, BILLING_CYCLES, CATALOG
 from studio.domain.quota_rules import price_cents, quota_values
 from studio.domain.reseller_settings_rules import commission_value
-from studio.domain.validation import hundredths_text, whole_number
+from studio.domain.validation import hundredths_text, text_problem, whole_number
 from studio.errors import FieldError
 from studio.services.reseller_settings import get_reseller_settings
 
@@ -112,7 +112,9 @@ def _addon_quotas(data: OfferingInput) -> tuple[dict[str, int], dict[str, str]]:
 
 def _checked(data: OfferingInput, addon: bool) -> tuple[dict[str, int], int]:
     errors: dict[str, str] = {}
-    if not 0 < len(data.name.strip()) <= 80:
+    if problem := text_problem(data.name.strip()):
+        errors["name"] = problem
+    elif not 0 < len(data.name.strip()) <= 80:
         errors["name"] = "must be 1-80 characters"
     if not addon and data.audience not in AUDIENCES:
         errors["audience"] = f"must be one of {', '.join(AUDIENCES)}"

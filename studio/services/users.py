@@ -13,7 +13,8 @@ from studio.context import Studio
 from studio.db import audit
 from studio.db.models import LoginPolicy, Reseller, User
 from studio.domain.actors import Actor, Permission, Role
-from studio.domain.user_rules import NewUserInput, new_user_errors
+from studio.domain.user_rules import MAX_FULL_NAME, NewUserInput, new_user_errors
+from studio.domain.validation import text_value
 from studio.errors import FieldError, StudioError
 from studio.security.passwords import hash_password
 
@@ -81,7 +82,7 @@ def _insert(studio: Studio, actor_name: str, data: NewUserInput, first_run: bool
             raise FieldError.single("username", f"{username} is a reseller's username")
         user = User(
             username=username,
-            full_name=data.full_name.strip(),
+            full_name=text_value(data.full_name, MAX_FULL_NAME)[0],
             email=data.email.strip(),
             role=data.role,
             password_hash=password_hash,

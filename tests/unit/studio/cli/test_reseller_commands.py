@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,3 +156,190 @@ def test_settings_show_and_set(
     code, _ = run("settings", "resellers", "set", "--commission", "101")
     assert code == 2
     assert capsys.readouterr().err == "commission.commission: must be between 0 and 100\n"
+
+
+def _audit_count() -> int:
+    return len(json.loads(run("audit", "list", "--json")[1]))
+
+
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [
+        (
+            ("company", "departments", "Billing", "signature"),
+            "company.departments.Billing.signature",
+        ),
+        (("company", "departments", "Billing", "email"), "company.departments.Billing.email"),
+        (("first_name",), "first_name"),
+        (("company", "name"), "company.name"),
+        (("city",), "city"),
+        (("password",), "password"),
+    ],
+)
+def test_a_lone_surrogate_is_a_field_error_and_writes_nothing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    where: tuple[str, ...],
+    field: str,
+) -> None:
+    data: dict[str, Any] = to_json(sample_reseller())
+    data["password"] = PASSWORD
+    target = data
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = "Ada \ud83d"  # json.dumps writes it as the escape "\ud83d"
+    path = tmp_path / "surrogate.json"
+    path.write_text(json.dumps(data), encoding="ascii")
+    before = _audit_count()
+    code, _ = run("reseller", "create", "--json-file", str(path))
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    message = "must not contain a lone surrogate (U+D83D at character 5)"
+    assert f"{field}: {message}: the text was not decoded correctly" in err
+    assert run("reseller", "list")[1] == "0 resellers\n"
+    assert _audit_count() == before
+
+
+def test_a_bidi_override_in_a_name_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _stdin(monkeypatch, PASSWORD + "\n")
+    path = _json_file(tmp_path, first_name="\u202egnp.exe")
+    assert run("reseller", "create", "--json-file", str(path))[0] == 2
+    assert capsys.readouterr().err == (
+        "first_name: must not contain bidirectional control characters (U+202E at character 1)\n"
+    )
+
+
+def test_a_surrogate_in_the_departments_cell_of_an_import_is_named_by_line_and_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _stdin(monkeypatch, PASSWORD + "\n")
+    run("reseller", "create", "--json-file", str(_json_file(tmp_path)))
+    target = tmp_path / "out.csv"
+    run("reseller", "export", str(target))
+    with target.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0].update(username="other", email="other@example.com")
+    rows[0]["company.departments"] = '{"Billing": {"signature": "Kind regards \\ud83d"}}'
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    before = _audit_count()
+    assert run("reseller", "import", str(target))[0] == 2
+    assert capsys.readouterr().err.startswith(
+        "line 2: company.departments.Billing.signature: must not contain a lone surrogate"
+    )
+    assert run("reseller", "list")[1].endswith("1 resellers\n")
+    assert _audit_count() == before
+
+
+def test_an_import_naming_a_column_twice_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text("type,username,email,username\r\n", encoding="utf-8")
+    assert run("reseller", "import", str(path))[0] == 2
+    assert capsys.readouterr().err == "file: names the column 'username' twice\n"
+
+
+def test_a_json_file_with_a_bom_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _stdin(monkeypatch, PASSWORD + "\n")
+    path = _json_file(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert run("reseller", "create", "--json-file", str(path))[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 50_000 + "]" * 50_000, "is nested deeper than 64 levels"),
+        ('{"first_name": ' + "7" * 5000 + "}", "has a number of 5,000 characters (at most 100)"),
+        ('{"username": "a", "username": "b"}', "has the key 'username' twice in one object"),
+    ],
+)
+def test_json_beyond_the_limits_is_a_field_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    path = tmp_path / "limits.json"
+    path.write_text(text, encoding="utf-8")
+    assert run("reseller", "create", "--json-file", str(path))[0] == 2
+    assert capsys.readouterr().err == f"json-file: {path} {message}\n"
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "0", "-1", "1e3", "٣"])
+def test_ids_outside_1_to_2_63_are_refused_by_argparse(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("reseller", "show", value)[0] == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.endswith(
+        f"error: argument id: {value!r} must be a whole number from 1 to 9223372036854775807"
+    )
+
+
+def test_the_largest_id_is_looked_up_and_not_found(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run("reseller", "show", "9223372036854775807")
+    assert code == 1  # as for any id that does not exist; no OverflowError
+    assert capsys.readouterr().err.startswith("error: reseller 9223372036854775807 does not exist")
+
+
+def _store_a_surrogate_as_an_older_studio_did() -> None:
+    """Write a lone surrogate where the old rule let one in: the departments (a JSON
+    column, so SQLite holds the escape) and an audit record's changes."""
+    from studio.context import open_studio
+    from studio.db.models import AuditEvent, Reseller
+
+    studio = open_studio(None)
+    try:
+        with studio.unit_of_work() as session:
+            reseller = session.get(Reseller, 1)
+            assert reseller is not None
+            departments = [dict(d) for d in reseller.departments]
+            departments[0]["signature"] = "Kind regards \ud83d"
+            reseller.departments = departments
+            session.add(
+                AuditEvent(
+                    actor="an older studio",
+                    action="reseller.edit",
+                    entity="reseller",
+                    entity_id="1",
+                    changes={"signature": [None, "Kind regards \ud83d"]},
+                )
+            )
+    finally:
+        studio.close()
+
+
+def _strict_stdout() -> io.TextIOWrapper:
+    """Standard output as a terminal or a pipe has it: UTF-8, strict."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+
+
+def test_a_stored_surrogate_never_crashes_a_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studio.cli import main
+
+    _stdin(monkeypatch, PASSWORD + "\n")
+    run("reseller", "create", "--json-file", str(_json_file(tmp_path)))
+    _store_a_surrogate_as_an_older_studio_did()
+    for argv in (["reseller", "show", "1"], ["audit", "list"]):
+        out = _strict_stdout()
+        assert main(argv, out=out) == 0
+        out.flush()
+        assert b"Kind regards \\ud83d" in out.buffer.getvalue()  # type: ignore[attr-defined]
+    out = _strict_stdout()
+    assert main(["reseller", "show", "1", "--json"], out=out) == 0
+    out.flush()
+    shown = json.loads(out.buffer.getvalue())  # type: ignore[attr-defined]
+    assert shown["company"]["departments"]["Billing"]["signature"] == "Kind regards \ud83d"
+    for argv in (
+        ["reseller", "export", str(tmp_path / "resellers.csv")],
+        ["audit", "export", "--csv", str(tmp_path / "audit.csv")],
+    ):
+        assert main(argv, out=_strict_stdout()) == 0
+    assert "Kind regards \\ud83d" in (tmp_path / "resellers.csv").read_text(encoding="utf-8")
+    assert "Kind regards \\ud83d" in (tmp_path / "audit.csv").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []

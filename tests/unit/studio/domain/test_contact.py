@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import String
 
 from studio.db.models import EndCustomer, Reseller
-from studio.domain.contact import LIMITS, text_value
+from studio.domain.contact import LIMITS
+from studio.domain.validation import text_value
 
 #: Each limit and a column that stores a field under it.
 COLUMNS = {

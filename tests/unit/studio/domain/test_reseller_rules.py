@@ -17,11 +17,11 @@ from studio.domain.contact import (
     locale_value,
     logo_error,
     phone_value,
-    text_value,
     website_value,
 )
 from studio.domain.reseller_formats import PERSONAL_FIELDS, from_flat, to_flat
 from studio.domain.reseller_rules import Address, Company, Department, ResellerInput, check_reseller
+from studio.domain.validation import text_value
 from studio.errors import FieldError
 from tests.support.resellers import sample_reseller
 
@@ -33,7 +33,11 @@ def _known(field: str) -> bool:
     return field in KNOWN_FIELDS or field.startswith("company.")
 
 
-@given(anything, st.integers(min_value=1, max_value=200), st.booleans(), st.booleans())
+#: Any code point, lone surrogates and controls included: what a wrongly decoded file holds.
+any_code_point = st.text(st.characters(exclude_categories=()), max_size=300)
+
+
+@given(any_code_point, st.integers(min_value=1, max_value=200), st.booleans(), st.booleans())
 def test_text_value_trims_or_names_the_problem(
     value: str, limit: int, required: bool, multiline: bool
 ) -> None:
@@ -43,14 +47,22 @@ def test_text_value_trims_or_names_the_problem(
     if multiline:
         expected = expected.replace("\r\n", "\n").replace("\r", "\n")
     allowed = {"\n", "\t"} if multiline else set()
+    bidi = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+    one_line_breaks = set() if multiline else {"\u2028", "\u2029"}
     if not expected:
         assert (text, error) == ("", "is required" if required else None)
-    elif len(expected) > limit:
-        assert error == f"must be at most {limit} characters (this is {len(expected)})"
-    elif any(unicodedata.category(c) == "Cc" and c not in allowed for c in expected):
-        assert error == "must not contain control characters"
+    elif any(unicodedata.category(c) == "Cs" for c in expected):
+        assert error is not None and error.startswith("must not contain a lone surrogate")
+    elif any(
+        (unicodedata.category(c) == "Cc" and c not in allowed) or c in bidi or c in one_line_breaks
+        for c in expected
+    ):
+        assert error is not None and error.startswith(("must not contain", "must be one line"))
+    elif len(unicodedata.normalize("NFC", expected)) > limit:
+        length = len(unicodedata.normalize("NFC", expected))
+        assert error == f"must be at most {limit} characters (this is {length})"
     else:
-        assert (text, error) == (expected, None)
+        assert (text, error) == (unicodedata.normalize("NFC", expected), None)
 
 
 @given(anything, st.sampled_from(["", "US", "GB", "DE", "JP", "zz"]))

@@ -65,6 +65,29 @@ def test_a_reversed_range_names_the_field(studio: Studio, admin: Actor) -> None:
     assert caught.value.errors == {"until": "must not be before the From date"}
 
 
+@pytest.mark.parametrize("limit", [-1, 0, 2**63])
+def test_a_limit_outside_1_to_2_63_names_the_field(
+    studio: Studio, admin: Actor, limit: int
+) -> None:
+    with pytest.raises(FieldError) as caught:
+        list_audit_events(studio, admin, AuditFilter(), limit)
+    assert caught.value.errors == {"limit": "must be between 1 and 9223372036854775807"}
+
+
+def test_an_export_that_fails_half_way_leaves_no_file(
+    studio: Studio, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_website_settings(studio, admin, replace(DEFAULT_WEBSITE.as_input(), port="8081"))
+
+    def broken(value: object, **_: object) -> str:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr("studio.services.audit_log.json.dumps", broken)
+    with pytest.raises(RuntimeError):
+        export_audit_csv(studio, admin, AuditFilter(), tmp_path / "audit.csv")
+    assert list(tmp_path.iterdir()) == [tmp_path / "studio-home"]
+
+
 def test_staff_may_read_resellers_may_not(studio: Studio, admin: Actor) -> None:
     _seed(studio, admin)
     assert len(list_audit_events(studio, Actor("s", Role.PROVIDER_STAFF), AuditFilter())) == 3

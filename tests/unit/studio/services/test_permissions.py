@@ -28,6 +28,7 @@ from studio.services import (
     reseller_transfer,
     resellers,
     servers,
+    stored_text,
     subscriptions,
     users,
     website,
@@ -52,6 +53,7 @@ CALLS: list[tuple[str, Callable[[Studio, Actor, Path], Any]]] = [
         lambda s, a, _p: website.save_website_settings(s, a, DEFAULT_WEBSITE.as_input()),
     ),
     ("view configuration", lambda s, a, _p: database.describe_database(s, a)),
+    ("view configuration", lambda s, a, _p: stored_text.check_stored_text(s, a)),
     ("view configuration", lambda s, a, _p: servers.list_remote_servers(s, a)),
     (
         "edit configuration",

@@ -15,10 +15,10 @@ from studio.db.models import AuditEvent, Reseller
 from studio.domain.actors import Actor, PermissionDenied, Role
 from studio.domain.contact import (
     LIMITS,
-    text_value,
 )
 from studio.domain.reseller_rules import Address, Company, Department
 from studio.domain.reseller_settings_rules import ResellerTypeInput
+from studio.domain.validation import text_value
 from studio.errors import ConflictError, FieldError
 from studio.security.passwords import verify_password
 from studio.services.reseller_list import count_by_type, filter_rows, list_resellers

@@ -1,0 +1,105 @@
+"""JSON text read with limits: every JSON the studio is given goes through :func:`parse_json`.
+
+Python's parser has no limits of its own that fail politely: an array nested 50,000
+deep ends in ``RecursionError``, an integer of more than 4,300 digits in ``ValueError``,
+``1e999`` quietly becomes infinity, and a key given twice keeps its last value without a
+word. Here each of these is a :class:`~studio.errors.FieldError` naming the field the
+JSON came in (``json-file``, ``company.departments``), before any of it is used.
+
+Pure, no I/O: the file is read by :mod:`studio.jsonfile`; a CSV cell holding JSON (the
+departments of a reseller) is parsed here too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from studio.errors import FieldError
+
+#: Deepest nesting of arrays and objects accepted; a reseller needs 3.
+MAX_DEPTH = 64
+#: Longest number accepted, in characters (digits, sign, point and exponent).
+MAX_NUMBER_LENGTH = 100
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+class _Refused(Exception):
+    """Raised inside the parser's hooks; becomes a FieldError naming the field."""
+
+
+def _depth_exceeded(text: str) -> bool:
+    """Whether arrays and objects nest deeper than :data:`MAX_DEPTH` (strings, where a
+    bracket is only a character, are skipped)."""
+    depth = 0
+    for match in _BRACKET.finditer(_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _integer(literal: str) -> int:
+    if len(literal) > MAX_NUMBER_LENGTH:
+        raise _Refused(f"has a number of {len(literal):,} characters (at most {MAX_NUMBER_LENGTH})")
+    return int(literal)
+
+
+def _float(literal: str) -> float:
+    if len(literal) > MAX_NUMBER_LENGTH:
+        raise _Refused(f"has a number of {len(literal):,} characters (at most {MAX_NUMBER_LENGTH})")
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _Refused(f"has a number too large to hold ({literal})")
+    return value
+
+
+def _constant(name: str) -> float:
+    raise _Refused(f"has {name}, which is not a JSON value")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _Refused(f"has the key {key!r} twice in one object")
+        obj[key] = value
+    return obj
+
+
+def parse_json(text: str, field: str, source: str = "") -> Any:
+    """The value ``text`` holds, within the limits above.
+
+    ``source`` (a file's path) begins each message, as in ``json-file: r.json is not
+    JSON (line 1: …)``.
+
+    Raises:
+        FieldError: naming ``field`` when ``text`` is not JSON or breaks a limit.
+    """
+
+    def refused(message: str) -> FieldError:
+        return FieldError.single(field, f"{source} {message}" if source else message)
+
+    if _depth_exceeded(text):
+        raise refused(f"is nested deeper than {MAX_DEPTH} levels")
+    try:
+        return json.loads(
+            text,
+            parse_int=_integer,
+            parse_float=_float,
+            parse_constant=_constant,
+            object_pairs_hook=_unique_keys,
+        )
+    except _Refused as exc:
+        raise refused(str(exc)) from None
+    except json.JSONDecodeError as exc:
+        raise refused(f"is not JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:  # a guard only: the depth was checked above
+        raise refused(f"is nested deeper than {MAX_DEPTH} levels") from None
