@@ -6,8 +6,9 @@ inserted *first*: on SQLite that statement takes the database's one write lock (
 this process's, :mod:`studio.db.write_lock`), which is held until the transaction ends.
 Only then is the previous row read, its hash taken and the new row's hash written: no
 other writer can slip a row in between. A shared database server (PostgreSQL) gives no
-such file-wide lock; there the same three steps need one lock of their own (see
-``docs/security.md``).
+such file-wide lock: there a transaction-level advisory lock (:data:`CHAIN_LOCK`) is
+taken before the insert and held until commit, so rows get their ids (from the
+sequence) and their previous hash in the one order the lock gives.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from studio.db.models import AuditEvent, utcnow
@@ -45,6 +46,11 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]
                 changes[field] = [before, value]
     return changes
 
+
+#: The key of PostgreSQL's advisory lock that orders the chain's writers (any constant
+#: no other code uses; this one is "MPAUDIT" in ASCII).
+CHAIN_LOCK = 0x4D50415544495400
+_TAKE_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=CHAIN_LOCK)
 
 #: Built once: a statement made per call costs more than the insert (its cache key).
 _TABLE = cast(Table, AuditEvent.__table__)
@@ -93,6 +99,8 @@ def record(
         "changes": stored_changes,
         "summary": summary,
     }
+    if connection.dialect.name == "postgresql":  # SQLite's write lock is held already
+        connection.execute(_TAKE_CHAIN_LOCK)
     inserted = connection.execute(_INSERT, content).inserted_primary_key
     assert inserted is not None
     row_id = int(inserted[0])
