@@ -46,6 +46,14 @@ class FieldError(StudioError):
         return (f"{field}: {msg}" for field, msg in self.errors.items())
 
 
+class NotFoundError(StudioError):
+    """An id that names nothing (any more): the value given is wrong, like a field's.
+
+    The command line prints it as ``error: …`` and exits 2, as for any wrong value;
+    the GUI shows it where the id was chosen (someone else may have deleted the row).
+    """
+
+
 class DataFolderError(StudioError):
     """The data folder cannot be created or written."""
 

@@ -42,7 +42,7 @@ from studio.cli.common import (
     refuse_undecodable_arguments,
 )
 from studio.domain.actors import PermissionDenied
-from studio.errors import FieldError, StudioError
+from studio.errors import FieldError, NotFoundError, StudioError
 
 __all__ = ["EXIT_FAILURE", "EXIT_OK", "EXIT_USAGE", "Window", "build_parser", "main"]
 
@@ -160,6 +160,9 @@ def _run(handler: Handler, args: argparse.Namespace, out: TextIO) -> int:
     except FieldError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)
+        return EXIT_USAGE
+    except NotFoundError as exc:  # an id naming nothing is a wrong value
+        print(f"{exc.prefix}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except PermissionDenied as exc:
         print(f"permission denied: {exc}", file=sys.stderr)

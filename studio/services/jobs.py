@@ -37,11 +37,11 @@ from studio.domain.job_rules import (
     new_idempotency_key,
 )
 from studio.domain.reseller_rules import full_name
-from studio.errors import FieldError, StudioError
+from studio.errors import FieldError, NotFoundError
 from studio.services.quota_checks import lock_parent, quota_errors
 
 
-class JobNotFound(StudioError):
+class JobNotFound(NotFoundError):
     """No such provisioning job."""
 
     def __init__(self, job_id: int) -> None:

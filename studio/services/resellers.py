@@ -40,7 +40,7 @@ from studio.domain.reseller_rules import (
     normalise,
 )
 from studio.domain.reseller_settings_rules import disabled_type_error
-from studio.errors import ConflictError, FieldError, StudioError
+from studio.errors import ConflictError, FieldError, NotFoundError, StudioError
 from studio.security.passwords import hash_password
 from studio.services.reseller_list import (
     live_subscription_counts,
@@ -79,7 +79,7 @@ class ResellerDetails:
         return full_name(self.data.first_name, self.data.last_name)
 
 
-class ResellerNotFound(StudioError):
+class ResellerNotFound(NotFoundError):
     """The reseller does not exist (any more): someone may have deleted it."""
 
     def __init__(self, reseller_id: int) -> None:

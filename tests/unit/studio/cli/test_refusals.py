@@ -57,8 +57,8 @@ ADMIN_CREATE = ["admin", "create", "--full-name", "N", "--email", "n@hosting.exa
 
 #: What a successful sign-in keeps up to date (see the module's docstring).
 SIGN_IN_BOOKKEEPING = {("app_user", "last_sign_in_at"), ("app_user", "password_hash")}
-#: An unknown id: refused; its exit code is the id parsing's (docs/cli.md says 2).
-UNKNOWN_ID = (EXIT_FAILURE, EXIT_USAGE)
+#: An unknown id is a wrong value (docs/cli.md): exit 2.
+UNKNOWN_ID = EXIT_USAGE
 
 #: (case, argv, standard input, exit codes). ``MISSING`` is a folder that does not exist.
 REFUSALS: list[tuple[str, list[str], str, int | tuple[int, int]]] = [

@@ -281,7 +281,7 @@ def test_ids_outside_1_to_2_63_are_refused_by_argparse(
 
 def test_the_largest_id_is_looked_up_and_not_found(capsys: pytest.CaptureFixture[str]) -> None:
     code, _ = run("reseller", "show", "9223372036854775807")
-    assert code == 1  # as for any id that does not exist; no OverflowError
+    assert code == 2  # as for any id that does not exist (a wrong value); no OverflowError
     assert capsys.readouterr().err.startswith("error: reseller 9223372036854775807 does not exist")
 
 
