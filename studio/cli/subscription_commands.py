@@ -31,11 +31,16 @@ from studio.cli.common import (
 
 def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
     """Subscribe As Reseller; with ``--wait``, until the subscription is active or failed."""
-    from studio.services.subscriptions import SubscribeInput, subscribe_reseller  # start-up
+    from studio.services.subscriptions import (  # start-up
+        SubscribeInput,
+        precheck_subscribe,
+        subscribe_reseller,
+    )
 
     data = SubscribeInput(args.reseller, args.service, args.server, parse_quotas(args.quota or []))
     with opened(args) as studio:
         actor = actor_for(args, studio)
+        precheck_subscribe(studio, actor, data)  # refused before the stubs register anything
         with embedded_provisioning(studio, actor):
             view = subscribe_reseller(studio, actor, data)
             assert view.job is not None

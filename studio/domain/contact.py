@@ -36,7 +36,6 @@ EXTENSION_DIGITS = 10
 EXTENSION_MARK = ";ext="
 
 
-
 def email_value(value: str, *, required: bool = False) -> tuple[str, str | None]:
     """A syntactically valid e-mail address (email-validator), trimmed; case kept.
 

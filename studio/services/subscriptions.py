@@ -22,6 +22,7 @@ from studio.db import audit
 from studio.db.models import (
     Addon,
     ProvisioningJob,
+    ProvisioningSettings,
     RemoteServer,
     Reseller,
     ServiceOffering,
@@ -36,6 +37,8 @@ from studio.domain.job_rules import (
 from studio.domain.quota_rules import quota_values
 from studio.domain.reseller_rules import full_name
 from studio.errors import FieldError, StudioError
+from studio.provisioning.embedded import DEFAULT_STUBS
+from studio.provisioning.endpoints import SETTINGS_ROW_ID
 from studio.services.jobs import (
     JobView,
     job_view,
@@ -165,6 +168,40 @@ def _check_subscribe(
         raise FieldError(errors)
     assert server is not None
     return reseller, quotas, server
+
+
+def precheck_subscribe(studio: Studio, actor: Actor, data: SubscribeInput) -> None:
+    """The input checks of :func:`subscribe_reseller`, reading only, for a caller that
+    must do something first only if the input is right: the command line starts the
+    embedded stubs, which registers their Remote Servers the first time, and a refused
+    command must change nothing. An embedded Remote Server not registered yet passes
+    (starting the stubs registers it); :func:`subscribe_reseller` checks it again.
+
+    Raises:
+        FieldError: every field that is wrong, as :func:`subscribe_reseller` names it.
+    """
+    actor.require(Permission.MANAGE_RESELLERS)
+    with studio.unit_of_work() as session:
+        try:
+            _check_subscribe(session, data)
+        except FieldError as exc:
+            errors = dict(exc.errors)
+            if "server" in errors and _embedded_server_to_come(session, data.server):
+                del errors["server"]
+            if errors:
+                raise FieldError(errors) from None
+
+
+def _embedded_server_to_come(session: Session, name: str) -> bool:
+    """Whether ``name`` is an embedded Remote Server that is not registered yet."""
+    settings = session.get(ProvisioningSettings, SETTINGS_ROW_ID)
+    if settings is not None and settings.mode != "embedded":
+        return False
+    wanted = name.strip().upper()
+    registered = session.scalar(select(RemoteServer.id).where(RemoteServer.name == wanted))
+    return registered is None and any(
+        spec.role == "remote" and spec.name == wanted for spec in DEFAULT_STUBS
+    )
 
 
 def subscribe_reseller(

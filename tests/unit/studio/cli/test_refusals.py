@@ -63,6 +63,33 @@ UNKNOWN_ID = EXIT_USAGE
 #: (case, argv, standard input, exit codes). ``MISSING`` is a folder that does not exist.
 REFUSALS: list[tuple[str, list[str], str, int | tuple[int, int]]] = [
     ("unknown reseller shown", ["reseller", "show", "999"], "", UNKNOWN_ID),
+    (
+        "subscribe with a quota of nothing",
+        ["subscribe", "1", "--service", "exchange", "--server", "EXCH01", "--quota", "mailboxes=0"],
+        "",
+        EXIT_USAGE,
+    ),
+    (
+        "subscribe on a server nobody registered",
+        ["subscribe", "1", "--service", "exchange", "--server", "NOPE01", "--quota", "mailboxes=5"],
+        "",
+        EXIT_USAGE,
+    ),
+    (
+        "subscribe of an unknown reseller",
+        [
+            "subscribe",
+            "999",
+            "--service",
+            "exchange",
+            "--server",
+            "EXCH01",
+            "--quota",
+            "mailboxes=5",
+        ],
+        "",
+        EXIT_USAGE,
+    ),
     ("unknown reseller suspended", ["reseller", "suspend", "999"], "", UNKNOWN_ID),
     ("unknown reseller activated", ["reseller", "activate", "999"], "", UNKNOWN_ID),
     ("unknown reseller deleted", ["reseller", "delete", "999"], "", UNKNOWN_ID),
@@ -267,26 +294,6 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("argv", "stdin", "code"),
     [
         *(pytest.param(argv, stdin, code, id=case) for case, argv, stdin, code in REFUSALS),
-        pytest.param(
-            [
-                "subscribe",
-                "1",
-                "--service",
-                "exchange",
-                "--server",
-                "EXCH01",
-                "--quota",
-                "mailboxes=0",
-            ],
-            "",
-            EXIT_USAGE,
-            id="subscribe with a quota of nothing",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the embedded Remote Servers are registered (two remote_server.create "
-                "rows) before the subscription is checked; not fixed yet",
-            ),
-        ),
     ],
 )
 def test_a_refused_command_changes_nothing(  # noqa: PLR0917 - pytest passes fixtures by name
