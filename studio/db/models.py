@@ -572,3 +572,9 @@ Index(
 
 #: A reseller's History tab reads its audit events by entity and id.
 Index("ix_audit_event_entity_entity_id", AuditEvent.entity, AuditEvent.entity_id)
+
+
+# Ids are never given twice (migration 0010): on SQLite each integer id is AUTOINCREMENT
+# (the largest id ever given is remembered); PostgreSQL's sequences never go back.
+for _table in Base.metadata.tables.values():
+    _table.dialect_options["sqlite"]["autoincrement"] = True

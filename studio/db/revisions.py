@@ -19,6 +19,7 @@ KNOWN: tuple[str, ...] = (
     "0007_subscriptions",
     "0008_reseller_panel",
     "0009_audit_chain",
+    "0010_ids_never_reused",
 )
 
 #: The newest revision: the schema this studio's models describe.
