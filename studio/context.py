@@ -18,7 +18,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from studio.db.engine import create_studio_engine, database_reason, mask_url, sqlite_file
+from studio.db.engine import (
+    LOCKED_BY_ANOTHER,
+    create_studio_engine,
+    database_reason,
+    mask_url,
+    sqlite_file,
+)
 from studio.db.first_run import create_database_file
 from studio.db.migrate import SchemaState, upgrade
 from studio.errors import DatabaseError
@@ -69,6 +75,8 @@ class Studio:
                 yield session
         except SQLAlchemyError as exc:
             reason = database_reason(exc)
+            if reason == LOCKED_BY_ANOTHER:  # nothing was refused: try again
+                raise DatabaseError(reason) from exc
             raise DatabaseError(f"the database refused the change: {reason}") from exc
 
     def close(self) -> None:

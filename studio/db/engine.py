@@ -91,6 +91,8 @@ def database_reason(exc: BaseException) -> str:
     statement and its "Background on this error at: https://sqlalche.me/…" link, and
     with what SQLite's terse messages mean (a full disk reads ``disk I/O error``)."""
     orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) == "55P03":  # PostgreSQL's lock_not_available
+        return LOCKED_BY_ANOTHER
     lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
     reason = lines[0] if lines else type(orig).__name__
     reason = re.sub(r"\s*\(Background on this error at: [^)]*\)", "", reason)
@@ -111,6 +113,38 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
         cursor.close()
 
 
+#: How long a PostgreSQL statement waits for a row another administrator's transaction
+#: holds before it is refused (SQLite's busy timeout is the same 5 s).
+LOCK_TIMEOUT_MS = 5000
+#: A statement running longer than this is cancelled (no studio query comes close).
+STATEMENT_TIMEOUT_MS = 60_000
+#: A transaction left open and idle this long (a studio frozen mid-way) is ended by the
+#: server, so that its locks do not hold every other administrator up.
+IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000
+#: How long connecting to a database server may take.
+CONNECT_TIMEOUT_S = 5
+#: What an administrator is told when a row stays locked past the lock timeout.
+LOCKED_BY_ANOTHER = "another administrator is changing the same records; try again"
+
+
+def _server_options() -> dict[str, Any]:
+    """Connection settings for a database server (PostgreSQL): timeouts that turn a wait
+    behind another session into a clear refusal, and a check of each pooled connection
+    before use (the server may have restarted)."""
+    settings = (
+        f"-c lock_timeout={LOCK_TIMEOUT_MS} -c statement_timeout={STATEMENT_TIMEOUT_MS} "
+        f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_TIMEOUT_MS}"
+    )
+    return {
+        "pool_pre_ping": True,
+        "connect_args": {
+            "options": settings,
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "MachPanel Studio",
+        },
+    }
+
+
 def create_studio_engine(url: str, *, new: bool = False) -> Engine:
     """An engine for ``url``; SQLite files are checked and tuned, others used as given.
 
@@ -128,6 +162,8 @@ def create_studio_engine(url: str, *, new: bool = False) -> Engine:
         # Threads of this process queue for the file's one write transaction instead of
         # sleeping in SQLite's busy handler (studio.db.write_lock says why).
         options = {"connect_args": {"factory": SerialisedWrites}}
+    elif parsed.get_backend_name() == "postgresql":
+        options = _server_options()
     try:
         engine = create_engine(parsed, **options)
     except (ArgumentError, ImportError) as exc:
