@@ -87,8 +87,13 @@ class Studio:
 def open_studio(
     data_dir: str | os.PathLike[str] | None = None,
     database_url: str | None = None,
+    *,
+    upgrade_shared: bool = False,
 ) -> Studio:
     """Open (creating if needed) the data folder and the database at the current schema.
+
+    A shared database (a server) is created when empty but upgraded only when
+    ``upgrade_shared`` (``db upgrade``), never as a side effect of starting.
 
     Raises:
         DataFolderError: the folder cannot be created or written.
@@ -103,7 +108,7 @@ def open_studio(
         create_database_file(url, database_file)
     engine = create_studio_engine(url)
     try:
-        state = upgrade(engine)
+        state = upgrade(engine, shared=upgrade_shared)
     except BaseException:
         engine.dispose()
         raise

@@ -110,6 +110,20 @@ class ForeignDatabaseError(DatabaseError):
         )
 
 
+class SchemaBehindError(DatabaseError):
+    """A shared database's schema is older than this studio's: only ``db upgrade`` (an
+    administrator's deliberate step) changes it, never a studio starting."""
+
+    def __init__(self, revision: str, head: str) -> None:
+        self.revision = revision
+        self.head = head
+        super().__init__(
+            f"the shared database is at schema revision {revision!r} and this studio needs "
+            f"{head!r}; an administrator upgrades it with `machpanel-studio db upgrade` "
+            "once the other studios are closed. Nothing was changed."
+        )
+
+
 class SchemaTooNewError(DatabaseError):
     """The database was written by a newer studio than this one."""
 

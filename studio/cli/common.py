@@ -73,11 +73,12 @@ def escape_unencodable(stream: TextIO) -> None:
 
 
 @contextmanager
-def opened(args: argparse.Namespace) -> Iterator[Studio]:
-    """The studio for the data folder and database the arguments name, closed after."""
+def opened(args: argparse.Namespace, *, upgrade_shared: bool = False) -> Iterator[Studio]:
+    """The studio for the data folder and database the arguments name, closed after
+    (``upgrade_shared``: see :func:`studio.context.open_studio`)."""
     from studio.context import open_studio  # start-up: the database layer
 
-    studio = open_studio(args.data_dir, args.database_url)
+    studio = open_studio(args.data_dir, args.database_url, upgrade_shared=upgrade_shared)
     try:
         yield studio
         for record in getattr(args, "_on_success", []):

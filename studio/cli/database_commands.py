@@ -11,9 +11,14 @@ from studio.cli.common import EXIT_FAILURE, EXIT_OK, act, actor_for, emit, opene
 
 
 def cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
-    """Apply pending migrations (opening the studio does) and say where the schema is."""
-    with opened(args) as studio:
+    """Apply pending migrations and say where the schema is, and which other studios are
+    connected to a shared database (they should be closed before an upgrade)."""
+    from studio.db.migrate import other_studios  # start-up
+
+    with opened(args, upgrade_shared=True) as studio:
         print(f"database {studio.masked_url} is at schema {studio.schema.current}", file=out)
+        for line in other_studios(studio.engine):
+            print(f"another studio is connected: {line}", file=out)
     return EXIT_OK
 
 

@@ -123,6 +123,8 @@ STATEMENT_TIMEOUT_MS = 60_000
 IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000
 #: How long connecting to a database server may take.
 CONNECT_TIMEOUT_S = 5
+#: How a studio's connections are named on a database server (``pg_stat_activity``).
+APPLICATION_NAME = "MachPanel Studio"
 #: What an administrator is told when a row stays locked past the lock timeout.
 LOCKED_BY_ANOTHER = "another administrator is changing the same records; try again"
 
@@ -140,7 +142,7 @@ def _server_options() -> dict[str, Any]:
         "connect_args": {
             "options": settings,
             "connect_timeout": CONNECT_TIMEOUT_S,
-            "application_name": "MachPanel Studio",
+            "application_name": APPLICATION_NAME,
         },
     }
 

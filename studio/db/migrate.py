@@ -18,12 +18,13 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
 from studio.db import revisions
-from studio.db.engine import database_reason, mask_url, sqlite_file
+from studio.db.engine import APPLICATION_NAME, database_reason, mask_url, sqlite_file
 from studio.errors import (
     DatabaseError,
     EmptyDatabaseError,
     ForeignDatabaseError,
     NotADatabaseError,
+    SchemaBehindError,
     SchemaTooNewError,
 )
 
@@ -93,13 +94,20 @@ def _use_wal(engine: Engine) -> None:
         connection.exec_driver_sql("PRAGMA journal_mode = WAL")
 
 
-def upgrade(engine: Engine, *, new: bool = False) -> SchemaState:
+#: The key of the PostgreSQL advisory lock held while a studio creates or upgrades a
+#: shared schema ("MPSCHEMA" in ASCII): a second studio waits, then reads the result.
+SCHEMA_LOCK = 0x4D50534348454D41
+
+
+def upgrade(engine: Engine, *, new: bool = False, shared: bool = False) -> SchemaState:
     """Bring the schema to this studio's head; refuse a newer one.
 
     An SQLite file holding no table at all is refused unless ``new`` (the file
     :mod:`studio.db.first_run` builds): only a missing file starts a new installation.
     A database server's empty database is a new installation (its administrator made it
-    for the studio).
+    for the studio). A database server's older schema is upgraded only when ``shared``
+    (``db upgrade``): the studios of other administrators run on it, and a studio
+    starting must not change it under them.
 
     Returns:
         The state after the upgrade.
@@ -107,8 +115,11 @@ def upgrade(engine: Engine, *, new: bool = False) -> SchemaState:
     Raises:
         EmptyDatabaseError: an existing SQLite file with no table in it.
         SchemaTooNewError: the database carries a revision this studio does not know.
+        SchemaBehindError: a database server's schema is older and ``shared`` is false.
         DatabaseError: the database cannot be opened (with the reason).
     """
+    if engine.dialect.name == "postgresql":
+        return _upgrade_server(engine, shared=shared)
     state = schema_state(engine)
     path = sqlite_file(engine.url)
     if state.current is None and path is not None and not new:
@@ -128,3 +139,54 @@ def upgrade(engine: Engine, *, new: bool = False) -> SchemaState:
     except (OperationalError, SADatabaseError) as exc:
         raise _translate(engine, exc) from None
     return schema_state(engine)
+
+
+def _upgrade_server(engine: Engine, *, shared: bool) -> SchemaState:
+    """A PostgreSQL schema, created or upgraded under an advisory lock so that studios
+    starting at once on an empty database build it once (the others wait, then read it).
+    The lock is a session lock on a connection outside any transaction, so the server's
+    idle-in-transaction timeout never ends it during a long migration."""
+    state = schema_state(engine)
+    if state.at_head:  # the common case: no lock, one query
+        return state
+    try:
+        guard = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        guard.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK})
+    except (OperationalError, SADatabaseError) as exc:
+        raise _translate(engine, exc) from None
+    try:
+        state = schema_state(engine)  # again: another studio may have done it meanwhile
+        if state.current is not None and state.current not in revisions.KNOWN:
+            raise SchemaTooNewError(state.current, state.head)
+        if state.at_head:
+            return state
+        if state.current is not None and not shared:
+            raise SchemaBehindError(state.current, state.head)
+        from alembic import command  # start-up
+
+        try:
+            command.upgrade(alembic_config(engine), "head")
+        except (OperationalError, SADatabaseError) as exc:
+            raise _translate(engine, exc) from None
+        return schema_state(engine)
+    finally:
+        guard.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK})
+        guard.close()
+
+
+def other_studios(engine: Engine) -> list[str]:
+    """The other studios connected to a shared database, as ``address since time``
+    lines (PostgreSQL: its sessions named MachPanel Studio); nothing on SQLite."""
+    if engine.dialect.name != "postgresql":
+        return []
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT coalesce(host(client_addr), 'local'), backend_start "
+                "FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name = :name AND pid <> pg_backend_pid() "
+                "ORDER BY backend_start"
+            ),
+            {"name": APPLICATION_NAME},
+        ).all()
+    return [f"{address} since {started:%Y-%m-%d %H:%M:%S %Z}" for address, started in rows]

@@ -1,19 +1,28 @@
 """A database server shared by several administrators: a change waiting behind another
 session's lock is refused after the lock timeout with a sentence, not held for ever;
-a connection the server dropped is replaced before use."""
+a connection the server dropped is replaced before use; studios starting at once on an
+empty database build its schema once; a studio starting never upgrades a shared schema,
+`db upgrade` does, naming the other studios connected."""
 
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from studio.cli import EXIT_FAILURE, EXIT_OK, main
 from studio.context import open_studio
 from studio.db import engine as engine_module
+from studio.db.engine import create_studio_engine
+from studio.db.migrate import alembic_config, schema_state
+from studio.db.revisions import HEAD, KNOWN
 from studio.domain.actors import Actor
-from studio.errors import DatabaseError
+from studio.errors import DatabaseError, SchemaBehindError
 from studio.services.resellers import create_reseller, set_reseller_status
 from tests.conftest import TEMPLATE
 from tests.support.postgres import Cluster
@@ -60,3 +69,59 @@ def test_a_connection_the_server_dropped_is_replaced_before_use(
         create_reseller(studio, admin, sample_reseller(2))  # a pooled connection was dead
     finally:
         studio.close()
+
+
+def test_studios_starting_at_once_on_an_empty_database_build_it_once(
+    postgres: Cluster, tmp_path: Path
+) -> None:
+    url = postgres.new_database()
+    starts = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "studio",
+                "--data-dir",
+                str(tmp_path / f"home{n}"),
+                "--database-url",
+                url,
+                "db",
+                "status",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    results = [start.communicate(timeout=120) for start in starts]
+    assert [start.returncode for start in starts] == [0, 0, 0, 0], results
+    engine = create_studio_engine(url)
+    try:
+        assert schema_state(engine).current == HEAD
+    finally:
+        engine.dispose()
+
+
+def test_a_studio_starting_never_upgrades_a_shared_schema_db_upgrade_does(
+    postgres: Cluster, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from alembic import command
+
+    url = postgres.new_database()
+    engine = create_studio_engine(url)
+    command.upgrade(alembic_config(engine), KNOWN[-2])
+    with pytest.raises(SchemaBehindError):
+        open_studio(data_dir, url)
+    assert schema_state(engine).current == KNOWN[-2]  # nothing changed
+    assert main(["--database-url", url, "reseller", "list"], out=io.StringIO()) == EXIT_FAILURE
+    assert "machpanel-studio db upgrade" in capsys.readouterr().err
+
+    with engine.connect():  # another studio, still connected
+        out = io.StringIO()
+        assert main(["--database-url", url, "db", "upgrade"], out=out) == EXIT_OK
+    lines = out.getvalue().splitlines()
+    assert lines[0].endswith(f"is at schema {HEAD}")
+    assert lines[1].startswith("another studio is connected: ")
+    assert schema_state(engine).current == HEAD
+    engine.dispose()
