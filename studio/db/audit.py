@@ -1,14 +1,15 @@
 """Audit records: written by services in the same transaction as the change they record.
 
 Every record is a link of the audit log's hash chain (:mod:`studio.domain.audit_chain`).
-The chain must stay one line however many studios write at once, so a record is
-inserted *first*: on SQLite that statement takes the database's one write lock (and
-this process's, :mod:`studio.db.write_lock`), which is held until the transaction ends.
-Only then is the previous row read, its hash taken and the new row's hash written: no
-other writer can slip a row in between. A shared database server (PostgreSQL) gives no
-such file-wide lock: there a transaction-level advisory lock (:data:`CHAIN_LOCK`) is
-taken before the insert and held until commit, so rows get their ids (from the
-sequence) and their previous hash in the one order the lock gives.
+The chain must stay one line however many studios write at once, so :func:`record`
+only notes an event; the session writes its events when it commits, after the change
+itself is flushed: they are inserted (ids in order), the hash of the row before the
+first is read, and each row's hashes are set, while no other writer can add a row. On
+SQLite the inserts take the database's one write lock (and this process's,
+:mod:`studio.db.write_lock`), held until commit. On a database server (PostgreSQL) a
+transaction-level advisory lock (:data:`CHAIN_LOCK`) is taken first and held until
+commit. Taking it last, after the change's own row locks, means two transactions never
+wait for each other in opposite orders (a deadlock).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy import Table, bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from studio.db.models import AuditEvent, utcnow
@@ -54,7 +55,7 @@ _TAKE_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=CHA
 
 #: Built once: a statement made per call costs more than the insert (its cache key).
 _TABLE = cast(Table, AuditEvent.__table__)
-_INSERT = insert(_TABLE)
+_INSERT_RETURNING_ID = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
 _PREVIOUS_HASH = (
     select(_TABLE.c.hash)
     .where(_TABLE.c.id < bindparam("row_id"))
@@ -78,37 +79,59 @@ def record(
     changes: Mapping[str, list[Any]] | None = None,
     summary: str = "",
 ) -> None:
-    """Write an audit event in the session's transaction (committed with the change).
+    """Add an audit event to the session's transaction: written, and chained, when the
+    transaction commits (:func:`_write_pending`); gone with it if it rolls back.
 
-    Plain statements on the session's connection, not an ORM object: no identity map
-    entry and no flush of it later, which is a third of the cost of a small change
-    such as a subscription (measured by ``benchmarks/subscriptions.py``). The insert
-    comes first so that the chain is extended under the write lock (module docstring).
+    Plain statements on the session's connection, not ORM objects: no identity map
+    entries, which were a third of the cost of a small change such as a subscription
+    (measured by ``benchmarks/subscriptions.py``).
     """
-    connection = session.connection()
-    at = utcnow()
+    if not session.info.get(_HOOKED):
+        event.listen(session, "before_commit", _write_pending)
+        event.listen(session, "after_rollback", _drop_pending)
+        session.info[_HOOKED] = True
     # What the JSON column gives back (tuples as lists, keys as text): the hash must
     # cover the value a verifier reads, not the one handed in.
     stored_changes = json.loads(json.dumps(dict(changes or {})))
-    content = {
-        "at": at,
-        "actor": actor.name,
-        "action": action,
-        "entity": entity,
-        "entity_id": str(entity_id),
-        "changes": stored_changes,
-        "summary": summary,
-    }
-    if connection.dialect.name == "postgresql":  # SQLite's write lock is held already
-        connection.execute(_TAKE_CHAIN_LOCK)
-    inserted = connection.execute(_INSERT, content).inserted_primary_key
-    assert inserted is not None
-    row_id = int(inserted[0])
-    prev = connection.execute(_PREVIOUS_HASH, {"row_id": row_id}).scalar() or GENESIS
-    canonical = canonical_form(id=row_id, **content)
-    connection.execute(
-        _SET_HASHES, {"row_id": row_id, "prev": prev, "digest": chain_hash(prev, canonical)}
+    session.info.setdefault(_PENDING, []).append(
+        {
+            "at": utcnow(),
+            "actor": actor.name,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "changes": stored_changes,
+            "summary": summary,
+        }
     )
+
+
+_PENDING = "audit_pending"
+_HOOKED = "audit_hooked"
+
+
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _write_pending(session: Session) -> None:
+    """Write the transaction's audit events, chained (the module docstring says why in
+    this order): three statements however many events."""
+    pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    session.flush()  # the change first, with its own locks
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":  # SQLite's write lock does this
+        connection.execute(_TAKE_CHAIN_LOCK)
+    ids = list(connection.execute(_INSERT_RETURNING_ID, pending).scalars())
+    prev = connection.execute(_PREVIOUS_HASH, {"row_id": ids[0]}).scalar() or GENESIS
+    hashes = []
+    for row_id, content in zip(ids, pending, strict=True):
+        digest = chain_hash(prev, canonical_form(id=row_id, **content))
+        hashes.append({"row_id": row_id, "prev": prev, "digest": digest})
+        prev = digest
+    connection.execute(_SET_HASHES, hashes)
 
 
 def chain_rows(session: Session, batch: int = 1000) -> Iterator[ChainRow]:

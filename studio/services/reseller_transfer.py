@@ -23,7 +23,6 @@ from studio.csv_cells import from_spreadsheet_safe
 from studio.csvfile import read_csv, write_csv_atomically
 from studio.db import audit
 from studio.db.models import (
-    AuditEvent,
     Reseller,
     User,
 )
@@ -144,21 +143,17 @@ def import_resellers(studio: Studio, actor: Actor, path: Path) -> int:
             raise FieldError.single(
                 "file", "some usernames or e-mails were taken meanwhile; import again"
             ) from None
-        session.execute(
-            insert(AuditEvent),
-            [
-                {
-                    "actor": actor.name,
-                    "action": "reseller.import",
-                    "entity": "reseller",
-                    "entity_id": str(rid),
-                    "changes": {"status": [None, status]},
-                    "summary": f"{full_name(c.first_name, c.last_name)} ({c.username}), "
-                    f"{c.type}, from {path.name}",
-                }
-                for rid, (c, status) in zip(ids, accepted, strict=True)
-            ],
-        )
+        for rid, (c, status) in zip(ids, accepted, strict=True):
+            audit.record(
+                session,
+                actor,
+                action="reseller.import",
+                entity="reseller",
+                entity_id=rid,
+                changes={"status": [None, status]},
+                summary=f"{full_name(c.first_name, c.last_name)} ({c.username}), "
+                f"{c.type}, from {path.name}",
+            )
         audit.record(
             session,
             actor,

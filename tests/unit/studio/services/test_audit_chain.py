@@ -7,6 +7,7 @@ import csv
 import io
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,7 +29,10 @@ from studio.services.audit_log import (
     verify_audit_file,
     verify_audit_log,
 )
+from studio.services.reseller_transfer import export_resellers, import_resellers
+from studio.services.resellers import create_reseller
 from studio.services.website import save_website_settings
+from tests.support.resellers import sample_reseller
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -213,3 +217,28 @@ def test_two_processes_writing_at_once_keep_the_chain_one_line(
         writer.stdin.close()
     assert [writer.wait(timeout=120) for writer in writers] == [0, 0]
     assert verify_audit_log(studio, admin).message == "ok: 80 rows"
+
+
+def test_an_import_s_records_are_links_of_the_chain(
+    studio: Studio, admin: Actor, tmp_path: Path, another_studio: Callable[[], Studio]
+) -> None:
+    for n in (1, 2, 3):
+        create_reseller(studio, admin, sample_reseller(n))
+    export_resellers(studio, admin, tmp_path / "resellers.csv")
+    other = another_studio()
+    _changes(other, admin, 1)
+    assert import_resellers(other, admin, tmp_path / "resellers.csv") == 3
+    _changes(other, admin, 2)  # port 8000 again (no change), then 8001
+    assert len(list_audit_events(other, admin, AuditFilter())) == 6
+    assert verify_audit_log(other, admin).message == "ok: 6 rows"
+
+
+def test_a_transaction_that_rolls_back_leaves_no_record_and_no_gap_in_the_chain(
+    studio: Studio, admin: Actor
+) -> None:
+    _changes(studio, admin, 1)
+    with pytest.raises(RuntimeError), studio.unit_of_work() as session:
+        audit.record(session, admin, action="test.note", entity="test", summary="lost")
+        raise RuntimeError("refused half-way")
+    _changes(studio, admin, 2)  # port 8000 again (no change), then 8001
+    assert verify_audit_log(studio, admin).message == "ok: 2 rows"
