@@ -27,6 +27,7 @@ POINTS = {
     "runner.submitted": "a server accepted a job; the studio has not recorded it",
     "runner.finished": "a server reported a job finished; the studio has not recorded it",
     "runner.mid-tick": "the runner's tick transaction has written one job and not committed",
+    "migration.mid-way": "a schema migration has made one table again and not committed",
 }
 
 

@@ -66,7 +66,9 @@ def canonical_form(
 ) -> bytes:
     """A row's content as the bytes its hash covers.
 
-    The UTF-8 of a compact JSON array (``separators=(",", ":")``, no ASCII escaping):
+    The UTF-8 of a compact JSON array (``separators=(",", ":")``, no ASCII escaping; a
+    lone surrogate, which only rows written before the text rule can hold, as the three
+    bytes Python's ``surrogatepass`` gives it):
     ``[CANONICAL_VERSION, id, time, actor, action, entity, entity_id, summary, changes]``
     where ``time`` is :func:`canonical_time` and ``changes`` an object with its keys
     sorted. Any program with a JSON library and SHA-256 can recompute it.
@@ -82,9 +84,10 @@ def canonical_form(
         summary,
         dict(changes),
     ]
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # A lone surrogate stored before the text rule refused them (it may sit in old rows)
+    # is encoded as its three bytes rather than failing the whole log.
+    return text.encode("utf-8", "surrogatepass")
 
 
 def chain_hash(prev_hash: str, canonical: bytes) -> str:

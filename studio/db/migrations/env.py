@@ -7,6 +7,12 @@ on), dropping a table that others reference deletes-and-checks every row and fai
 So on SQLite, as SQLite's own documentation for table changes prescribes, foreign keys
 are off while migrating and ``PRAGMA foreign_key_check`` must find nothing before the
 migration commits; they are on again before the connection goes back to the pool.
+
+A migration is one transaction, all or nothing, on SQLite too: Python's ``sqlite3``
+opens a transaction only before INSERT, UPDATE or DELETE, and runs CREATE, ALTER and
+DROP as their own commits, so a migration that failed (or a studio killed) half-way left
+a schema that was neither revision. ``BEGIN IMMEDIATE`` first puts every statement of
+the migration in one transaction that SQLite rolls back whole.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ with engine.connect() as connection:
         connection.commit()
     try:
         with connection.begin():
+            if sqlite:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
             context.configure(
                 connection=connection,
                 target_metadata=Base.metadata,

@@ -26,6 +26,8 @@ import re
 
 from alembic import op
 
+from studio.crash_points import crash_point
+
 revision = "0010_ids_never_reused"
 down_revision = "0009_audit_chain"
 branch_labels = None
@@ -81,6 +83,7 @@ def upgrade() -> None:
         connection.exec_driver_sql(f'ALTER TABLE "_new_{name}" RENAME TO "{name}"')
         for sql in indexes:
             connection.exec_driver_sql(sql)
+        crash_point("migration.mid-way")
 
 
 def downgrade() -> None:

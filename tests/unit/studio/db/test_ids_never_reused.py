@@ -5,6 +5,10 @@ brought this to existing SQLite databases keeps every row, index and key."""
 from __future__ import annotations
 
 import importlib.util
+import os
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -113,4 +117,47 @@ def test_upgrading_keeps_rows_indexes_and_keys_and_goes_on_above_the_largest_id(
         connection.exec_driver_sql(f"DELETE FROM subscription WHERE id = {sub}")
         again = _insert_row(connection, "subscription", {"reseller_id": reseller, "quotas": "{}"})
     assert again == sub + 1
+    engine.dispose()
+
+
+def test_a_studio_killed_mid_migration_leaves_the_database_as_it_was(data_dir: Path) -> None:
+    """A migration is one transaction on SQLite too: killed after it made one table
+    again (DDL included), the file is still at the old revision, whole; the next start
+    migrates it."""
+    from alembic import command
+
+    from studio.crash_points import ENV, EXIT_CODE
+    from studio.db.migrate import alembic_config
+
+    data_dir.mkdir(parents=True)
+    path = database_path(data_dir)
+    engine = create_studio_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), "0009_audit_chain")
+    with engine.begin() as connection:
+        reseller = _insert_row(connection, "reseller", {"type": "subscription"})
+        _insert_row(connection, "subscription", {"reseller_id": reseller, "quotas": "{}"})
+    engine.dispose()
+
+    def tables() -> dict[str, str]:
+        with sqlite3.connect(path) as db:
+            return dict(db.execute("SELECT name, sql FROM sqlite_master"))
+
+    before = tables()
+    killed = subprocess.run(
+        [sys.executable, "-m", "studio", "--data-dir", str(data_dir), "db", "status"],
+        env={**os.environ, ENV: "migration.mid-way"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert killed.returncode == EXIT_CODE, killed.stderr
+    assert tables() == before  # no table made again, none half-renamed
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("0009_audit_chain",)
+        ]
+        assert db.execute("SELECT count(*) FROM subscription").fetchone() == (1,)
+    engine = create_studio_engine(f"sqlite:///{path}")
+    assert upgrade(engine).at_head
     engine.dispose()

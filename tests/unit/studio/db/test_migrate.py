@@ -319,3 +319,36 @@ def test_the_audit_chain_migration_chains_the_rows_already_there(data_dir: Path)
         assert verify_audit_log(studio, admin).message.startswith("row #2 was changed")
     finally:
         studio.close()
+
+
+def test_an_old_row_holding_a_lone_surrogate_is_chained_like_the_others(data_dir: Path) -> None:
+    """Before the text rule, a lone surrogate could reach an audit row's changes (as a JSON
+    escape): the chain's migration, the log's verification and its next row still work."""
+    from alembic import command
+
+    from studio.db.migrate import alembic_config
+    from studio.db.migrate import upgrade as upgrade_to_head
+    from studio.services.audit_log import verify_audit_log
+
+    data_dir.mkdir(parents=True)
+    engine = create_studio_engine(f"sqlite:///{database_path(data_dir)}")
+    command.upgrade(alembic_config(engine), "0008_reseller_panel")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO audit_event (at, actor, action, entity, entity_id, changes, "
+                "summary) VALUES ('2026-11-01 10:00:00', 'Local Administrator (ann)', "
+                "'reseller.create', 'reseller', '1', :changes, 'created')"
+            ),
+            {"changes": '{"departments": [null, [{"signature": "Hi \\ud83d"}]]}'},
+        )
+    assert upgrade_to_head(engine).current == HEAD
+    engine.dispose()
+    studio = open_studio(data_dir)
+    try:
+        admin = Actor.local_administrator()
+        assert verify_audit_log(studio, admin).message == "ok: 1 rows"
+        save_website_settings(studio, admin, DEFAULT_WEBSITE.as_input())
+        assert verify_audit_log(studio, admin).message == "ok: 2 rows"
+    finally:
+        studio.close()
