@@ -16,10 +16,9 @@ import math
 import re
 from typing import Any
 
+from studio.domain.json_text import nesting_depth
 from studio.provisioning.protocol import MAX_JSON_DEPTH, MAX_NUMBER_CHARS
 
-#: The characters that open or close a container or a text, or escape the next one.
-_STRUCTURE = re.compile(rb'["\\\[\]{}]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -34,7 +33,7 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         reason = f"malformed JSON: not UTF-8 ({exc.reason} at byte {exc.start})"
         raise MalformedBody(reason) from None
-    depth = nesting_depth(raw)
+    depth = nesting_depth(text)
     if depth > MAX_JSON_DEPTH:
         raise MalformedBody(f"malformed JSON: nested deeper than {MAX_JSON_DEPTH} levels")
     try:
@@ -54,35 +53,6 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     if _has_surrogate(body):
         raise MalformedBody("malformed JSON: a text holds a lone surrogate (\\ud800-\\udfff)")
     return body
-
-
-def nesting_depth(raw: bytes) -> int:
-    """The deepest nesting of ``[`` and ``{`` outside texts, in one pass over the bytes.
-
-    Only the structural characters are visited (a regular expression finds them), so a
-    64 KiB body costs about a millisecond; brackets inside a text do not count.
-    """
-    depth = deepest = 0
-    in_text = False
-    escaped_at = -1  # the position a backslash inside a text has escaped
-    for match in _STRUCTURE.finditer(raw):
-        position = match.start()
-        char = raw[position]
-        if in_text:
-            if position == escaped_at:
-                continue
-            if char == 0x5C:  # backslash
-                escaped_at = position + 1
-            elif char == 0x22:  # quote
-                in_text = False
-        elif char == 0x22:
-            in_text = True
-        elif char in (0x5B, 0x7B):  # [ {
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in (0x5D, 0x7D):  # ] }
-            depth -= 1
-    return deepest
 
 
 def _integer(text: str) -> int:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from studio.domain.json_text import nesting_depth
 from studio.provisioning.protocol import MAX_JSON_DEPTH, MAX_NUMBER_CHARS
-from studio.provisioning.stub.request_body import MalformedBody, nesting_depth, parse_json_object
+from studio.provisioning.stub.request_body import MalformedBody, parse_json_object
 
 
 def _nested(depth: int) -> bytes:
@@ -28,7 +29,7 @@ def _nested(depth: int) -> bytes:
     ],
 )
 def test_nesting_depth(raw: bytes, depth: int) -> None:
-    assert nesting_depth(raw) == depth
+    assert nesting_depth(raw.decode()) == depth
 
 
 def test_depth_at_the_limit_is_parsed_one_past_it_is_refused() -> None:
