@@ -80,6 +80,17 @@ def text_problem(text: str, *, multiline: bool = False) -> str | None:
     return None
 
 
+def escaped(text: str) -> str:
+    """``text`` with every character the text rule refuses written as ``\\uXXXX``: how
+    text that was never accepted (a username tried at sign-in) may still be recorded,
+    without a terminal or a viewer obeying it."""
+    if text.isprintable():
+        return text
+    return "".join(
+        f"\\u{ord(char):04x}" if text_problem(char) is not None else char for char in text
+    )
+
+
 def text_value(
     value: str, limit: int, *, required: bool = False, multiline: bool = False
 ) -> tuple[str, str | None]:

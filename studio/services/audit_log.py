@@ -26,6 +26,7 @@ from studio.db import audit
 from studio.db.models import AuditEvent
 from studio.domain.actors import Actor, Permission
 from studio.domain.audit_chain import ChainReport, ChainRow, verify_chain
+from studio.domain.json_text import parse_json
 from studio.errors import FieldError
 
 MAX_ROWS = 5000
@@ -214,6 +215,15 @@ def verify_audit_log(studio: Studio, actor: Actor) -> ChainReport:
         return verify_chain(audit.chain_rows(session))
 
 
+def _changes_cell(cell: str, line: int) -> dict[str, Any]:
+    """An export's ``changes`` cell as the object it holds, read within the JSON limits
+    (the file may come from anywhere)."""
+    changes = parse_json(cell or "{}", "file", f"line {line}: changes")
+    if not isinstance(changes, dict):
+        raise FieldError.single("file", f"line {line}: changes is not a JSON object")
+    return changes
+
+
 def verify_audit_file(path: Path) -> ChainReport:
     """Check an ``audit export`` CSV by the same rules, away from the database.
 
@@ -244,7 +254,7 @@ def verify_audit_file(path: Path) -> ChainReport:
                     entity=cells["entity"],
                     entity_id=cells["entity_id"],
                     summary=cells["summary"],
-                    changes=json.loads(cells["changes"] or "{}"),
+                    changes=_changes_cell(cells["changes"], number),
                     prev_hash=cells["prev_hash"],
                     hash=cells["hash"],
                 )

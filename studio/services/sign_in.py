@@ -27,7 +27,8 @@ from studio.context import Studio
 from studio.db import audit
 from studio.db.models import Reseller, User
 from studio.domain.actors import Actor, Role
-from studio.domain.lockdown_rules import LockdownCounter  # SPLIT
+from studio.domain.lockdown_rules import LockdownCounter
+from studio.domain.validation import escaped
 from studio.errors import StudioError
 from studio.security.keyring_store import SecretsUnavailable
 from studio.security.passwords import hash_password, needs_rehash, verify_password
@@ -267,7 +268,9 @@ class _Refusal:
 
     def __init__(self, studio: Studio, username: str, source: str) -> None:
         self.studio = studio
-        self.username = username[:_SHOWN_USERNAME]
+        # Never accepted, so never checked: recorded with what the text rule refuses
+        # escaped (a control sequence tried as a username must not reach a terminal).
+        self.username = escaped(username[:_SHOWN_USERNAME])
         self.source = source
 
     def record(self, reason: str, session: Session | None = None) -> None:

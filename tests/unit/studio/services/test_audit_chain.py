@@ -242,3 +242,25 @@ def test_a_transaction_that_rolls_back_leaves_no_record_and_no_gap_in_the_chain(
         raise RuntimeError("refused half-way")
     _changes(studio, admin, 2)  # port 8000 again (no change), then 8001
     assert verify_audit_log(studio, admin).message == "ok: 2 rows"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ("[" * 60_000, "is nested deeper than"),
+        ("5", "changes is not a JSON object"),
+        ('{"a": 1, "a": 2}', "has the key 'a' twice"),
+        ("{not json", "is not JSON"),
+    ],
+)
+def test_a_hostile_export_is_refused_by_line_never_a_traceback(
+    tmp_path: Path, changes: str, message: str
+) -> None:
+    header = "id,at,actor,action,entity,entity_id,summary,changes,prev_hash,hash"
+    row = f'1,2026-11-01T10:00:00+00:00,a,b,c,d,e,"{changes.replace(chr(34), 2 * chr(34))}",,'
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    with pytest.raises(FieldError) as refused:
+        verify_audit_file(hostile)
+    [(field, text)] = refused.value.errors.items()
+    assert field == "file" and text.startswith("line 2: ") and message in text

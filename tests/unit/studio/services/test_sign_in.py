@@ -22,6 +22,7 @@ from studio.services.sign_in import (
     SignInFailed,
     authenticate,
 )
+from studio.services.stored_text import check_stored_text
 from studio.services.users import (
     create_first_admin,
 )
@@ -168,6 +169,21 @@ def test_every_refused_sign_in_is_audited_by_the_system(studio: Studio) -> None:
     assert not any("guess" in row[3] for row in _refusals(studio))  # never the password
     authenticate(studio, "ops.admin", PASSWORD)
     assert len(_refusals(studio)) == 2  # a success adds no refusal
+
+
+def test_a_username_tried_is_recorded_with_what_the_text_rule_refuses_escaped(
+    studio: Studio,
+) -> None:
+    """A username is never checked (it was never accepted): a control sequence or a
+    bidirectional override tried as one is recorded escaped, so that neither a terminal
+    (``audit list``) nor a viewer obeys it, and ``db check`` finds nothing to report."""
+    create_first_admin(studio, ADMIN)
+    with pytest.raises(SignInFailed):
+        authenticate(studio, "ev\x1b[31mil\u202egnp.exe", "guess")
+    [(_actor, _action, tried, summary)] = _refusals(studio)
+    assert tried == "ev\\u001b[31mil\\u202egnp.exe"
+    assert "\x1b" not in summary and "\u202e" not in summary
+    assert check_stored_text(studio, Actor.local_administrator()) == []
 
 
 def test_a_locked_account_answers_like_an_unknown_one_until_the_right_password(
