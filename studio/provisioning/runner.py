@@ -430,11 +430,7 @@ class JobRunner:
 
     def _record(self, session: Session, job: ProvisioningJob, info: JobInfo) -> bool:
         """Write what the server reports; finish the subscription when the job ended."""
-        if (
-            info.state is JobState.SUCCEEDED
-            and job.operation == "provision"
-            and not (info.result or {}).get("resource_id")
-        ):
+        if _half_written(job, info):
             log.warning(_NO_RESOURCE_YET, job.id)  # pragma: no mutate
             return False  # a report caught half-written: the next poll completes it
         before = (job.state, job.progress, job.remote_id)
@@ -511,6 +507,8 @@ class JobRunner:
         """
         if job.state != "failed" or not job.local_failure or not info.state.finished:
             return False
+        if _half_written(job, info):
+            return False  # the next reconcile reads it whole
         job.local_failure = False
         if info.state is not JobState.SUCCEEDED:
             job.error = info.error or job.error
@@ -547,6 +545,16 @@ class JobRunner:
         # Ours, not the server's: Retry asks the server again under the same key.
         job.local_failure = True
         return True
+
+
+def _half_written(job: ProvisioningJob, info: JobInfo) -> bool:
+    """A provision reported succeeded without the resource it made: a report caught
+    half-written, never to be recorded as the job's end."""
+    return (
+        info.state is JobState.SUCCEEDED
+        and job.operation == "provision"
+        and not (info.result or {}).get("resource_id")
+    )
 
 
 def _cancel(client: ProvisioningClient, remote_id: str) -> JobInfo:

@@ -20,7 +20,7 @@ from studio.provisioning.runner import JobRunner, _Outcome
 from studio.services import customer_plans, customer_sales, customers
 from studio.services.customer_plans import PlanInput
 from studio.services.customer_sales import SaleInput
-from studio.services.jobs import cancel_job
+from studio.services.jobs import cancel_job, retry_job
 from studio.services.resellers import set_reseller_status
 from studio.services.subscriptions import SubscribeInput, add_addon, subscribe_reseller
 from tests.support.in_process_stub import (
@@ -352,3 +352,50 @@ def test_a_tick_ending_many_jobs_reads_their_owners_in_as_many_queries_as_for_on
     remote.hurry()
     assert _selects(studio, runner) == for_one
     assert all(read_job(studio, i).state == "succeeded" for i in many)
+
+
+def test_a_half_written_success_found_while_reconciling_is_not_taken(
+    studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
+) -> None:
+    job = _submitted(studio, admin, runner)
+    _give_up(studio, runner, remote, job.id)
+    given_up = read_job(studio, job.id)
+    half_written = _report(given_up, JobState.SUCCEEDED, result={})
+    assert runner._apply([_Outcome(job.id, info=half_written, reconcile=True)]) == []
+    still = read_job(studio, job.id)
+    assert (still.state, still.local_failure) == ("failed", True)
+    assert read_subscription(studio, job).resource_id is None
+
+
+def test_a_correction_is_audited_in_words(
+    studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
+) -> None:
+    remote.engine.job_seconds = 30.0
+    job = _submitted(studio, admin, runner)
+    _give_up(studio, runner, remote, job.id)
+    remote.hurry()
+    runner._tick()
+    [row] = audit_rows(studio, "provisioning_job.reconcile")
+    assert row.summary == (
+        f"job {job.id}: EXCH01 finished it after it had been given up here; "
+        "exchange on EXCH01 is active"
+    )
+
+
+def test_a_retried_job_its_server_forgot_is_submitted_again_under_its_key(
+    studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
+) -> None:
+    """Given up here after the server accepted it, then Retry: the job is pending with
+    the server's id still recorded. It is submitted again (same key), not asked about:
+    a server that lost it (started again without its state) makes it anew."""
+    remote.engine.job_seconds = 30.0
+    job = _submitted(studio, admin, runner)
+    _give_up(studio, runner, remote, job.id)
+    remote.forget_jobs()
+    remote.engine.job_seconds = 0.05
+    retried = retry_job(studio, admin, job.id)
+    assert (retried.id, retried.state) == (job.id, "pending")
+    assert read_job(studio, job.id).remote_id == job.remote_id
+    tick_until(runner, lambda: read_job(studio, job.id).state == "succeeded")
+    assert list(remote.engine.by_key) == [job.idempotency_key]
+    assert read_subscription(studio, job).status == "active"

@@ -323,3 +323,62 @@ def test_a_server_the_studio_does_not_know_has_no_address(
 ) -> None:
     with pytest.raises(_NotRunning, match="NOPE01 has no address or token"):
         runner._clients.get("NOPE01")
+
+
+def test_a_cancel_that_cannot_reach_its_server_is_tried_again(
+    studio: Studio, admin: Actor, remote: InProcessStub, runner: JobRunner
+) -> None:
+    remote.engine.job_seconds = 30.0
+    job_id = subscribe_on_exch01(studio, admin)
+    runner._tick()
+    cancel_job(studio, admin, job_id)
+    remote.engine.faults.mode = Mode.UNAVAILABLE
+    assert runner._tick() == [job_id]
+    waiting = read_job(studio, job_id)
+    assert (waiting.state, waiting.attempts) == ("cancelling", 1)
+    assert "unavailable" in waiting.error.lower()
+    remote.engine.faults.mode = Mode.NORMAL
+    tick_until(runner, lambda: read_job(studio, job_id).state == "cancelled")
+
+
+def test_an_unexpected_error_while_submitting_is_tried_again_not_lost(
+    studio: Studio,
+    admin: Actor,
+    remote: InProcessStub,
+    runner: JobRunner,
+    *,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = ProvisioningClient.submit_job
+    failures = [RuntimeError("a bug in a client library")]
+
+    def flaky(self: ProvisioningClient, *args: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(self, *args)
+
+    monkeypatch.setattr(ProvisioningClient, "submit_job", flaky)
+    job_id = subscribe_on_exch01(studio, admin)
+    assert runner._tick() == [job_id]
+    waiting = read_job(studio, job_id)
+    assert (waiting.state, waiting.attempts, waiting.error) == (
+        "pending",
+        1,
+        "a bug in a client library",
+    )
+    tick_until(runner, lambda: read_job(studio, job_id).state == "succeeded")
+
+
+def test_each_retry_waits_the_back_off_of_its_attempt(
+    studio: Studio, admin: Actor, remote: InProcessStub
+) -> None:
+    stepped = JobRunner(studio, admin, poll_s=0.0, backoff=(10.0, 60.0))
+    try:
+        job_id = subscribe_on_exch01(studio, admin)
+        studio.secrets.delete(remote_token_name("EXCH01"))
+        stepped._tick()
+        first = read_job(studio, job_id)
+        assert first.next_attempt_at is not None
+        assert 9 <= (first.next_attempt_at - first.updated_at).total_seconds() <= 11
+    finally:
+        stepped.stop()
