@@ -87,6 +87,16 @@ PROMISES = (
         ),
     ),
     Promise(
+        "studio/services/sign_in.py",
+        "sign-in refuses alike, locks at the policy's limits, and records every refusal",
+        ("tests/unit/studio/services/test_sign_in.py",),
+    ),
+    Promise(
+        "studio/services/resellers.py",
+        "an edit never silently overwrites another administrator's (optimistic locking)",
+        ("tests/unit/studio/services/test_resellers.py",),
+    ),
+    Promise(
         "studio/domain/actors.py",
         "each role may do what the permission table says, and nothing else",
         ("tests/unit/studio/domain/test_actors.py",),
