@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from studio.context import Studio, open_studio
+from studio.context import Studio
 from studio.domain.actors import Actor
 from studio.domain.reseller_rules import Address, Department, ResellerInput
 from studio.services.reseller_list import list_resellers
@@ -42,7 +43,7 @@ def _formula_like_reseller() -> ResellerInput:
 
 
 def test_formula_like_and_accented_fields_survive_export_and_import(
-    studio: Studio, admin: Actor, tmp_path: Path
+    studio: Studio, admin: Actor, tmp_path: Path, another_studio: Callable[[], Studio]
 ) -> None:
     data = _formula_like_reseller()
     created = create_reseller(studio, admin, data)
@@ -61,13 +62,10 @@ def test_formula_like_and_accented_fields_survive_export_and_import(
     assert row["company.website"] == "https://münchen.de/"
     assert not any(cell.startswith(tuple("=+-@\t\r")) for cell in row.values())
 
-    other = open_studio(tmp_path / "other-home")
-    try:
-        assert import_resellers(other, admin, target) == 1
-        (listed,) = list_resellers(other, admin)
-        imported = get_reseller(other, admin, listed.id).data
-    finally:
-        other.close()
+    other = another_studio()
+    assert import_resellers(other, admin, target) == 1
+    (listed,) = list_resellers(other, admin)
+    imported = get_reseller(other, admin, listed.id).data
     assert imported == original
     assert imported.first_name == "=cmd|' /C calc'!A0"
     assert imported.company.address.line1 == "'=already quoted"
