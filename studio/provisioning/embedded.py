@@ -291,7 +291,13 @@ def _first_line_url(process: subprocess.Popen[bytes], name: str, cancel: threadi
     lines: list[bytes] = []
     stdout = process.stdout
     assert stdout is not None
-    reader = threading.Thread(target=lambda: lines.append(stdout.readline()), daemon=True)
+
+    def read_first_line() -> None:
+        # A stop during the start closes the pipe under this read: that is an answer too.
+        with contextlib.suppress(ValueError, OSError):
+            lines.append(stdout.readline())
+
+    reader = threading.Thread(target=read_first_line, daemon=True)
     reader.start()
     deadline = time.monotonic() + START_TIMEOUT_S
     while reader.is_alive() and time.monotonic() < deadline and not cancel.is_set():
