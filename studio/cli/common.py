@@ -19,6 +19,7 @@ import datetime as dt
 import getpass
 import io
 import json
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -187,6 +188,25 @@ def positive_id(text: str) -> int:
     if not 1 <= number <= MAX_ID:
         raise argparse.ArgumentTypeError(f"{text!r} must be a whole number from 1 to {MAX_ID}")
     return number
+
+
+#: The longest a command waits for jobs (a day): ``--timeout`` of --wait and jobs wait.
+MAX_WAIT_S = 86_400.0
+
+
+def wait_seconds(text: str) -> float:
+    """An argparse type for ``--timeout`` of the commands that wait for jobs: seconds,
+    more than 0 and at most a day. ``float`` alone let ``nan`` (waits that never end or
+    never start), ``inf`` and negative numbers through."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= MAX_WAIT_S:  # false for nan too
+        raise argparse.ArgumentTypeError(
+            f"{text!r} must be a number of seconds, more than 0 and at most {MAX_WAIT_S:,.0f}"
+        )
+    return seconds
 
 
 def iso_date(text: str) -> dt.date:

@@ -29,6 +29,7 @@ from studio.cli.common import (
     parse_quotas,
     positive_id,
     run_job,
+    wait_seconds,
 )
 from studio.domain.actors import Actor, Role
 from studio.domain.catalog import BILLING_CYCLES, quotas_text
@@ -449,7 +450,7 @@ def add_commands(commands: Any) -> None:
     )
     sell.add_argument("--server", help="Commission Based: the Remote Server (default: first)")
     sell.add_argument("--wait", action="store_true", help="until active or failed")
-    sell.add_argument("--timeout", type=float, default=300.0)
+    sell.add_argument("--timeout", type=wait_seconds, default=300.0)
     sell.set_defaults(handler=cmd_customer_subscribe)
     for action, status in (("suspend", "suspended"), ("activate", "active"), ("delete", "deleted")):
         verb = cust.add_parser(action, help=f"{action} a customer (its subscriptions follow)")

@@ -26,6 +26,7 @@ from studio.cli.common import (
     positive_id,
     run_job,
     run_jobs_until,
+    wait_seconds,
 )
 
 
@@ -174,7 +175,9 @@ def add_commands(commands: Any) -> None:
     subscribe.add_argument("--server", required=True, help="the Remote Server's name")
     subscribe.add_argument("--quota", action="append", metavar="NAME=VALUE")
     subscribe.add_argument("--wait", action="store_true", help="until active or failed")
-    subscribe.add_argument("--timeout", type=float, default=300.0, help="with --wait, seconds")
+    subscribe.add_argument(
+        "--timeout", type=wait_seconds, default=300.0, help="with --wait, seconds"
+    )
     subscribe.set_defaults(handler=cmd_subscribe)
     subscription = commands.add_parser("subscription", help="a reseller's subscriptions")
     verbs = subscription.add_subparsers(
@@ -188,7 +191,7 @@ def add_commands(commands: Any) -> None:
     addon.add_argument("subscription", type=positive_id)
     addon.add_argument("--addon", type=positive_id, required=True, help="the add-on's id")
     addon.add_argument("--wait", action="store_true")
-    addon.add_argument("--timeout", type=float, default=300.0)
+    addon.add_argument("--timeout", type=wait_seconds, default=300.0)
     addon.set_defaults(handler=cmd_subscription_addon)
     jobs = commands.add_parser("jobs", help="provisioning jobs")
     actions = jobs.add_subparsers(title="jobs commands", metavar="ACTION", required=True)
@@ -205,5 +208,5 @@ def add_commands(commands: Any) -> None:
     wait = actions.add_parser(
         "wait", help="carry out every unfinished job (e.g. those a killed studio left)"
     )
-    wait.add_argument("--timeout", type=float, default=300.0, help="seconds (default 300)")
+    wait.add_argument("--timeout", type=wait_seconds, default=300.0, help="seconds (default 300)")
     wait.set_defaults(handler=cmd_jobs_wait)

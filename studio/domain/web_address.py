@@ -62,7 +62,7 @@ def with_scheme(text: str) -> str:
     ``javascript:alert(1)`` keeps its scheme (and is then refused): prefixing it would
     turn it into an https address with the host ``javascript``.
     """
-    if "://" in text or _SCHEME_PREFIX.match(text):
+    if _SCHEME_PREFIX.match(text):  # not "://" anywhere: a query may hold an address
         return text
     if text.startswith("//"):  # scheme-relative: the host follows
         return f"https:{text}"
@@ -166,7 +166,28 @@ def _ascii_host(host: str) -> str:
     problem = host_error(ascii_host)
     if problem:
         raise _Refused(f"host {problem}")
+    _refuse_disguised_ipv4(ascii_host)
     return ascii_host
+
+
+#: A last label a browser reads as part of an IPv4 address (WHATWG URL: decimal, or hex).
+_NUMERIC_LABEL = re.compile(r"(0x[0-9a-f]*|[0-9]+)", re.IGNORECASE)
+
+
+def _refuse_disguised_ipv4(host: str) -> None:
+    """A host whose last label is a number is an IPv4 address to a browser, however it
+    is written (``0x7f000001`` and ``2130706433`` are 127.0.0.1): only the plain dotted
+    form, which says what it is, is accepted."""
+    last = host.rstrip(".").rsplit(".", 1)[-1]
+    if not _NUMERIC_LABEL.fullmatch(last):
+        return
+    try:
+        ipaddress.IPv4Address(host.rstrip("."))
+    except ValueError:
+        raise _Refused(
+            f"host {host} is read by browsers as an IPv4 address; write it as four "
+            "numbers from 0 to 255 (e.g. 192.0.2.10)"
+        ) from None
 
 
 def _ascii_components(

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from studio.cli import build_parser
-from studio.cli.common import MAX_ID, escape_unencodable, positive_id
+from studio.cli.common import MAX_ID, escape_unencodable, positive_id, wait_seconds
 from tests.support.cli import run
 
 
@@ -99,3 +99,13 @@ def test_a_password_line_that_was_not_utf8_is_refused_before_sign_in(
     monkeypatch.setattr("sys.stdin", io.StringIO("pass\udcffword\n"))
     assert run("--as", "someone", "reseller", "list") == (2, "")
     assert capsys.readouterr().err.startswith("as: must not contain a lone surrogate")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "86401", "soon"])
+def test_a_wait_is_some_seconds_up_to_a_day(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("jobs", "wait", "--timeout", value)[0] == 2
+    assert "argument --timeout" in capsys.readouterr().err
+
+
+def test_a_wait_of_a_moment_is_accepted() -> None:
+    assert wait_seconds("0.5") == 0.5 and wait_seconds("86400") == 86_400.0

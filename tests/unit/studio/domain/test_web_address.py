@@ -31,6 +31,11 @@ from tests.support.resellers import sample_reseller
         ("münchen.de", "https://münchen.de"),
         ("http://例え.テスト/パス?q=ü#ä", "http://例え.テスト/パス?q=ü#ä"),
         ("https://xn--mnchen-3ya.de/", "https://xn--mnchen-3ya.de/"),
+        # An address in the query is the page's business, not a scheme of this one.
+        (
+            "example.com/login?next=https://x.example",
+            "https://example.com/login?next=https://x.example",
+        ),
     ],
 )
 def test_web_addresses_that_are_accepted(typed: str, stored: str) -> None:
@@ -88,6 +93,10 @@ def test_web_addresses_that_are_refused_say_why(typed: str, message: str) -> Non
         ("https://example.com/a<b", "path has characters a web address does not allow"),
         ("https://example.com/?q=a%2", "query (after ?) has characters"),
         ("https://example.com/#a#b", "fragment (after #) has characters"),
+        # A browser reads these as 127.0.0.1 (WHATWG URL's IPv4 parser).
+        ("https://0x7f000001/", "host 0x7f000001 is read by browsers as an IPv4 address"),
+        ("https://example.0x7f/", "host example.0x7f is read by browsers as an IPv4"),
+        ("https://2130706433/", "host '2130706433' is not a valid IPv4 address"),
     ],
 )
 def test_hosts_and_paths_outside_the_grammar_are_refused(typed: str, start: str) -> None:
