@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TextIO, TypeVar
 
 from studio.domain.actors import Actor
-from studio.domain.validation import surrogate_problem
+from studio.domain.validation import MAX_ROW_NUMBER, surrogate_problem
 from studio.errors import FieldError
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ def parse_quotas(items: list[str]) -> dict[str, str]:
 
 
 #: The largest id or count a database column holds (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
+MAX_ID = MAX_ROW_NUMBER
 
 
 def positive_id(text: str) -> int:

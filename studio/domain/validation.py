@@ -34,6 +34,9 @@ BIDI_CONTROLS = frozenset(
     "\u200e\u200f\u061c"  # left-to-right, right-to-left and Arabic letter marks
 )
 #: The control characters a multi-line field (a signature, terms) may hold.
+#: The largest id or count a database column holds (a signed 64-bit integer): ids and
+#: limits past it are refused where they come in, not by the database driver.
+MAX_ROW_NUMBER = 2**63 - 1
 MULTILINE_CONTROLS = frozenset("\t\n")
 #: Line and paragraph separators: line breaks that a one-line field must not hold.
 _LINE_SEPARATORS = frozenset("\u2028\u2029")

@@ -27,11 +27,12 @@ from studio.db.models import AuditEvent
 from studio.domain.actors import Actor, Permission
 from studio.domain.audit_chain import ChainReport, ChainRow, verify_chain
 from studio.domain.json_text import parse_json
+from studio.domain.validation import MAX_ROW_NUMBER
 from studio.errors import FieldError
 
 MAX_ROWS = 5000
 #: The largest limit the database takes (a signed 64-bit integer).
-MAX_LIMIT = 2**63 - 1
+MAX_LIMIT = MAX_ROW_NUMBER
 CSV_COLUMNS = (
     "id",
     "at",
