@@ -80,14 +80,14 @@ def record(
     summary: str = "",
 ) -> None:
     """Add an audit event to the session's transaction: written, and chained, when the
-    transaction commits (:func:`_write_pending`); gone with it if it rolls back.
+    transaction commits (:func:`write_pending`); gone with it if it rolls back.
 
     Plain statements on the session's connection, not ORM objects: no identity map
     entries, which were a third of the cost of a small change such as a subscription
     (measured by ``benchmarks/subscriptions.py``).
     """
     if not session.info.get(_HOOKED):
-        event.listen(session, "before_commit", _write_pending)
+        event.listen(session, "before_commit", write_pending)
         event.listen(session, "after_rollback", _drop_pending)
         session.info[_HOOKED] = True
     # What the JSON column gives back (tuples as lists, keys as text): the hash must
@@ -114,9 +114,11 @@ def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def _write_pending(session: Session) -> None:
+def write_pending(session: Session) -> None:
     """Write the transaction's audit events, chained (the module docstring says why in
-    this order): three statements however many events."""
+    this order): three statements however many events. Runs when the transaction
+    commits; a service that reads the audit log back in the same transaction (a
+    reseller's history after a change) calls it first, once its changes are made."""
     pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
     if not pending:
         return

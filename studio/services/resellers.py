@@ -98,6 +98,7 @@ def _row(session: Session, reseller_id: int) -> Reseller:
 
 
 def _details(session: Session, row: Reseller) -> ResellerDetails:
+    audit.write_pending(session)  # the history includes this transaction's own events
     events = session.scalars(
         select(AuditEvent)
         .where(AuditEvent.entity == "reseller", AuditEvent.entity_id == str(row.id))
