@@ -28,10 +28,6 @@ MAX_NUMBER_LENGTH = 100
 _STRUCTURE = re.compile(r'["\\\[\]{}]')
 
 
-class _Refused(Exception):
-    """Raised inside the parser's hooks; becomes a FieldError naming the field."""
-
-
 def nesting_depth(text: str) -> int:
     """The deepest nesting of ``[`` and ``{`` outside texts, in one pass.
 
@@ -63,30 +59,54 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def _integer(literal: str) -> int:
-    if len(literal) > MAX_NUMBER_LENGTH:
-        raise _Refused(f"has a number of {len(literal):,} characters (at most {MAX_NUMBER_LENGTH})")
-    return int(literal)
+class JsonRefused(ValueError):
+    """A JSON text outside its limits; the message says why, as a predicate of the text
+    (``is nested deeper than 64 levels``)."""
 
 
-def _float(literal: str) -> float:
-    if len(literal) > MAX_NUMBER_LENGTH:
-        raise _Refused(f"has a number of {len(literal):,} characters (at most {MAX_NUMBER_LENGTH})")
-    value = float(literal)
-    if not math.isfinite(value):
-        raise _Refused(f"has a number too large to hold ({literal})")
-    return value
+def load_within(text: str, *, max_depth: int, max_number: int) -> Any:
+    """The value ``text`` holds, or :class:`JsonRefused`: nesting at most ``max_depth``
+    (measured before parsing, so parsing cannot recurse too deep), numbers of at most
+    ``max_number`` characters and finite, no NaN or Infinity, each key once per object.
+    The command line's files (:func:`parse_json`) and the stub's request bodies each
+    pass their own limits."""
+    if nesting_depth(text) > max_depth:
+        raise JsonRefused(f"is nested deeper than {max_depth} levels")
+
+    def number(literal: str) -> str:
+        if len(literal) > max_number:
+            raise JsonRefused(f"has a number of {len(literal):,} characters (at most {max_number})")
+        return literal
+
+    def real(literal: str) -> float:
+        value = float(number(literal))
+        if not math.isfinite(value):
+            raise JsonRefused(f"has a number too large to hold ({literal})")
+        return value
+
+    try:
+        return json.loads(
+            text,
+            parse_int=lambda literal: int(number(literal)),
+            parse_float=real,
+            parse_constant=_constant,
+            object_pairs_hook=_unique_keys,
+        )
+    except json.JSONDecodeError as exc:
+        raise JsonRefused(f"is not JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:  # a guard only: the depth was checked above
+        raise JsonRefused(f"is nested deeper than {max_depth} levels") from None
 
 
 def _constant(name: str) -> float:
-    raise _Refused(f"has {name}, which is not a JSON value")
+    raise JsonRefused(f"has {name}, which is not a JSON value")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj: dict[str, Any] = {}
     for key, value in pairs:
         if key in obj:
-            raise _Refused(f"has the key {key!r} twice in one object")
+            raise JsonRefused(f"has the key {key!r} twice in one object")
         obj[key] = value
     return obj
 
@@ -100,23 +120,8 @@ def parse_json(text: str, field: str, source: str = "") -> Any:
     Raises:
         FieldError: naming ``field`` when ``text`` is not JSON or breaks a limit.
     """
-
-    def refused(message: str) -> FieldError:
-        return FieldError.single(field, f"{source} {message}" if source else message)
-
-    if nesting_depth(text) > MAX_DEPTH:
-        raise refused(f"is nested deeper than {MAX_DEPTH} levels")
     try:
-        return json.loads(
-            text,
-            parse_int=_integer,
-            parse_float=_float,
-            parse_constant=_constant,
-            object_pairs_hook=_unique_keys,
-        )
-    except _Refused as exc:
-        raise refused(str(exc)) from None
-    except json.JSONDecodeError as exc:
-        raise refused(f"is not JSON (line {exc.lineno}: {exc.msg})") from None
-    except RecursionError:  # a guard only: the depth was checked above
-        raise refused(f"is nested deeper than {MAX_DEPTH} levels") from None
+        return load_within(text, max_depth=MAX_DEPTH, max_number=MAX_NUMBER_LENGTH)
+    except JsonRefused as exc:
+        message = f"{source} {exc}" if source else str(exc)
+        raise FieldError.single(field, message) from None

@@ -53,24 +53,24 @@ def test_numbers_at_the_limit_are_parsed_one_character_more_is_refused() -> None
     assert parse_json_object(f'{{"n": {longest}}}'.encode()) == {"n": int(longest)}
     assert parse_json_object(f'{{"n": -{longest[1:]}}}'.encode()) == {"n": -int(longest[1:])}
     for number in ("9" * (MAX_NUMBER_CHARS + 1), "7" * 5_000, "1." + "5" * MAX_NUMBER_CHARS):
-        with pytest.raises(MalformedBody, match=f"longer than {MAX_NUMBER_CHARS}"):
+        with pytest.raises(MalformedBody, match=f"at most {MAX_NUMBER_CHARS}"):
             parse_json_object(f'{{"n": {number}}}'.encode())
 
 
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        (b'{"n": 1e999}', "out of range"),
-        (b'{"n": -1e999}', "out of range"),
-        (b'{"n": NaN}', "NaN is not JSON"),
-        (b'{"n": Infinity}', "Infinity is not JSON"),
-        (b'{"k": 1, "k": 2}', "'k' is given twice"),
+        (b'{"n": 1e999}', "has a number too large to hold"),
+        (b'{"n": -1e999}', "has a number too large to hold"),
+        (b'{"n": NaN}', "has NaN, which is not a JSON value"),
+        (b'{"n": Infinity}', "has Infinity, which is not a JSON value"),
+        (b'{"k": 1, "k": 2}', "has the key 'k' twice"),
         (b'{"k": "\\udc00"}', "lone surrogate"),
         (b'{"\\ud800": 1}', "lone surrogate"),
         (b'{"k": ["ok", ["\\ud83d"]]}', "lone surrogate"),
         (b'{"k": "\xe9"}', "not UTF-8"),
         (b'\xef\xbb\xbf{"k": 1}', "malformed JSON"),
-        (b"{not json", "malformed JSON: Expecting property name"),
+        (b"{not json", "malformed JSON: the body is not JSON \\(line 1: Expecting property name"),
         (b"", "must be a JSON object"),
         (b"[1, 2]", "must be a JSON object"),
         (b'"text"', "must be a JSON object"),
