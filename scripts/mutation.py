@@ -84,6 +84,7 @@ PROMISES = (
             "tests/unit/studio/provisioning/test_runner_polling.py",
             "tests/unit/studio/provisioning/test_runner_endings.py",
             "tests/unit/studio/provisioning/test_runner_thread.py",
+            "tests/unit/studio/provisioning/test_runner_claims.py",
         ),
     ),
     Promise(

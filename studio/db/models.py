@@ -533,6 +533,11 @@ class ProvisioningJob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: The studio whose job runner carries the job out (``host data-folder``), until
+    #: when: another studio's runner takes it over only once the lease has run out
+    #: (the studio holding it stopped renewing it: it died, or lost the database).
+    claimed_by: Mapped[str | None] = mapped_column(String(255), default=None)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: Optimistic lock: the runner, Cancel and Retry never overwrite each other's change.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

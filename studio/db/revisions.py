@@ -20,6 +20,7 @@ KNOWN: tuple[str, ...] = (
     "0008_reseller_panel",
     "0009_audit_chain",
     "0010_ids_never_reused",
+    "0011_job_claims",
 )
 
 #: The newest revision: the schema this studio's models describe.

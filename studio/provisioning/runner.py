@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, or_, select
+from sqlalchemy import Row, Table, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from studio.context import Studio
@@ -79,6 +80,9 @@ POLL_S = 0.2
 REQUEST_TIMEOUT_S = 5.0
 #: How long :meth:`JobRunner.stop` waits for the tick under way.
 STOP_TIMEOUT_S = 10.0
+#: How long a runner's claim on a job holds unless renewed (each tick that finds the job
+#: due renews it): another studio takes the job over only after this.
+LEASE_S = 30.0
 
 Listener = Callable[[int], None]
 
@@ -157,8 +161,14 @@ class JobRunner:
         listener: Listener | None = None,
         backoff: tuple[float, ...] = BACKOFF_S,
         reconcile_s: float = RECONCILE_S,
+        lease_s: float = LEASE_S,
+        identity: str | None = None,
     ) -> None:
         self.studio = studio
+        self.lease_s = lease_s
+        #: Who claims the jobs: this studio (its host and data folder), so that a studio
+        #: started again on the same folder goes on with its jobs at once.
+        self.identity = identity or runner_identity(studio)
         self.reconcile_s = reconcile_s
         self.actor = actor
         self.poll_s = poll_s
@@ -296,7 +306,38 @@ class JobRunner:
             if self._next_poll.get(row.id, 0.0) <= clock:
                 self._next_poll[row.id] = clock + self.reconcile_s
                 due.append(_Snapshot.of(row, reconcile=True))
-        return due
+        if not due:
+            return due  # nothing written while idle
+        mine = self._claim([snap.id for snap in due])
+        return [snap for snap in due if snap.id in mine]
+
+    def _claim(self, wanted: list[int]) -> set[int]:
+        """Claim the ``wanted`` jobs no other runner holds (or whose lease ran out), and
+        renew this runner's lease on every unfinished job it holds, in one statement;
+        returns the wanted jobs it now holds. On SQLite the one writer makes it atomic;
+        on PostgreSQL a second runner's update waits for the first's row locks, then
+        finds the rows claimed."""
+        now = utcnow()
+        jobs = _JOBS
+        free = or_(
+            jobs.c.claimed_by.is_(None),
+            jobs.c.claimed_by == self.identity,
+            jobs.c.claimed_until < now,
+        )
+        held = and_(jobs.c.claimed_by == self.identity, jobs.c.state.in_(UNFINISHED_JOB_STATES))
+        claim = (
+            update(jobs)
+            .where(or_(and_(jobs.c.id.in_(wanted), free), held))
+            .values(
+                claimed_by=self.identity,
+                claimed_until=now + dt.timedelta(seconds=self.lease_s),
+                updated_at=jobs.c.updated_at,  # a lease is not a change of the job
+            )
+            .returning(jobs.c.id)
+        )
+        with self.studio.unit_of_work() as session:
+            claimed = set(session.execute(claim).scalars())
+        return claimed.intersection(wanted)
 
     # -- talking to the servers (on the pool) -------------------------------------------
 
@@ -545,6 +586,14 @@ class JobRunner:
         # Ours, not the server's: Retry asks the server again under the same key.
         job.local_failure = True
         return True
+
+
+def runner_identity(studio: Studio) -> str:
+    """``host data-folder``: one studio's runner, the same after a restart."""
+    return f"{socket.gethostname()} {studio.data_dir}"[:255]
+
+
+_JOBS = cast(Table, ProvisioningJob.__table__)
 
 
 def _half_written(job: ProvisioningJob, info: JobInfo) -> bool:
