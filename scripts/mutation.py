@@ -90,12 +90,19 @@ PROMISES = (
     Promise(
         "studio/services/sign_in.py",
         "sign-in refuses alike, locks at the policy's limits, and records every refusal",
-        ("tests/unit/studio/services/test_sign_in.py",),
+        (
+            "tests/unit/studio/services/test_sign_in.py",
+            "tests/unit/studio/services/test_reseller_panel.py",  # a reseller's sign-in
+        ),
     ),
     Promise(
         "studio/services/resellers.py",
         "an edit never silently overwrites another administrator's (optimistic locking)",
-        ("tests/unit/studio/services/test_resellers.py",),
+        (
+            "tests/unit/studio/services/test_resellers.py",
+            "tests/unit/studio/services/test_reseller_panel.py",
+            "tests/unit/studio/provisioning/test_runner_endings.py",  # status → jobs
+        ),
     ),
     Promise(
         "studio/domain/actors.py",
