@@ -100,6 +100,7 @@ PROMISES = (
         "an edit never silently overwrites another administrator's (optimistic locking)",
         (
             "tests/unit/studio/services/test_resellers.py",
+            "tests/unit/studio/services/test_reseller_deletion_and_status.py",
             "tests/unit/studio/services/test_reseller_panel.py",
             "tests/unit/studio/provisioning/test_runner_endings.py",  # status → jobs
         ),
