@@ -7,6 +7,8 @@ reseller's own decision about an end customer."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 
@@ -19,12 +21,20 @@ from studio.db.models import (
     Reseller,
     Subscription,
 )
-from studio.domain.actors import Actor
-from studio.errors import StudioError
+from studio.domain.actors import Actor, Role
+from studio.errors import ConflictError, FieldError, StudioError
 from studio.services import customer_plans, customer_sales, customers
 from studio.services.customer_plans import PlanInput
 from studio.services.customer_sales import SaleInput
-from studio.services.resellers import delete_reseller, set_reseller_status
+from studio.services.reseller_settings import get_reseller_settings, save_reseller_settings
+from studio.services.resellers import (
+    ResellerNotFound,
+    availability_errors,
+    delete_reseller,
+    get_reseller,
+    set_reseller_status,
+    update_reseller,
+)
 from tests.support.panel import active_subscription, customer, make_reseller, sign_in
 
 
@@ -158,3 +168,89 @@ def test_suspending_then_activating_writes_a_job_per_subscription_that_follows(
     made = len(_jobs(studio))
     set_reseller_status(studio, admin, reseller, "active")
     assert _jobs(studio)[made:] == [("resume", own)]
+
+
+def test_a_status_outside_the_list_is_refused_by_field(studio: Studio, admin: Actor) -> None:
+    reseller = make_reseller(studio, admin).id
+    with pytest.raises(FieldError) as refused:
+        set_reseller_status(studio, admin, reseller, "paused")
+    assert refused.value.errors == {"status": "must be one of active, suspended"}
+
+
+def test_a_status_change_is_recorded_with_its_before_and_after(
+    studio: Studio, admin: Actor
+) -> None:
+    reseller = make_reseller(studio, admin).id
+    set_reseller_status(studio, admin, reseller, "suspended")
+    with studio.unit_of_work() as session:
+        row = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "reseller.suspend")
+        ).one()
+        assert (row.entity, row.entity_id) == ("reseller", str(reseller))
+        assert row.changes == {"status": ["active", "suspended"]}
+        assert row.summary == "Ada Lovelace1 (reseller1)"
+
+
+def test_an_edit_that_came_too_late_names_the_reseller_and_who_saved(
+    studio: Studio, admin: Actor
+) -> None:
+    created = make_reseller(studio, admin)
+    other = Actor("mallory", Role.PROVIDER_ADMINISTRATOR)
+    update_reseller(
+        studio, other, created.id, replace(created.data, first_name="Augusta"), created.version
+    )
+    with pytest.raises(ConflictError) as late:
+        update_reseller(studio, admin, created.id, created.data, created.version)
+    assert str(late.value).startswith("Augusta Lovelace1 was changed by mallory at ")
+
+
+def test_an_unknown_reseller_is_named_by_its_id(studio: Studio, admin: Actor) -> None:
+    with pytest.raises(ResellerNotFound) as missing:
+        set_reseller_status(studio, admin, 999, "suspended")
+    assert missing.value.reseller_id == 999
+    assert str(missing.value) == "reseller 999 does not exist (it may have been deleted)"
+
+
+def test_a_reseller_s_own_username_is_free_for_its_own_edit(studio: Studio, admin: Actor) -> None:
+    created = make_reseller(studio, admin)
+    data = created.data
+    assert availability_errors(studio, admin, data.username, data.email, created.id) == {}
+    assert set(availability_errors(studio, admin, data.username, data.email)) == {
+        "username",
+        "email",
+    }
+
+
+def test_an_edit_records_what_changed_and_that_a_password_was_set(
+    studio: Studio, admin: Actor
+) -> None:
+    created = make_reseller(studio, admin)
+    changed = replace(created.data, first_name="Augusta", password="An0ther-Passw0rd!")
+    update_reseller(studio, admin, created.id, changed, created.version)
+    with studio.unit_of_work() as session:
+        row = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "reseller.update")
+        ).one()
+    assert row.changes["first_name"] == ["Ada", "Augusta"]
+    assert row.changes["password"] == ["********", "********"]
+    assert row.summary == "first_name, password"
+
+
+def test_a_change_of_type_the_settings_forbid_is_refused_and_nothing_saved(
+    studio: Studio, admin: Actor
+) -> None:
+    created = make_reseller(studio, admin)
+    settings = get_reseller_settings(studio, admin)
+    save_reseller_settings(
+        studio,
+        admin,
+        [
+            replace(s.as_input(), enabled=s.as_input().type != "commission")
+            for s in settings.values()
+        ],
+    )
+    commission = replace(created.data, type="commission", password=None)
+    with pytest.raises(FieldError) as refused:
+        update_reseller(studio, admin, created.id, commission, created.version)
+    assert "type" in refused.value.errors
+    assert get_reseller(studio, admin, created.id).data.type == "subscription"
