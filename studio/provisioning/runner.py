@@ -291,11 +291,13 @@ class JobRunner:
             ).all()
             # Given up here while the server had the job: ask now and then how it ended.
             given_up = session.execute(
-                select(*columns).where(
+                select(*columns)
+                .where(
                     ProvisioningJob.state == "failed",
                     ProvisioningJob.local_failure.is_(True),
                     ProvisioningJob.remote_id.is_not(None),
                 )
+                .order_by(ProvisioningJob.id)  # oldest first, as the others
             ).all()
         due = [
             _Snapshot.of(row)
