@@ -70,15 +70,18 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, data_dir: Path
-) -> str | None:
+) -> Iterator[str | None]:
     """The database a test's studio opens: ``None`` for the embedded SQLite file of the
-    data folder, or a fresh PostgreSQL database (also set for the command line)."""
+    data folder, or a fresh PostgreSQL database (also set for the command line), dropped
+    after the test."""
     if request.param == "sqlite":
-        return None
+        yield None
+        return
     cluster: Cluster = request.getfixturevalue("postgres")
     url = cluster.new_database(TEMPLATE)
     monkeypatch.setenv(DATABASE_URL_ENV, url)
-    return url
+    yield url
+    cluster.drop_database(url)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -103,18 +106,22 @@ def another_studio(
     """Opens a second, empty installation on the same kind of database as ``studio``
     (another data folder; on PostgreSQL another database)."""
     opened: list[Studio] = []
+    databases: list[str] = []
 
     def open_another() -> Studio:
         folder = tmp_path / f"another-home-{len(opened) + 1}"
         url = None
         if database_url is not None:
             url = request.getfixturevalue("postgres").new_database(TEMPLATE)
+            databases.append(url)
         opened.append(open_studio(folder, url))
         return opened[-1]
 
     yield open_another
     for other in opened:
         other.close()
+    for url in databases:
+        request.getfixturevalue("postgres").drop_database(url)
 
 
 @pytest.fixture
