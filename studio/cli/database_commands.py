@@ -17,6 +17,7 @@ def cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
 
     with opened(args, upgrade_shared=True) as studio:
         print(f"database {studio.masked_url} is at schema {studio.schema.current}", file=out)
+        studio.engine.dispose()  # this studio's own idle connections are not others
         for line in other_studios(studio.engine):
             print(f"another studio is connected: {line}", file=out)
     return EXIT_OK

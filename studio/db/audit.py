@@ -95,7 +95,6 @@ def record(
     stored_changes = json.loads(json.dumps(dict(changes or {})))
     session.info.setdefault(_PENDING, []).append(
         {
-            "at": utcnow(),
             "actor": actor.name,
             "action": action,
             "entity": entity,
@@ -126,6 +125,11 @@ def write_pending(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":  # SQLite's write lock does this
         connection.execute(_TAKE_CHAIN_LOCK)
+    # Stamped now, under the lock, so that times never go backwards as ids go forwards
+    # (an export "from a date" is then a run of ids, as the chain needs).
+    at = utcnow()
+    for content in pending:
+        content["at"] = at
     ids = list(connection.execute(_INSERT_RETURNING_ID, pending).scalars())
     prev = connection.execute(_PREVIOUS_HASH, {"row_id": ids[0]}).scalar() or GENESIS
     hashes = []

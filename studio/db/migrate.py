@@ -151,27 +151,39 @@ def _upgrade_server(engine: Engine, *, shared: bool) -> SchemaState:
         return state
     try:
         guard = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        guard.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK})
     except (OperationalError, SADatabaseError) as exc:
         raise _translate(engine, exc) from None
     try:
-        state = schema_state(engine)  # again: another studio may have done it meanwhile
-        if state.current is not None and state.current not in revisions.KNOWN:
-            raise SchemaTooNewError(state.current, state.head)
-        if state.at_head:
-            return state
-        if state.current is not None and not shared:
-            raise SchemaBehindError(state.current, state.head)
-        from alembic import command  # start-up
-
+        # Wait for another studio's upgrade however long it takes (the session's lock
+        # and statement timeouts are for administrators' changes, not for this).
+        guard.execute(text("SET lock_timeout = 0"))
+        guard.execute(text("SET statement_timeout = 0"))
+        guard.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK})
         try:
-            command.upgrade(alembic_config(engine), "head")
-        except (OperationalError, SADatabaseError) as exc:
-            raise _translate(engine, exc) from None
-        return schema_state(engine)
+            return _upgrade_locked(engine, shared=shared)
+        finally:
+            guard.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK})
+    except (OperationalError, SADatabaseError) as exc:
+        raise _translate(engine, exc) from None
     finally:
-        guard.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK})
+        guard.invalidate()  # its settings changed: never back to the pool
         guard.close()
+
+
+def _upgrade_locked(engine: Engine, *, shared: bool) -> SchemaState:
+    """The schema read again (another studio may have built it meanwhile), then built
+    or upgraded if this studio may; the caller holds the schema lock."""
+    state = schema_state(engine)
+    if state.current is not None and state.current not in revisions.KNOWN:
+        raise SchemaTooNewError(state.current, state.head)
+    if state.at_head:
+        return state
+    if state.current is not None and not shared:
+        raise SchemaBehindError(state.current, state.head)
+    from alembic import command  # start-up
+
+    command.upgrade(alembic_config(engine), "head")
+    return schema_state(engine)
 
 
 def other_studios(engine: Engine) -> list[str]:

@@ -35,6 +35,10 @@ with engine.connect() as connection:
         with connection.begin():
             if sqlite:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
+            elif connection.dialect.name == "postgresql":
+                # A migration waits for the locks it needs and takes the time it takes.
+                connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
+                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
             context.configure(
                 connection=connection,
                 target_metadata=Base.metadata,

@@ -31,6 +31,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("provisioning_job") as batch:
+    # A batch change makes the table again: keep its id AUTOINCREMENT (0010).
+    with op.batch_alter_table(
+        "provisioning_job", table_kwargs={"sqlite_autoincrement": True}
+    ) as batch:
         batch.drop_column("claimed_until")
         batch.drop_column("claimed_by")
