@@ -12,13 +12,15 @@ from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
 from studio.context import Studio, open_studio
-from studio.db.models import AuditEvent, User
+from studio.db.models import AuditEvent, Reseller, User
 from studio.domain.actors import Actor, Role
 from studio.security.passwords import needs_rehash
+from studio.services.resellers import create_reseller, set_reseller_status
 from studio.services.sign_in import (
     SIGN_IN_FAILED,
     SYSTEM,
     AccountLocked,
+    AccountSuspended,
     SignInFailed,
     authenticate,
 )
@@ -26,6 +28,8 @@ from studio.services.stored_text import check_stored_text
 from studio.services.users import (
     create_first_admin,
 )
+from tests.support.resellers import PASSWORD as RESELLER_PASSWORD
+from tests.support.resellers import sample_reseller
 from tests.support.users import ADMIN, PASSWORD
 
 
@@ -213,3 +217,70 @@ def test_a_long_username_is_kept_shortened(studio: Studio) -> None:
     with pytest.raises(SignInFailed):
         authenticate(studio, "x" * 500, "whatever it is")
     assert _refusals(studio)[0][2] == "x" * 80
+
+
+def _reseller_row(studio: Studio) -> Reseller:
+    with studio.unit_of_work() as session:
+        row = session.scalars(select(Reseller)).one()
+        return row
+
+
+def test_a_reseller_s_wrong_password_is_counted_and_recorded_the_right_one_clears_it(
+    studio: Studio, admin: Actor
+) -> None:
+    create_reseller(studio, admin, sample_reseller(1))
+    with pytest.raises(SignInFailed):
+        authenticate(studio, "reseller1", "not the password")
+    assert _reseller_row(studio).failed_attempts == 1
+    assert _refusals(studio)[-1][1:] == (
+        "sign_in.failed",
+        "reseller1",
+        "sign-in as 'reseller1' from cli refused: wrong password",
+    )
+    assert authenticate(studio, "reseller1", RESELLER_PASSWORD).role is Role.RESELLER
+    signed_in = _reseller_row(studio)
+    assert (signed_in.failed_attempts, signed_in.first_failed_at) == (0, None)
+    assert signed_in.last_sign_in_at is not None
+
+
+def test_a_suspended_reseller_with_the_right_password_is_told_so_and_recorded(
+    studio: Studio, admin: Actor
+) -> None:
+    made = create_reseller(studio, admin, sample_reseller(1))
+    set_reseller_status(studio, admin, made.id, "suspended")
+    with pytest.raises(AccountSuspended) as refused:
+        authenticate(studio, "reseller1", RESELLER_PASSWORD)
+    assert str(refused.value) == (
+        "This reseller account is suspended: ask your provider to activate it."
+    )
+    assert _refusals(studio)[-1][3] == (
+        "sign-in as 'reseller1' from cli refused: "
+        "reseller account suspended; the password was right"
+    )
+    assert _reseller_row(studio).last_sign_in_at is None
+
+
+def test_a_reseller_s_weaker_hash_is_remade_at_sign_in(studio: Studio, admin: Actor) -> None:
+    create_reseller(studio, admin, sample_reseller(1))
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(RESELLER_PASSWORD)
+    with studio.unit_of_work() as session:
+        session.execute(update(Reseller).values(password_hash=weak))
+    authenticate(studio, "reseller1", RESELLER_PASSWORD)
+    stored = _reseller_row(studio).password_hash
+    assert stored is not None and stored != weak and not needs_rehash(stored)
+
+
+def test_a_reseller_is_locked_by_the_system_after_the_policy_s_failures(
+    studio: Studio, admin: Actor
+) -> None:
+    create_reseller(studio, admin, sample_reseller(1))
+    for _ in range(5):
+        with pytest.raises(SignInFailed):
+            authenticate(studio, "reseller1", "not the password")
+    locked = _reseller_row(studio)
+    assert locked.locked_until is not None and locked.failed_attempts == 0
+    [lock] = [row for row in _refusals(studio) if row[1] == "reseller.locked"]
+    assert lock[0] == SYSTEM.name and lock[3].startswith("reseller1 locked until ")
+    assert lock[3].endswith("after 5 failed sign-ins")
+    with pytest.raises(AccountLocked):
+        authenticate(studio, "reseller1", RESELLER_PASSWORD)
