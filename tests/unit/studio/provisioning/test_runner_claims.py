@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from studio.context import Studio
+from studio.db.models import ProvisioningJob
 from studio.domain.actors import Actor
 from studio.provisioning.client import ProvisioningClient
 from studio.provisioning.runner import JobRunner, runner_identity
@@ -144,3 +145,40 @@ def test_a_runner_renews_its_lease_on_the_jobs_it_holds(
         assert renewed.updated_at < first  # a lease is not a change of the job
     finally:
         runner.stop()
+
+
+def test_a_tick_renews_the_jobs_it_holds_not_those_that_ended_nor_others(
+    studio: Studio, admin: Actor, remote: InProcessStub
+) -> None:
+    """A job held but not due this tick (its next poll a minute away) keeps its claim;
+    a job that ended keeps the claim it had; a job not wanted is not claimed; and a
+    renewal is not a change of the job (``updated_at`` stays)."""
+    remote.engine.job_seconds = 30.0
+    runner = JobRunner(studio, admin, poll_s=60.0, lease_s=60.0)
+    try:
+        held = subscribe_on_exch01(studio, admin, 1)
+        ended = subscribe_on_exch01(studio, admin, 2)
+        runner._tick()
+        with studio.unit_of_work() as session:
+            done = session.get(ProvisioningJob, ended)
+            assert done is not None
+            done.state = "succeeded"  # type: ignore[assignment]
+        other = subscribe_on_exch01(studio, admin, 3)
+        with studio.unit_of_work() as session:  # another studio holds this one
+            taken = session.get(ProvisioningJob, other)
+            assert taken is not None
+            taken.claimed_by = "host-b folder"
+            taken.claimed_until = read_job(studio, held).claimed_until
+        before = {job_id: read_job(studio, job_id) for job_id in (held, ended, other)}
+        time.sleep(0.05)
+        fresh = subscribe_on_exch01(studio, admin, 4)
+        assert runner._tick() == [fresh]  # only the new job was due
+        after = {job_id: read_job(studio, job_id) for job_id in (held, ended, other)}
+    finally:
+        runner.stop()
+    renewed, kept, left = after[held], after[ended], after[other]
+    first_claim, renewal = before[held].claimed_until, renewed.claimed_until
+    assert first_claim is not None and renewal is not None and renewal > first_claim
+    assert renewed.updated_at == before[held].updated_at
+    assert kept.claimed_until == before[ended].claimed_until
+    assert (left.claimed_by, left.claimed_until) == ("host-b folder", before[other].claimed_until)
