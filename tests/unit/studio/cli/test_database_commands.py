@@ -7,23 +7,14 @@ import json
 
 from studio.cli import main
 from studio.context import open_studio
-from studio.db.models import AuditEvent
 from tests.support.cli import run
+from tests.support.older_rows import add_audit_row_with_a_surrogate
 
 
 def _store_a_lone_surrogate() -> None:
     studio = open_studio(None)
     try:
-        with studio.unit_of_work() as session:
-            session.add(
-                AuditEvent(
-                    actor="an older studio",
-                    action="reseller.edit",
-                    entity="reseller",
-                    entity_id="1",
-                    changes={"signature": [None, "Regards \ud83d"]},
-                )
-            )
+        add_audit_row_with_a_surrogate(studio, "Regards \ud83d")
     finally:
         studio.close()
 

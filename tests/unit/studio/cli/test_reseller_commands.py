@@ -13,6 +13,7 @@ import pytest
 
 from studio.domain.reseller_formats import to_json
 from tests.support.cli import run
+from tests.support.older_rows import add_audit_row_with_a_surrogate
 from tests.support.resellers import PASSWORD, sample_reseller
 
 
@@ -289,7 +290,7 @@ def _store_a_surrogate_as_an_older_studio_did() -> None:
     """Write a lone surrogate where the old rule let one in: the departments (a JSON
     column, so SQLite holds the escape) and an audit record's changes."""
     from studio.context import open_studio
-    from studio.db.models import AuditEvent, Reseller
+    from studio.db.models import Reseller
 
     studio = open_studio(None)
     try:
@@ -299,15 +300,7 @@ def _store_a_surrogate_as_an_older_studio_did() -> None:
             departments = [dict(d) for d in reseller.departments]
             departments[0]["signature"] = "Kind regards \ud83d"
             reseller.departments = departments
-            session.add(
-                AuditEvent(
-                    actor="an older studio",
-                    action="reseller.edit",
-                    entity="reseller",
-                    entity_id="1",
-                    changes={"signature": [None, "Kind regards \ud83d"]},
-                )
-            )
+        add_audit_row_with_a_surrogate(studio, "Kind regards \ud83d")
     finally:
         studio.close()
 
